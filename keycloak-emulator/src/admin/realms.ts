@@ -1,0 +1,221 @@
+/**
+ * Realms: `/admin/realms` (list, create) and `/admin/realms/{realm}` (get, partial-merge update, delete),
+ * the events configuration and partialImport.
+ */
+import { type Request, type Response, Router } from 'express';
+import { badRequest, conflict, forbidden, KeycloakHttpError } from '../http/errors.js';
+import { baseUrlOf } from '../oidc/routes.js';
+import type { AccessTokenCaller } from '../oidc/tokens.js';
+import type { RealmModel } from '../state/model.js';
+import { NON_SETTING_FIELDS } from '../state/realm-defaults.js';
+import { effectiveRoles } from '../state/roles.js';
+import { type EmulatorState, MASTER_REALM } from '../state/store.js';
+import { AdminContext, adminContext } from './context.js';
+import { importRealm, partialImport } from './realm-import.js';
+
+const SMTP_PASSWORD_MASK = '**********';
+
+/** The applications Keycloak lists on the OTP setup page for a policy (FreeOTP handles every policy). */
+export const otpSupportedApplications = (settings: Record<string, unknown>): string[] => {
+  const standard =
+    settings.otpPolicyType === 'totp' &&
+    settings.otpPolicyAlgorithm === 'HmacSHA1' &&
+    Number(settings.otpPolicyDigits) === 6 &&
+    Number(settings.otpPolicyPeriod) === 30;
+  return standard
+    ? ['totpAppFreeOTPName', 'totpAppGoogleName', 'totpAppMicrosoftAuthenticatorName']
+    : ['totpAppFreeOTPName'];
+};
+
+const defaultRoleRepresentation = (realm: RealmModel) => {
+  const role = realm.roles.get(`default-roles-${realm.name}`);
+  return role
+    ? {
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        composite: true,
+        clientRole: false,
+        containerId: realm.id,
+      }
+    : undefined;
+};
+
+export const realmRepresentation = (realm: RealmModel) => {
+  const settings = { ...realm.settings };
+  const smtp = settings.smtpServer as Record<string, string> | undefined;
+  if (smtp?.password) settings.smtpServer = { ...smtp, password: SMTP_PASSWORD_MASK };
+  return {
+    id: realm.id,
+    realm: realm.name,
+    ...settings,
+    defaultRole: defaultRoleRepresentation(realm),
+    otpSupportedApplications: otpSupportedApplications(realm.settings),
+  };
+};
+
+/** What an admin without view-realm sees (enough for the admin console to show the realm's name). */
+const reducedRealmRepresentation = (realm: RealmModel) => ({
+  id: realm.id,
+  realm: realm.name,
+  ...(realm.settings.displayName === undefined ? {} : { displayName: realm.settings.displayName }),
+  ...(realm.settings.displayNameHtml === undefined ? {} : { displayNameHtml: realm.settings.displayNameHtml }),
+  internationalizationEnabled: realm.settings.internationalizationEnabled,
+  supportedLocales: realm.settings.supportedLocales,
+});
+
+/** Applies a RealmRepresentation's settings as Keycloak's PUT does: only the fields present change. */
+export const mergeRealmSettings = (realm: RealmModel, rep: Record<string, unknown>): void => {
+  for (const [key, value] of Object.entries(rep)) {
+    if (NON_SETTING_FIELDS.has(key) || value === undefined) continue;
+    if (key === 'smtpServer' && value && typeof value === 'object') {
+      const incoming = { ...(value as Record<string, string>) };
+      const current = (realm.settings.smtpServer ?? {}) as Record<string, string>;
+      if (incoming.password === SMTP_PASSWORD_MASK) incoming.password = current.password ?? '';
+      realm.settings.smtpServer = incoming;
+      continue;
+    }
+    if (key === 'attributes' && value && typeof value === 'object') {
+      realm.settings.attributes = { ...(realm.settings.attributes as object), ...(value as object) };
+      continue;
+    }
+    realm.settings[key] = structuredClone(value);
+  }
+};
+
+const callerOf = (res: Response) => res.locals.caller as AccessTokenCaller;
+
+const canCreateRealm = (caller: AccessTokenCaller) => {
+  if (caller.realm.name !== MASTER_REALM) return false;
+  for (const role of effectiveRoles(caller.realm, caller.user).values()) {
+    if (!role.clientRole && (role.name === 'admin' || role.name === 'create-realm')) return true;
+  }
+  return false;
+};
+
+const requireRealmBody = (req: Request): Record<string, unknown> => {
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Invalid realm representation');
+  return body as Record<string, unknown>;
+};
+
+export const realmsCollectionRouter = (state: EmulatorState): Router => {
+  const router = Router({ caseSensitive: true });
+
+  router.get('/', (req, res) => {
+    const caller = callerOf(res);
+    const brief = req.query.briefRepresentation === 'true';
+    const visible = [];
+    for (const realm of state.realms.values()) {
+      if (caller.realm.name !== MASTER_REALM && caller.realm !== realm) continue;
+      const context = new AdminContext(state, caller, realm, req.ip ?? '');
+      if (!context.isAnyAdmin()) continue;
+      if (brief) visible.push({ id: realm.id, realm: realm.name });
+      else visible.push(context.can('view-realm') ? realmRepresentation(realm) : reducedRealmRepresentation(realm));
+    }
+    if (visible.length === 0) throw forbidden();
+    res.json(visible);
+  });
+
+  router.post('/', (req, res) => {
+    const caller = callerOf(res);
+    if (!canCreateRealm(caller)) throw forbidden();
+    const rep = requireRealmBody(req);
+    const name = rep.realm;
+    if (typeof name !== 'string' || name.trim() === '') throw badRequest('Realm name cannot be empty');
+    if (state.realms.has(name) || [...state.realms.values()].some((r) => r.id === rep.id)) {
+      throw conflict('Conflict detected. See logs for details');
+    }
+    importRealm(state, rep);
+    res
+      .status(201)
+      .location(`${baseUrlOf(req)}/admin/realms/${encodeURIComponent(name)}`)
+      .end();
+  });
+
+  return router;
+};
+
+export const realmRouter = (state: EmulatorState): Router => {
+  const router = Router({ mergeParams: true, caseSensitive: true });
+
+  router.get('/', (_req, res) => {
+    const ctx = adminContext(res);
+    res.json(ctx.can('view-realm') ? realmRepresentation(ctx.realm) : reducedRealmRepresentation(ctx.realm));
+  });
+
+  router.put('/', (req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('manage-realm');
+    const rep = requireRealmBody(req);
+    const realm = ctx.realm;
+    if (typeof rep.realm === 'string' && rep.realm !== realm.name) {
+      if (state.realms.has(rep.realm)) throw conflict('Realm with same name exists');
+      if (realm.name === MASTER_REALM) throw badRequest('Cannot rename master realm');
+      state.realms.delete(realm.name);
+      realm.name = rep.realm;
+      state.realms.set(realm.name, realm);
+    }
+    mergeRealmSettings(realm, rep);
+    ctx.event({ operationType: 'UPDATE', resourceType: 'REALM', resourcePath: '', representation: rep });
+    res.status(204).end();
+  });
+
+  router.delete('/', (_req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('manage-realm');
+    if (ctx.realm.name === MASTER_REALM)
+      throw new KeycloakHttpError(400, { errorMessage: 'Cannot delete master realm' });
+    state.deleteRealm(ctx.realm.name);
+    res.status(204).end();
+  });
+
+  router.get('/events/config', (_req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('view-events');
+    res.json(eventsConfig(ctx.realm));
+  });
+
+  router.put('/events/config', (req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('manage-events');
+    const rep = requireRealmBody(req);
+    const fields = [
+      'eventsEnabled',
+      'eventsExpiration',
+      'eventsListeners',
+      'enabledEventTypes',
+      'adminEventsEnabled',
+      'adminEventsDetailsEnabled',
+    ];
+    for (const field of fields) {
+      if (rep[field] !== undefined) ctx.realm.settings[field] = structuredClone(rep[field]);
+    }
+    res.status(204).end();
+  });
+
+  router.post('/partialImport', (req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('manage-realm');
+    const rep = requireRealmBody(req);
+    const result = partialImport(ctx.realm, rep);
+    ctx.event({
+      operationType: 'CREATE',
+      resourceType: 'REALM',
+      resourcePath: '',
+      representation: undefined,
+    });
+    res.json(result);
+  });
+
+  return router;
+};
+
+export const eventsConfig = (realm: RealmModel) => ({
+  eventsEnabled: realm.settings.eventsEnabled ?? false,
+  ...(realm.settings.eventsExpiration === undefined ? {} : { eventsExpiration: realm.settings.eventsExpiration }),
+  eventsListeners: realm.settings.eventsListeners ?? [],
+  enabledEventTypes: realm.settings.enabledEventTypes ?? [],
+  adminEventsEnabled: realm.settings.adminEventsEnabled ?? false,
+  adminEventsDetailsEnabled: realm.settings.adminEventsDetailsEnabled ?? false,
+});

@@ -1,0 +1,217 @@
+/**
+ * The emulator's in-memory model of Keycloak. These are storage shapes, not wire shapes: each admin
+ * resource module turns them into Keycloak's representations, so storage can stay compact (a realm of
+ * 100k users must fit comfortably in memory).
+ */
+import type { KeyObject } from 'node:crypto';
+
+export type Requirement = 'REQUIRED' | 'ALTERNATIVE' | 'CONDITIONAL' | 'DISABLED';
+
+export interface CredentialModel {
+  id: string;
+  type: string; // 'password' | 'otp' | ...
+  userLabel?: string;
+  createdDate: number;
+  /** JSON string exactly as Keycloak stores it (shown by the admin API). */
+  credentialData: string;
+  /** JSON string; never leaves the emulator through the admin API. */
+  secretData: string;
+  priority: number;
+}
+
+export interface UserModel {
+  id: string;
+  username: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  emailVerified: boolean;
+  enabled: boolean;
+  createdTimestamp: number;
+  notBefore: number;
+  requiredActions: string[];
+  attributes: Record<string, string[]>;
+  credentials: CredentialModel[];
+  groupIds: Set<string>;
+  realmRoleIds: Set<string>;
+  /** client uuid → role ids */
+  clientRoleIds: Map<string, Set<string>>;
+  /** set for the user behind a client's service account */
+  serviceAccountClientId?: string;
+  federationLink?: string;
+}
+
+export interface RoleModel {
+  id: string;
+  name: string;
+  description?: string;
+  composite: boolean;
+  clientRole: boolean;
+  /** realm id, or client uuid for client roles */
+  containerId: string;
+  compositeIds: Set<string>;
+  attributes: Record<string, string[]>;
+}
+
+export interface ClientModel {
+  id: string;
+  clientId: string;
+  name?: string;
+  description?: string;
+  enabled: boolean;
+  publicClient: boolean;
+  bearerOnly: boolean;
+  secret?: string;
+  protocol: string;
+  clientAuthenticatorType: string;
+  standardFlowEnabled: boolean;
+  implicitFlowEnabled: boolean;
+  directAccessGrantsEnabled: boolean;
+  serviceAccountsEnabled: boolean;
+  frontchannelLogout: boolean;
+  fullScopeAllowed: boolean;
+  consentRequired: boolean;
+  alwaysDisplayInConsole: boolean;
+  surrogateAuthRequired: boolean;
+  rootUrl?: string;
+  baseUrl?: string;
+  adminUrl?: string;
+  redirectUris: string[];
+  webOrigins: string[];
+  attributes: Record<string, string>;
+  defaultClientScopes: string[];
+  optionalClientScopes: string[];
+  nodeReRegistrationTimeout: number;
+  notBefore: number;
+  /** role name → role */
+  roles: Map<string, RoleModel>;
+  serviceAccountUserId?: string;
+}
+
+export interface GroupModel {
+  id: string;
+  name: string;
+  description?: string;
+  parentId?: string;
+  attributes: Record<string, string[]>;
+  realmRoleIds: Set<string>;
+  clientRoleIds: Map<string, Set<string>>;
+}
+
+export interface FlowModel {
+  id: string;
+  alias: string;
+  description: string;
+  providerId: 'basic-flow' | 'client-flow' | 'form-flow';
+  topLevel: boolean;
+  builtIn: boolean;
+}
+
+export interface ExecutionModel {
+  id: string;
+  /** the flow this execution belongs to */
+  parentFlowId: string;
+  /** authenticator provider id; for a subflow, the form provider (if any) */
+  authenticator?: string;
+  /** id of the subflow when this execution is a flow */
+  flowId?: string;
+  requirement: Requirement;
+  priority: number;
+  authenticatorConfigId?: string;
+}
+
+export interface AuthenticatorConfigModel {
+  id: string;
+  alias: string;
+  config: Record<string, string>;
+}
+
+export interface RequiredActionModel {
+  alias: string;
+  name: string;
+  providerId: string;
+  enabled: boolean;
+  defaultAction: boolean;
+  priority: number;
+  config: Record<string, string>;
+}
+
+export interface EventModel {
+  id: string;
+  time: number;
+  type: string;
+  realmId: string;
+  clientId?: string;
+  userId?: string;
+  sessionId?: string;
+  ipAddress?: string;
+  error?: string;
+  details?: Record<string, string>;
+}
+
+export interface AdminEventModel {
+  id: string;
+  time: number;
+  realmId: string;
+  authDetails: { realmId: string; clientId?: string; userId?: string; ipAddress?: string };
+  operationType: 'CREATE' | 'UPDATE' | 'DELETE' | 'ACTION';
+  resourceType: string;
+  resourcePath: string;
+  representation?: string;
+  error?: string;
+  details?: Record<string, string>;
+}
+
+export interface BruteForceRecord {
+  numFailures: number;
+  lastFailure: number;
+  lastIPFailure: string;
+  /** epoch ms until which the user is temporarily locked; 0 = not locked */
+  lockedUntil: number;
+  permanentlyLocked: boolean;
+}
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** secret for refresh tokens, which Keycloak signs with an HMAC key */
+  hmacSecret: Buffer;
+  hmacKid: string;
+}
+
+/** A user session (SSO session); tokens carry its id as `sid`. */
+export interface SessionModel {
+  id: string;
+  userId: string;
+  started: number;
+  lastAccess: number;
+  ipAddress: string;
+  /** clientId → when the client joined the session */
+  clients: Map<string, number>;
+}
+
+/** One realm's whole state. `settings` holds the scalar RealmRepresentation fields. */
+export interface RealmModel {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
+  clients: Map<string, ClientModel>; // by uuid
+  roles: Map<string, RoleModel>; // realm roles by name
+  users: Map<string, UserModel>; // by id
+  usersByUsername: Map<string, UserModel>;
+  usersByEmail: Map<string, UserModel>;
+  groups: Map<string, GroupModel>;
+  flows: Map<string, FlowModel>; // by id
+  executions: Map<string, ExecutionModel>; // by id
+  authenticatorConfigs: Map<string, AuthenticatorConfigModel>;
+  requiredActions: Map<string, RequiredActionModel>; // by alias
+  events: EventModel[];
+  adminEvents: AdminEventModel[];
+  bruteForce: Map<string, BruteForceRecord>; // by user id
+  userProfile: Record<string, unknown>;
+  sessions: Map<string, SessionModel>;
+  keys?: SigningKey;
+  /** user ids sorted by username; rebuilt lazily after writes (bulk imports stay O(n log n)) */
+  sortedUserIds?: string[];
+}

@@ -1,0 +1,61 @@
+/** Effective roles of a user: direct mappings, group mappings (with parent groups), composites expanded. */
+import type { RealmModel, RoleModel, UserModel } from './model.js';
+import { roleById } from './store.js';
+
+const groupChain = (realm: RealmModel, groupId: string) => {
+  const chain = [];
+  let group = realm.groups.get(groupId);
+  while (group) {
+    chain.push(group);
+    group = group.parentId ? realm.groups.get(group.parentId) : undefined;
+  }
+  return chain;
+};
+
+/** Role ids mapped directly or through groups, before composite expansion. */
+const mappedRoleIds = (realm: RealmModel, user: UserModel): Set<string> => {
+  const ids = new Set<string>(user.realmRoleIds);
+  for (const roles of user.clientRoleIds.values()) for (const id of roles) ids.add(id);
+  for (const groupId of user.groupIds) {
+    for (const group of groupChain(realm, groupId)) {
+      for (const id of group.realmRoleIds) ids.add(id);
+      for (const roles of group.clientRoleIds.values()) for (const id of roles) ids.add(id);
+    }
+  }
+  return ids;
+};
+
+export const expandComposites = (realm: RealmModel, roleIds: Iterable<string>): Map<string, RoleModel> => {
+  const result = new Map<string, RoleModel>();
+  const pending = [...roleIds];
+  while (pending.length > 0) {
+    const id = pending.pop() as string;
+    if (result.has(id)) continue;
+    const role = roleById(realm, id);
+    if (!role) continue;
+    result.set(id, role);
+    for (const part of role.compositeIds) pending.push(part);
+  }
+  return result;
+};
+
+export const effectiveRoles = (realm: RealmModel, user: UserModel): Map<string, RoleModel> =>
+  expandComposites(realm, mappedRoleIds(realm, user));
+
+/** Effective roles grouped as a token shows them: realm role names, and client roles by clientId. */
+export const rolesForToken = (realm: RealmModel, user: UserModel) => {
+  const realmRoles: string[] = [];
+  const clientRoles = new Map<string, string[]>();
+  for (const role of effectiveRoles(realm, user).values()) {
+    if (!role.clientRole) {
+      realmRoles.push(role.name);
+      continue;
+    }
+    const client = realm.clients.get(role.containerId);
+    if (!client) continue;
+    const names = clientRoles.get(client.clientId) ?? [];
+    names.push(role.name);
+    clientRoles.set(client.clientId, names);
+  }
+  return { realmRoles, clientRoles };
+};
