@@ -9,3 +9,5 @@ export const createGroupFromRepresentation = (
 ): import('../state/model.js').GroupModel => {
   throw new Error('not implemented');
 };
+/** `/users/{id}/groups...` (mounted by admin/router.ts). */
+export const userGroupsRouter = (): Router => Router({ mergeParams: true, caseSensitive: true });

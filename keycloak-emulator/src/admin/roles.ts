@@ -9,3 +9,5 @@ export const rolesByIdRouter = (): Router => Router({ mergeParams: true, caseSen
 export const importRoles = (_realm: import('../state/model.js').RealmModel, _roles: unknown): void => {
   throw new Error('not implemented');
 };
+/** `/users/{id}/role-mappings...` (mounted by admin/router.ts). */
+export const userRoleMappingsRouter = (): Router => Router({ mergeParams: true, caseSensitive: true });

@@ -6,9 +6,9 @@ import { authenticationRouter } from './authentication.js';
 import { clientsRouter } from './clients.js';
 import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
-import { groupsRouter } from './groups.js';
+import { groupsRouter, userGroupsRouter } from './groups.js';
 import { realmRouter, realmsCollectionRouter } from './realms.js';
-import { rolesByIdRouter, rolesRouter } from './roles.js';
+import { rolesByIdRouter, rolesRouter, userRoleMappingsRouter } from './roles.js';
 import { usersRouter } from './users/router.js';
 
 export const adminRouter = (state: EmulatorState): Router => {
@@ -21,6 +21,8 @@ export const adminRouter = (state: EmulatorState): Router => {
 
   const realm = Router({ mergeParams: true, caseSensitive: true });
   realm.use(realmAccess(state));
+  realm.use('/users/:id/role-mappings', userRoleMappingsRouter());
+  realm.use('/users/:id/groups', userGroupsRouter());
   realm.use('/users', usersRouter());
   realm.use('/attack-detection', attackDetectionRouter());
   realm.use('/clients', clientsRouter());

@@ -14,3 +14,12 @@ export const createUserFromRepresentation = (
 ): UserModel => {
   throw new Error('not implemented');
 };
+
+/** The UserRepresentation Keycloak returns: full, or brief (`briefRepresentation=true`). */
+export const toUserRepresentation = (
+  _realm: RealmModel,
+  _user: UserModel,
+  _options: { brief: boolean } = { brief: false },
+): UserRepresentation => {
+  throw new Error('not implemented');
+};
