@@ -61,15 +61,6 @@ export const BROWSER_FLOW = basic('browser', 'Browser based authentication', [
       subflow(
         basic('Browser - Conditional 2FA', 'Flow to determine if any 2FA is required for the authentication', [
           step('conditional-user-configured', 'REQUIRED', 10),
-          {
-            authenticator: 'conditional-credential',
-            requirement: 'REQUIRED',
-            priority: 20,
-            config: {
-              alias: 'browser-conditional-credential',
-              config: { included: 'false', credentials: 'webauthn-passwordless' },
-            },
-          },
           step('auth-otp-form', 'ALTERNATIVE', 30),
           step('webauthn-authenticator', 'DISABLED', 40),
           step('auth-recovery-authn-code-form', 'DISABLED', 50),
@@ -217,9 +208,15 @@ export const DOCKER_AUTH_FLOW = basic('docker auth', 'Used by Docker clients to 
   step('docker-http-basic-authenticator', 'REQUIRED', 10),
 ]);
 
+/** The master realm's browser flow has no Organization subflow (organizations are per realm). */
+export const MASTER_BROWSER_FLOW: FlowSpec = {
+  ...BROWSER_FLOW,
+  executions: BROWSER_FLOW.executions.filter((e) => !('flow' in e && e.flow.alias === 'Organization')),
+};
+
 /** In the order Keycloak lists them for a new realm. */
-export const BUILTIN_FLOWS: FlowSpec[] = [
-  BROWSER_FLOW,
+export const builtinFlows = (master: boolean): FlowSpec[] => [
+  master ? MASTER_BROWSER_FLOW : BROWSER_FLOW,
   DIRECT_GRANT_FLOW,
   REGISTRATION_FLOW,
   RESET_CREDENTIALS_FLOW,

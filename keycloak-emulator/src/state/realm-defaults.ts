@@ -143,17 +143,22 @@ export const builtinRequiredActions = (): RequiredActionModel[] => [
   action('UPDATE_PROFILE', 'Update Profile', 40),
   action('VERIFY_EMAIL', 'Verify Email', 50),
   action('delete_account', 'Delete Account', 60, false),
-  action('webauthn-register', 'Webauthn Register', 70),
-  action('webauthn-register-passwordless', 'Webauthn Register Passwordless', 80),
-  action('VERIFY_PROFILE', 'Verify Profile', 90),
-  action('delete_credential', 'Delete Credential', 100),
-  action('idp_link', 'Linking Identity Provider', 110),
-  action('CONFIGURE_RECOVERY_AUTHN_CODES', 'Recovery Authentication Codes', 120, false),
+  action('webauthn-register', 'Webauthn Register', 80),
+  action('webauthn-register-passwordless', 'Webauthn Register Passwordless', 90),
+  action('VERIFY_PROFILE', 'Verify Profile', 100),
+  action('delete_credential', 'Delete Credential', 110),
+  action('idp_link', 'Linking Identity Provider', 120),
   action('update_user_locale', 'Update User Locale', 1000),
 ];
 
-/** Providers that exist but are not registered in a new realm (`unregistered-required-actions`). */
-export const UNREGISTERED_REQUIRED_ACTION_PROVIDERS: { providerId: string; name: string }[] = [];
+/**
+ * Providers that exist but are not registered in a new realm (`unregistered-required-actions`): those
+ * behind features that are off by default.
+ */
+export const UNREGISTERED_REQUIRED_ACTION_PROVIDERS: { providerId: string; name: string }[] = [
+  { providerId: 'CONFIGURE_RECOVERY_AUTHN_CODES', name: 'Recovery Authentication Codes' },
+  { providerId: 'UPDATE_EMAIL', name: 'Update Email' },
+];
 
 /** The roles of a realm's `realm-management` client (and of `<realm>-realm` clients in master). */
 export const REALM_MANAGEMENT_ROLES = [

@@ -3,7 +3,8 @@
  * Lookups that miss throw Keycloak's 404 so routes read straight-line.
  */
 import { randomUUID } from 'node:crypto';
-import { BUILTIN_FLOWS, type FlowSpec } from '../flows/builtin-flows.js';
+import { type ActionMailer, smtpRequiredMailer } from '../email/action-mailer.js';
+import { builtinFlows, type FlowSpec } from '../flows/builtin-flows.js';
 import { notFound } from '../http/errors.js';
 import type { ClientModel, ExecutionModel, FlowModel, GroupModel, RealmModel, RoleModel, UserModel } from './model.js';
 import {
@@ -73,6 +74,8 @@ export const newUser = (fields: Partial<UserModel> & { username: string }): User
 
 export class EmulatorState {
   readonly realms = new Map<string, RealmModel>();
+  /** sends action-token emails (execute-actions, verify-email) */
+  actionMailer: ActionMailer = smtpRequiredMailer;
 
   realm(name: string): RealmModel {
     const realm = this.realms.get(name);
@@ -104,7 +107,7 @@ export class EmulatorState {
     };
     this.realms.set(name, realm);
 
-    for (const spec of BUILTIN_FLOWS) installFlow(realm, spec, { topLevel: true, builtIn: true });
+    for (const spec of builtinFlows(name === MASTER_REALM)) installFlow(realm, spec, { topLevel: true, builtIn: true });
     this.installDefaultClientsAndRoles(realm);
     if (name === MASTER_REALM) {
       const createRealm = newRole('create-realm', realm.id, false, '${role_create-realm}');
