@@ -3,6 +3,7 @@
  * the events configuration and partialImport.
  */
 import { type Request, type Response, Router } from 'express';
+import { SAVED_BY_DEFAULT } from '../events/event-types.js';
 import { badRequest, conflict, forbidden, KeycloakHttpError } from '../http/errors.js';
 import { baseUrlOf } from '../oidc/routes.js';
 import type { AccessTokenCaller } from '../oidc/tokens.js';
@@ -14,6 +15,9 @@ import { AdminContext, adminContext } from './context.js';
 import { importRealm, partialImport } from './realm-import.js';
 
 const SMTP_PASSWORD_MASK = '**********';
+
+/** Realm-level event listeners a Keycloak 26 server ships (metrics-listener is global-only). */
+const KNOWN_EVENT_LISTENERS = new Set(['jboss-logging', 'email']);
 
 /** The applications Keycloak lists on the OTP setup page for a policy (FreeOTP handles every policy). */
 export const otpSupportedApplications = (settings: Record<string, unknown>): string[] => {
@@ -188,9 +192,16 @@ export const realmRouter = (state: EmulatorState): Router => {
       'adminEventsEnabled',
       'adminEventsDetailsEnabled',
     ];
+    const listeners = rep.eventsListeners;
+    if (listeners !== undefined) {
+      if (!Array.isArray(listeners) || listeners.some((l) => !KNOWN_EVENT_LISTENERS.has(String(l)))) {
+        throw new KeycloakHttpError(400, { error: 'Unknown event listener' });
+      }
+    }
     for (const field of fields) {
       if (rep[field] !== undefined) ctx.realm.settings[field] = structuredClone(rep[field]);
     }
+    ctx.event({ operationType: 'UPDATE', resourceType: 'REALM', resourcePath: 'events/config', representation: rep });
     res.status(204).end();
   });
 
@@ -215,7 +226,10 @@ export const eventsConfig = (realm: RealmModel) => ({
   eventsEnabled: realm.settings.eventsEnabled ?? false,
   ...(realm.settings.eventsExpiration === undefined ? {} : { eventsExpiration: realm.settings.eventsExpiration }),
   eventsListeners: realm.settings.eventsListeners ?? [],
-  enabledEventTypes: realm.settings.enabledEventTypes ?? [],
+  // Keycloak shows the types it stores by default when none are chosen.
+  enabledEventTypes: (realm.settings.enabledEventTypes as string[] | undefined)?.length
+    ? realm.settings.enabledEventTypes
+    : SAVED_BY_DEFAULT,
   adminEventsEnabled: realm.settings.adminEventsEnabled ?? false,
   adminEventsDetailsEnabled: realm.settings.adminEventsDetailsEnabled ?? false,
 });

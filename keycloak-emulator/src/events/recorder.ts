@@ -1,16 +1,17 @@
 /**
  * Records user events and admin events the way Keycloak's event store does: only when the realm has
- * them enabled (and, for user events, the type is among `enabledEventTypes`, empty meaning all).
+ * them enabled (and, for user events, the type is among `enabledEventTypes`, empty meaning Keycloak's save-by-default types).
  */
 import { randomUUID } from 'node:crypto';
 import type { AdminEventModel, EventModel, RealmModel } from '../state/model.js';
+import { isStored } from './event-types.js';
 
 export type UserEventInput = Omit<EventModel, 'id' | 'time' | 'realmId'>;
 
 export const recordEvent = (realm: RealmModel, input: UserEventInput): void => {
   if (realm.settings.eventsEnabled !== true) return;
   const enabledTypes = (realm.settings.enabledEventTypes as string[] | undefined) ?? [];
-  if (enabledTypes.length > 0 && !enabledTypes.includes(input.type)) return;
+  if (!isStored(input.type, enabledTypes)) return;
   realm.events.push({ id: randomUUID(), time: Date.now(), realmId: realm.id, ...input });
 };
 
@@ -29,4 +30,17 @@ export const recordAdminEvent = (realm: RealmModel, input: AdminEventInput): voi
     ...rest,
     ...(withDetails ? { representation: JSON.stringify(representation) } : {}),
   });
+};
+
+/**
+ * Drops user events older than the realm's `eventsExpiration` (seconds). Keycloak does this in a
+ * scheduled task; doing it before each read gives the same view to a client.
+ */
+export const purgeExpiredEvents = (realm: RealmModel, now = Date.now()): void => {
+  const expiration = Number(realm.settings.eventsExpiration ?? 0);
+  if (!(expiration > 0)) return;
+  const cutoff = now - expiration * 1000;
+  const firstKept = realm.events.findIndex((e) => e.time >= cutoff);
+  if (firstKept === 0) return;
+  realm.events.splice(0, firstKept < 0 ? realm.events.length : firstKept);
 };

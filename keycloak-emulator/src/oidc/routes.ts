@@ -33,7 +33,7 @@ const clientCredentialsOf = (req: Request): ClientCredentials => {
 /** Keycloak's client authentication: unknown client, bad secret and disabled client are 401s. */
 const authenticateClient = (realm: RealmModel, req: Request): ClientModel => {
   const { clientId, secret } = clientCredentialsOf(req);
-  if (!clientId) throw oauthError(401, 'invalid_client', 'Missing client_id parameter');
+  if (!clientId) throw oauthError(400, 'invalid_client', 'Missing client_id parameter');
   const client = clientByClientId(realm, clientId);
   if (!client) throw oauthError(401, 'invalid_client', 'Invalid client or Invalid client credentials');
   if (!client.enabled) throw oauthError(401, 'invalid_client', 'Invalid client or Invalid client credentials');
@@ -206,8 +206,9 @@ const builtinGrants: Record<string, GrantHandler> = {
     if (!client.directAccessGrantsEnabled) {
       throw oauthError(400, 'unauthorized_client', 'Client not allowed for direct access grants');
     }
-    const user = body.username ? findUserForLogin(realm, body.username) : undefined;
-    const fail = (error: string, userId?: string) => {
+    if (!body.username) throw oauthError(401, 'invalid_request', 'Missing parameter: username');
+    const user = findUserForLogin(realm, body.username);
+    const loginError = (error: string, userId?: string) =>
       recordEvent(realm, {
         type: 'LOGIN_ERROR',
         clientId: client.clientId,
@@ -216,12 +217,20 @@ const builtinGrants: Record<string, GrantHandler> = {
         error,
         details: { grant_type: 'password', auth_method: 'openid-connect', username: body.username ?? '' },
       });
-      return oauthError(401, 'invalid_grant', 'Invalid user credentials');
-    };
-    if (!user) throw fail('user_not_found');
+    // Keycloak's direct grant answers an unknown user with 400 and a wrong password with 401.
+    if (!user || user.serviceAccountClientId) {
+      loginError('user_not_found');
+      throw oauthError(400, 'invalid_grant', 'Invalid user credentials');
+    }
+    if (!user.enabled) {
+      loginError('user_disabled', user.id);
+      throw oauthError(400, 'invalid_grant', 'Account disabled');
+    }
     const password = user.credentials.find((c) => c.type === 'password');
-    if (!password || !passwordMatches(password, body.password ?? '')) throw fail('invalid_user_credentials', user.id);
-    if (!user.enabled) throw oauthError(400, 'invalid_grant', 'Account disabled');
+    if (!password || !passwordMatches(password, body.password ?? '')) {
+      loginError('invalid_user_credentials', user.id);
+      throw oauthError(401, 'invalid_grant', 'Invalid user credentials');
+    }
     if (user.requiredActions.length > 0) throw oauthError(400, 'invalid_grant', 'Account is not fully set up');
     const session = startSession(realm, user, client, ip);
     recordEvent(realm, {
@@ -237,7 +246,10 @@ const builtinGrants: Record<string, GrantHandler> = {
 
   client_credentials: ({ realm, client, baseUrl, ip, body }) => {
     const serviceAccount = client.serviceAccountUserId ? realm.users.get(client.serviceAccountUserId) : undefined;
-    if (!client.serviceAccountsEnabled || client.publicClient || !serviceAccount) {
+    if (client.publicClient) {
+      throw oauthError(401, 'unauthorized_client', 'Public client not allowed to retrieve service account');
+    }
+    if (!client.serviceAccountsEnabled || !serviceAccount) {
       throw oauthError(401, 'unauthorized_client', 'Client not enabled to retrieve service account');
     }
     if (!serviceAccount.enabled) throw oauthError(400, 'invalid_request', 'User associated with client is not enabled');
