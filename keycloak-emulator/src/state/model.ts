@@ -191,6 +191,46 @@ export interface SessionModel {
   clients: Map<string, number>;
 }
 
+/**
+ * A browser login in progress (Keycloak's authentication session, one per tab): what the client asked
+ * for, which user the flow has identified, which executions are done and which required actions remain.
+ */
+export interface AuthSessionModel {
+  tabId: string;
+  /** the AUTH_SESSION_ID cookie value shared by a browser's tabs */
+  rootId: string;
+  clientId: string;
+  redirectUri?: string;
+  state?: string;
+  nonce?: string;
+  scope?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  /** which top-level flow runs: the realm's browser flow or its reset-credentials flow */
+  flow: 'browser' | 'reset-credentials' | 'actions';
+  userId?: string;
+  /** executions that have succeeded */
+  completed: Set<string>;
+  /** required actions added by authenticators (on top of the user's own) */
+  requiredActions: Set<string>;
+  /** small values authenticators keep between requests */
+  notes: Record<string, string>;
+  createdAt: number;
+}
+
+export interface AuthCodeModel {
+  code: string;
+  sessionId: string;
+  userId: string;
+  clientId: string;
+  redirectUri: string;
+  scope?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  expiresAt: number;
+}
+
 /** One realm's whole state. `settings` holds the scalar RealmRepresentation fields. */
 export interface RealmModel {
   id: string;
@@ -211,6 +251,14 @@ export interface RealmModel {
   bruteForce: Map<string, BruteForceRecord>; // by user id
   userProfile: Record<string, unknown>;
   sessions: Map<string, SessionModel>;
+  /** browser logins in progress, by tab id */
+  authSessions: Map<string, AuthSessionModel>;
+  /** authorization codes waiting to be exchanged at the token endpoint (single use) */
+  authCodes: Map<string, AuthCodeModel>;
+  /** action tokens already used (jti → expiry, epoch ms): they are single-use */
+  usedActionTokens: Map<string, number>;
+  /** last accepted OTP time step per credential id (code reuse protection) */
+  otpTimeSteps: Map<string, number>;
   keys?: SigningKey;
   /** user ids sorted by username; rebuilt lazily after writes (bulk imports stay O(n log n)) */
   sortedUserIds?: string[];

@@ -103,6 +103,10 @@ export class EmulatorState {
       adminEvents: [],
       bruteForce: new Map(),
       sessions: new Map(),
+      authSessions: new Map(),
+      authCodes: new Map(),
+      usedActionTokens: new Map(),
+      otpTimeSteps: new Map(),
       userProfile: defaultUserProfile(),
     };
     this.realms.set(name, realm);

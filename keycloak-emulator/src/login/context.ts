@@ -1,0 +1,136 @@
+/** What an authenticator or required action sees of the login in progress. */
+import { recordEvent } from '../events/recorder.js';
+import type { AuthSessionModel, ExecutionModel, RealmModel, UserModel } from '../state/model.js';
+import type { EmulatorState } from '../state/store.js';
+import type { FlowEngine } from './flow-engine.js';
+import { errorPage } from './pages.js';
+
+export type Outcome =
+  | { kind: 'success' }
+  | { kind: 'attempted' }
+  | { kind: 'challenge'; html: string; status?: number }
+  | { kind: 'failure'; html: string; status?: number };
+
+export interface LoginRequest {
+  state: EmulatorState;
+  realm: RealmModel;
+  authSession: AuthSessionModel;
+  baseUrl: string;
+  ipAddress: string;
+  /** the form posted to an execution, if this request is a form post */
+  posted?: { executionId: string; form: Record<string, string> };
+  query: Record<string, string>;
+  /** the flow engine, for conditions that look at a whole subflow */
+  engine: FlowEngine;
+  /** the SSO session named by the browser's identity cookie */
+  ssoSessionId?: string;
+  /** back-to-login link for the reset-credentials pages */
+  loginUrl?: string;
+}
+
+export const loginActionsUrl = (
+  baseUrl: string,
+  realm: RealmModel,
+  path: 'authenticate' | 'reset-credentials' | 'required-action',
+  authSession: AuthSessionModel,
+  extra: Record<string, string> = {},
+) => {
+  const params = new URLSearchParams({ ...extra, client_id: authSession.clientId, tab_id: authSession.tabId });
+  return `${baseUrl}/realms/${encodeURIComponent(realm.name)}/login-actions/${path}?${params}`;
+};
+
+export class LoginContext {
+  constructor(
+    readonly request: LoginRequest,
+    readonly execution?: ExecutionModel,
+  ) {}
+
+  get realm() {
+    return this.request.realm;
+  }
+
+  get authSession() {
+    return this.request.authSession;
+  }
+
+  get engine() {
+    return this.request.engine;
+  }
+
+  get posted() {
+    return this.request.posted;
+  }
+
+  get form(): Record<string, string> {
+    return this.request.posted?.form ?? {};
+  }
+
+  get user(): UserModel | undefined {
+    const id = this.authSession.userId;
+    return id ? this.realm.users.get(id) : undefined;
+  }
+
+  setUser(user: UserModel | undefined) {
+    if (user) this.authSession.userId = user.id;
+    else delete this.authSession.userId;
+  }
+
+  withExecution(execution: ExecutionModel) {
+    return new LoginContext(this.request, execution);
+  }
+
+  /** the execution's authenticator config, e.g. reset-otp's action_on_otp_reset_flag */
+  get config(): Record<string, string> {
+    const id = this.execution?.authenticatorConfigId;
+    return (id && this.realm.authenticatorConfigs.get(id)?.config) || {};
+  }
+
+  get realmTitle() {
+    return String(this.realm.settings.displayName || this.realm.name);
+  }
+
+  /** where this execution's form posts */
+  actionUrl(): string {
+    const path = this.authSession.flow === 'reset-credentials' ? 'reset-credentials' : 'authenticate';
+    return loginActionsUrl(this.request.baseUrl, this.realm, path, this.authSession, {
+      session_code: this.authSession.tabId,
+      ...(this.execution ? { execution: this.execution.id } : {}),
+    });
+  }
+
+  /** the "Forgot Password?" link, when the realm allows password resets */
+  resetUrl(): string | undefined {
+    if (this.realm.settings.resetPasswordAllowed !== true) return undefined;
+    const params = new URLSearchParams({ client_id: this.authSession.clientId, tab_id: this.authSession.tabId });
+    return `${this.request.baseUrl}/realms/${encodeURIComponent(this.realm.name)}/login-actions/reset-credentials?${params}`;
+  }
+
+  challenge(html: string, status = 200): Outcome {
+    return { kind: 'challenge', html, status };
+  }
+
+  failure(message: string, status = 400): Outcome {
+    return { kind: 'failure', html: errorPage({ realmTitle: this.realmTitle, message }), status };
+  }
+
+  /** Records a user event with the details Keycloak puts on browser-flow events. */
+  event(type: string, options: { error?: string; details?: Record<string, string>; userId?: string } = {}) {
+    const user = this.user;
+    const userId = options.userId ?? user?.id;
+    recordEvent(this.realm, {
+      type,
+      clientId: this.authSession.clientId,
+      ...(userId ? { userId } : {}),
+      ipAddress: this.request.ipAddress,
+      ...(options.error ? { error: options.error } : {}),
+      details: {
+        auth_method: 'openid-connect',
+        auth_type: 'code',
+        ...(this.authSession.redirectUri ? { redirect_uri: this.authSession.redirectUri } : {}),
+        code_id: this.authSession.tabId,
+        ...(user ? { username: user.username } : {}),
+        ...options.details,
+      },
+    });
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Required actions run after a flow succeeds (or from an execute-actions link), in the realm's priority
+ * order: CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, VERIFY_EMAIL. Each renders its page and
+ * processes its form; completing one removes it from the user and from the login.
+ */
+import QRCode from 'qrcode';
+import { otpSupportedApplications } from '../admin/realms.js';
+import {
+  checkSetupCode,
+  encodeSecretForUser,
+  generateOtpSecret,
+  groupedSecret,
+  keyUri,
+  otpPolicy,
+} from '../otp/totp.js';
+import { newOtpCredential, newPasswordCredential } from '../state/credentials.js';
+import type { UserModel } from '../state/model.js';
+import { sendVerifyEmail } from './action-links.js';
+import { otpCredentials } from './authenticators.js';
+import { type LoginContext, loginActionsUrl } from './context.js';
+import { infoPage, totpSetupPage, updatePasswordPage, updateProfilePage } from './pages.js';
+
+export type ActionResult = { done: true } | { done: false; html: string; status: number };
+
+export interface RequiredActionHandler {
+  render(ctx: LoginContext, user: UserModel): Promise<string> | string;
+  process(ctx: LoginContext, user: UserModel): Promise<ActionResult> | ActionResult;
+}
+
+const actionUrl = (ctx: LoginContext, alias: string, extra: Record<string, string> = {}) =>
+  loginActionsUrl(ctx.request.baseUrl, ctx.realm, 'required-action', ctx.authSession, { execution: alias, ...extra });
+
+/** "Sign out from other devices": ends the user's other sessions. */
+const signOutOtherSessions = (ctx: LoginContext, user: UserModel) => {
+  if (ctx.form['logout-sessions'] !== 'on') return;
+  for (const [id, session] of ctx.realm.sessions) {
+    if (session.userId === user.id && id !== ctx.authSession.notes.ssoReused) ctx.realm.sessions.delete(id);
+  }
+};
+
+const totpPage = async (
+  ctx: LoginContext,
+  user: UserModel,
+  secret: string,
+  error?: { message: string; field: 'totp' | 'userLabel' },
+) => {
+  const encoded = encodeSecretForUser(secret);
+  const manual = (ctx.form.mode ?? ctx.request.query.mode) === 'manual';
+  return totpSetupPage({
+    realmTitle: ctx.realmTitle,
+    action: actionUrl(ctx, 'CONFIGURE_TOTP'),
+    manualUrl: actionUrl(ctx, 'CONFIGURE_TOTP', { mode: 'manual' }),
+    qrUrl: actionUrl(ctx, 'CONFIGURE_TOTP'),
+    mode: manual ? 'manual' : 'qr',
+    secret,
+    groupedEncodedSecret: groupedSecret(encoded),
+    qrDataUrl: await QRCode.toDataURL(keyUri(ctx.realm, user, encoded), { margin: 2, scale: 6 }),
+    policy: otpPolicy(ctx.realm),
+    supportedApplications: otpSupportedApplications(ctx.realm.settings),
+    ...(error ? { error: error.message, errorField: error.field } : {}),
+    userLabel: ctx.form.userLabel,
+  });
+};
+
+const configureTotp: RequiredActionHandler = {
+  render(ctx, user) {
+    // One secret per login, so reloading the page (or switching to manual mode) shows the same key.
+    ctx.authSession.notes.totpSecret ??= generateOtpSecret();
+    return totpPage(ctx, user, ctx.authSession.notes.totpSecret);
+  },
+  async process(ctx, user) {
+    const secret = ctx.form.totpSecret || ctx.authSession.notes.totpSecret || '';
+    const code = (ctx.form.totp ?? '').trim();
+    const label = (ctx.form.userLabel ?? '').trim();
+    const fail = async (message: string, field: 'totp' | 'userLabel') => {
+      ctx.event('UPDATE_CREDENTIAL_ERROR', { error: 'invalid_user_credentials', details: { credential_type: 'otp' } });
+      return { done: false as const, html: await totpPage(ctx, user, secret, { message, field }), status: 400 };
+    };
+    if (!code) return fail('Please specify authenticator code.', 'totp');
+    if (secret.length < 8 || !(await checkSetupCode(ctx.realm, secret, code)))
+      return fail('Invalid authenticator code.', 'totp');
+    if (!label && otpCredentials(user).length > 0) return fail('Please specify device name.', 'userLabel');
+    const policy = otpPolicy(ctx.realm);
+    user.credentials.push(
+      newOtpCredential(
+        secret,
+        { subType: 'totp', digits: policy.digits, counter: 0, period: policy.period, algorithm: policy.algorithm },
+        label || undefined,
+      ),
+    );
+    delete ctx.authSession.notes.totpSecret;
+    signOutOtherSessions(ctx, user);
+    ctx.event('UPDATE_CREDENTIAL', {
+      details: {
+        credential_type: 'otp',
+        ...(label ? { credential_user_label: label } : {}),
+        custom_required_action: 'CONFIGURE_TOTP',
+      },
+    });
+    return { done: true };
+  },
+};
+
+const updatePassword: RequiredActionHandler = {
+  render: (ctx) => updatePasswordPage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PASSWORD') }),
+  process(ctx, user) {
+    const password = ctx.form['password-new'] ?? '';
+    const fail = (error: string) => {
+      ctx.event('UPDATE_PASSWORD_ERROR', { error: 'password_missing' });
+      return {
+        done: false as const,
+        html: updatePasswordPage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PASSWORD'), error }),
+        status: 400,
+      };
+    };
+    if (!password) return fail('Please specify password.');
+    if (password !== ctx.form['password-confirm']) return fail("Passwords don't match.");
+    user.credentials = [...user.credentials.filter((c) => c.type !== 'password'), newPasswordCredential(password)];
+    signOutOtherSessions(ctx, user);
+    ctx.event('UPDATE_PASSWORD');
+    return { done: true };
+  },
+};
+
+const updateProfile: RequiredActionHandler = {
+  render: (ctx, user) =>
+    updateProfilePage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PROFILE'), values: user }),
+  process(ctx, user) {
+    const { email = '', firstName = '', lastName = '' } = ctx.form;
+    if (!email.includes('@')) {
+      return {
+        done: false,
+        status: 400,
+        html: updateProfilePage({
+          realmTitle: ctx.realmTitle,
+          action: actionUrl(ctx, 'UPDATE_PROFILE'),
+          values: ctx.form,
+          error: 'Invalid email address.',
+        }),
+      };
+    }
+    const lowered = email.trim().toLowerCase();
+    if (user.email) ctx.realm.usersByEmail.delete(user.email);
+    Object.assign(user, { email: lowered, firstName: firstName.trim(), lastName: lastName.trim() });
+    ctx.realm.usersByEmail.set(lowered, user);
+    ctx.event('UPDATE_PROFILE');
+    return { done: true };
+  },
+};
+
+const verifyEmail: RequiredActionHandler = {
+  async render(ctx, user) {
+    if (user.email && !ctx.authSession.notes.verifyEmailSent) {
+      ctx.authSession.notes.verifyEmailSent = 'true';
+      await sendVerifyEmail({
+        realm: ctx.realm,
+        user,
+        baseUrl: ctx.request.baseUrl,
+        clientId: ctx.authSession.clientId,
+        tabId: ctx.authSession.tabId,
+        lifespanSeconds: Number(ctx.realm.settings.actionTokenGeneratedByUserLifespan ?? 300),
+      }).catch(() => undefined);
+      ctx.event('SEND_VERIFY_EMAIL', { details: { email: user.email } });
+    }
+    return infoPage({
+      realmTitle: ctx.realmTitle,
+      title: 'Email verification',
+      message: `You need to verify your email address to activate your account. An email with instructions to verify your email address has been sent to your address ${user.email ?? ''}.`,
+    });
+  },
+  process: () => ({ done: false, html: '', status: 400 }),
+};
+
+export const requiredActionHandlers: Record<string, RequiredActionHandler> = {
+  CONFIGURE_TOTP: configureTotp,
+  UPDATE_PASSWORD: updatePassword,
+  UPDATE_PROFILE: updateProfile,
+  VERIFY_EMAIL: verifyEmail,
+};
+
+/** The user's and the login's pending actions the realm has enabled, in priority order. */
+export const pendingRequiredActions = (ctx: LoginContext, user: UserModel): string[] => {
+  const wanted = new Set([...user.requiredActions, ...ctx.authSession.requiredActions]);
+  return [...ctx.realm.requiredActions.values()]
+    .filter((a) => a.enabled && wanted.has(a.alias) && requiredActionHandlers[a.alias])
+    .sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name))
+    .map((a) => a.alias);
+};
+
+export const completeRequiredAction = (ctx: LoginContext, user: UserModel, alias: string) => {
+  user.requiredActions = user.requiredActions.filter((a) => a !== alias);
+  ctx.authSession.requiredActions.delete(alias);
+};
