@@ -1,0 +1,96 @@
+/**
+ * The schema, as numbered migrations applied in order at start, each in its own transaction. Replicas
+ * starting together serialise on an advisory lock, so each migration runs once.
+ */
+import { lockKey, type SqlDatabase } from './database.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'enforcement, reminders, outbox, job state',
+    sql: `
+      create table enforcement_users (
+        realm text not null,
+        user_id text not null,
+        username text not null,
+        email text,
+        enabled boolean not null,
+        created_at timestamptz,
+        required boolean not null,
+        has_otp boolean not null,
+        pending boolean not null,
+        deadline timestamptz,
+        exempt_reason text,
+        seen_at timestamptz not null,
+        primary key (realm, user_id)
+      );
+      create index enforcement_users_compliance on enforcement_users (realm, required, has_otp, username);
+
+      create table reminders (
+        realm text not null,
+        user_id text not null,
+        last_sent_at timestamptz not null,
+        sent_count integer not null default 1,
+        primary key (realm, user_id)
+      );
+
+      create table outbox (
+        id bigserial primary key,
+        dedupe_key text not null unique,
+        kind text not null,
+        recipient text not null,
+        subject text not null,
+        text_body text not null,
+        html_body text not null,
+        status text not null default 'pending' check (status in ('pending', 'sent', 'failed')),
+        attempts integer not null default 0,
+        next_attempt_at timestamptz not null default now(),
+        last_error text,
+        created_at timestamptz not null default now(),
+        sent_at timestamptz
+      );
+      create index outbox_due on outbox (status, next_attempt_at);
+
+      create table job_state (
+        name text primary key,
+        value jsonb not null,
+        updated_at timestamptz not null default now()
+      );
+    `,
+  },
+];
+
+export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
+  await db.query(`create table if not exists schema_migrations (
+    version integer primary key,
+    name text not null,
+    applied_at timestamptz not null default now()
+  )`);
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    const ran = await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [lockKey('sidecar-migrations')]);
+      const done = await tx.query('select 1 from schema_migrations where version = $1', [migration.version]);
+      if (done.length > 0) return false;
+      for (const statement of migration.sql
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        await tx.query(statement);
+      }
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+};
