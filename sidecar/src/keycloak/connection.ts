@@ -1,0 +1,245 @@
+/**
+ * The sidecar's one way into Keycloak: the official admin client, authenticated as the sidecar's
+ * service account (client credentials, fetched again shortly before expiry), with bounded concurrency,
+ * per-request timeouts, retries with exponential backoff and jitter on network errors, 5xx and 429
+ * (honouring Retry-After) but never on other 4xx, and a circuit that fails fast while Keycloak is down
+ * instead of hammering it.
+ */
+import KcAdminClient from '@keycloak/keycloak-admin-client';
+import { Agent } from 'undici';
+import { Semaphore } from '../util/semaphore.js';
+
+export interface KeycloakConnectionOptions {
+  baseUrl: string;
+  realm: string;
+  clientId: string;
+  clientSecret: string;
+  /** the realm the service account lives in (default: `realm`) */
+  authRealm?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** consecutive failures that open the circuit */
+  circuitThreshold?: number;
+  circuitCooldownMs?: number;
+  /** called for every finished call, for metrics */
+  onCall?: (
+    operation: string,
+    outcome: 'ok' | 'client_error' | 'retry_exhausted' | 'circuit_open',
+    seconds: number,
+  ) => void;
+}
+
+export class KeycloakUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeycloakUnavailableError';
+  }
+}
+
+/** An HTTP error Keycloak answered (the admin client's NetworkError carries the response). */
+export const statusOf = (error: unknown): number | undefined => {
+  const response = (error as { response?: { status?: number } } | undefined)?.response;
+  return typeof response?.status === 'number' ? response.status : undefined;
+};
+
+const retryAfterMs = (error: unknown): number | undefined => {
+  const header = (error as { response?: Response }).response?.headers?.get?.('retry-after');
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Circuit =
+  | { state: 'closed' }
+  | { state: 'open'; until: number; cooldownMs: number }
+  | { state: 'half-open'; cooldownMs: number };
+
+export class KeycloakConnection {
+  readonly client: KcAdminClient;
+  private readonly options: Required<Omit<KeycloakConnectionOptions, 'onCall' | 'authRealm'>> &
+    Pick<KeycloakConnectionOptions, 'onCall' | 'authRealm'>;
+  private readonly semaphore: Semaphore;
+  private readonly dispatcher: Agent;
+  private token?: { value: string; expiresAt: number };
+  private tokenRequest?: Promise<string>;
+  private circuit: Circuit = { state: 'closed' };
+  private consecutiveFailures = 0;
+  lastError?: string;
+
+  constructor(options: KeycloakConnectionOptions) {
+    this.options = {
+      concurrency: 8,
+      timeoutMs: 10_000,
+      retries: 4,
+      baseDelayMs: 200,
+      maxDelayMs: 15_000,
+      circuitThreshold: 5,
+      circuitCooldownMs: 5_000,
+      ...options,
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    };
+    this.semaphore = new Semaphore(this.options.concurrency);
+    this.dispatcher = new Agent({
+      connectTimeout: this.options.timeoutMs,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      connections: this.options.concurrency * 2,
+    });
+    this.client = new KcAdminClient({
+      baseUrl: this.options.baseUrl,
+      realmName: this.options.realm,
+      requestOptions: { dispatcher: this.dispatcher } as RequestInit,
+    });
+    this.client.registerTokenProvider({ getAccessToken: () => this.accessToken() });
+  }
+
+  get realm() {
+    return this.options.realm;
+  }
+
+  get baseUrl() {
+    return this.options.baseUrl;
+  }
+
+  /** 'up' while calls succeed, 'down' while the circuit is open */
+  get health(): { state: 'up' | 'down' | 'probing'; consecutiveFailures: number; lastError?: string } {
+    const state = this.circuit.state === 'closed' ? 'up' : this.circuit.state === 'open' ? 'down' : 'probing';
+    return {
+      state,
+      consecutiveFailures: this.consecutiveFailures,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Forgets the cached token (e.g. after Keycloak revoked it). */
+  invalidateToken() {
+    this.token = undefined;
+  }
+
+  private async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt - Date.now() > 30_000) return this.token.value;
+    this.tokenRequest ??= this.fetchToken().finally(() => {
+      this.tokenRequest = undefined;
+    });
+    return this.tokenRequest;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const realm = encodeURIComponent(this.options.authRealm ?? this.options.realm);
+    const basic = Buffer.from(
+      `${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`,
+    ).toString('base64');
+    const response = await fetch(`${this.options.baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+      body: 'grant_type=client_credentials',
+      dispatcher: this.dispatcher,
+    } as RequestInit);
+    const body = (await response.json().catch(() => ({}))) as {
+      access_token?: string;
+      expires_in?: number;
+      error?: string;
+    };
+    if (!response.ok || !body.access_token) {
+      // Shaped like the admin client's errors so the retry policy treats it the same way.
+      throw Object.assign(new Error(`token request failed: ${response.status} ${body.error ?? ''}`.trim()), {
+        response,
+      });
+    }
+    this.token = { value: body.access_token, expiresAt: Date.now() + Number(body.expires_in ?? 60) * 1000 };
+    return body.access_token;
+  }
+
+  private checkCircuit() {
+    if (this.circuit.state !== 'open') return;
+    if (Date.now() < this.circuit.until)
+      throw new KeycloakUnavailableError(`Keycloak is unavailable: ${this.lastError ?? 'circuit open'}`);
+    this.circuit = { state: 'half-open', cooldownMs: this.circuit.cooldownMs };
+  }
+
+  private recordSuccess() {
+    this.consecutiveFailures = 0;
+    this.lastError = undefined;
+    this.circuit = { state: 'closed' };
+  }
+
+  private recordFailure(error: unknown) {
+    this.consecutiveFailures += 1;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    const half = this.circuit.state === 'half-open';
+    if (half || this.consecutiveFailures >= this.options.circuitThreshold) {
+      const previous = this.circuit.state === 'closed' ? this.options.circuitCooldownMs / 2 : this.circuit.cooldownMs;
+      const cooldownMs = Math.min(previous * 2, 60_000);
+      this.circuit = { state: 'open', until: Date.now() + cooldownMs, cooldownMs };
+    }
+  }
+
+  private backoff(attempt: number) {
+    const exponential = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** attempt);
+    return exponential / 2 + Math.random() * (exponential / 2);
+  }
+
+  /**
+   * Runs one admin operation with the connection's policies. `operation` names it for metrics and logs.
+   * Writes must be safe to repeat (they are: every write the sidecar makes is idempotent or checked).
+   */
+  async call<T>(operation: string, fn: (client: KcAdminClient) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const done = (outcome: 'ok' | 'client_error' | 'retry_exhausted' | 'circuit_open') =>
+      this.options.onCall?.(operation, outcome, (performance.now() - started) / 1000);
+    let refreshedToken = false;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        this.checkCircuit();
+      } catch (error) {
+        done('circuit_open');
+        throw error;
+      }
+      try {
+        const result = await this.semaphore.run(() => fn(this.client));
+        this.recordSuccess();
+        done('ok');
+        return result;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 401 && !refreshedToken) {
+          // A revoked or expired token: fetch a new one once, then treat 401 as final.
+          refreshedToken = true;
+          this.invalidateToken();
+          attempt -= 1;
+          continue;
+        }
+        const retriable = status === undefined || status >= 500 || status === 429;
+        if (!retriable) {
+          this.recordSuccess();
+          done('client_error');
+          throw error;
+        }
+        if (status !== 429) this.recordFailure(error);
+        if (attempt >= this.options.retries || this.circuit.state === 'open') {
+          done('retry_exhausted');
+          throw new KeycloakUnavailableError(
+            `Keycloak ${operation} failed: ${this.lastError ?? (error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        const wait =
+          status === 429 ? Math.min(retryAfterMs(error) ?? this.backoff(attempt), 60_000) : this.backoff(attempt);
+        await sleep(wait);
+      }
+    }
+  }
+
+  async close() {
+    await this.dispatcher.close();
+  }
+}
