@@ -1,0 +1,61 @@
+/**
+ * The sidecar's settings, from the environment (and optionally a JSON/YAML file named by
+ * SIDECAR_CONFIG_FILE, whose keys are the same names). Validated once at start: a wrong or missing
+ * setting stops the start with one line naming it. Secret values never appear in messages.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = z.url({ protocol: /^https?$/ });
+
+export const SETTINGS = z
+  .object({
+    KEYCLOAK_URL: url.describe(
+      'Keycloak base URL, e.g. https://sso.example.org (without /auth unless your Keycloak uses it)',
+    ),
+    KEYCLOAK_REALM: z.string().min(1).describe('the realm the sidecar enforces'),
+    SIDECAR_CLIENT_ID: z.string().min(1).default('otp-sidecar').describe("the sidecar's service-account client"),
+    SIDECAR_CLIENT_SECRET: z.string().min(1).describe("the sidecar client's secret (secret)"),
+    KEYCLOAK_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe('admin API calls in flight at most'),
+    KEYCLOAK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('timeout of one admin API call'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional()
+      .describe('PostgreSQL URL (secret); unset = the embedded database in SIDECAR_DATA_DIR'),
+    SIDECAR_DATA_DIR: z.string().min(1).default('.data/sidecar').describe('folder of the embedded database'),
+    REALM_CONFIG_DIR: z.string().min(1).optional().describe('folder with sidecar.yaml (default realm-config/<realm>)'),
+    SMTP_HOST: z.string().min(1).optional().describe('SMTP server for the sidecar’s own emails; unset = no emails'),
+    SMTP_PORT: port.default(25).describe('SMTP port'),
+    SMTP_SECURE: bool.default(false).describe('implicit TLS (port 465)'),
+    SMTP_STARTTLS: bool.default(false).describe('require STARTTLS'),
+    SMTP_USER: z.string().optional().describe('SMTP user'),
+    SMTP_PASSWORD: z.string().optional().describe('SMTP password (secret)'),
+    SMTP_FROM: z.string().min(3).default('otp-sidecar@localhost').describe('From address of the sidecar’s emails'),
+    LISTEN_HOST: z.string().min(1).default('0.0.0.0').describe('address the HTTP server listens on'),
+    PORT: port.default(8081).describe('HTTP port'),
+    PUBLIC_URL: url.optional().describe('the sidecar’s public base URL (links in emails, helpdesk login redirect)'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('log level'),
+    RECONCILE_INTERVAL_SECONDS: seconds.default(900).describe('full enforcement pass every N seconds'),
+    EVENT_POLL_INTERVAL_SECONDS: seconds.default(5).describe('how often Keycloak events are read'),
+    DRY_RUN: bool.default(false).describe('log what enforcement would change, change nothing'),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof SETTINGS>;
+
+/** Names whose values are never printed. */
+export const SECRET_SETTINGS = new Set(['SIDECAR_CLIENT_SECRET', 'DATABASE_URL', 'SMTP_PASSWORD']);
