@@ -36,7 +36,9 @@ export interface Emulator {
 export const createState = (options: EmulatorOptions = {}): EmulatorState => {
   const state = new EmulatorState();
   state.actionMailer = smtpActionMailer;
+  // Keycloak gives master's access tokens a one-minute lifespan.
   const master = state.createRealm(MASTER_REALM, MASTER_REALM, {
+    accessTokenLifespan: 60,
     displayName: 'Keycloak',
     displayNameHtml: '<div class="kc-logo-text"><span>Keycloak</span></div>',
   });

@@ -34,6 +34,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   emulator.faults.clear();
+  emulator.faults.resetCounts();
   calls.length = 0;
   connection = new KeycloakConnection({
     baseUrl: emulator.url,

@@ -6,7 +6,7 @@ import { authenticationRouter } from './authentication.js';
 import { clientsRouter } from './clients.js';
 import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
-import { groupsRouter, userGroupsRouter } from './groups.js';
+import { groupByPathRouter, groupsRouter, userGroupsRouter } from './groups.js';
 import { realmRouter, realmsCollectionRouter } from './realms.js';
 import { rolesByIdRouter, rolesRouter, userRoleMappingsRouter } from './roles.js';
 import { usersRouter } from './users/router.js';
@@ -29,6 +29,7 @@ export const adminRouter = (state: EmulatorState): Router => {
   realm.use('/roles', rolesRouter());
   realm.use('/roles-by-id', rolesByIdRouter());
   realm.use('/groups', groupsRouter());
+  realm.use('/group-by-path', groupByPathRouter());
   realm.use('/authentication', authenticationRouter());
   realm.use('/', eventsRouter());
   realm.use('/', realmRouter(state));

@@ -52,7 +52,8 @@ export class FaultInjector {
 
   middleware(): RequestHandler {
     return (req, res, next) => {
-      const key = `${req.method} ${req.path}`;
+      // Clients call collection URLs with and without a trailing slash: match and count them as one.
+      const key = `${req.method} ${req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path}`;
       if (!req.path.startsWith('/__emulator')) {
         this.total += 1;
         // Collapse ids so counts group by route.

@@ -54,6 +54,14 @@ const retryAfterMs = (error: unknown): number | undefined => {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 };
 
+const withTimeout = <T>(promise: Promise<T>, ms: number, operation: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${operation} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Circuit =
@@ -87,9 +95,10 @@ export class KeycloakConnection {
     };
     this.semaphore = new Semaphore(this.options.concurrency);
     this.dispatcher = new Agent({
-      connectTimeout: this.options.timeoutMs,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
+      // A backstop that closes abandoned requests; `call` times out precisely (undici's timers are coarse).
+      connectTimeout: this.options.timeoutMs + 1_000,
+      headersTimeout: this.options.timeoutMs + 1_000,
+      bodyTimeout: this.options.timeoutMs + 1_000,
       connections: this.options.concurrency * 2,
     });
     this.client = new KcAdminClient({
@@ -203,7 +212,7 @@ export class KeycloakConnection {
         throw error;
       }
       try {
-        const result = await this.semaphore.run(() => fn(this.client));
+        const result = await this.semaphore.run(() => withTimeout(fn(this.client), this.options.timeoutMs, operation));
         this.recordSuccess();
         done('ok');
         return result;
