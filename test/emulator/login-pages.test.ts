@@ -278,11 +278,13 @@ describe('mandatory OTP from the realm’s browser flow', () => {
         flow: 'browser-otp',
       } as never);
       const otpForm = executions.find((e) => e.providerId === 'auth-otp-form');
-      const subflow = executions.find(
-        (e) =>
-          e.authenticationFlow &&
-          executions.some((x) => x.providerId === 'auth-otp-form' && x.level === (e.level ?? 0) + 1),
-      );
+      // The subflow holding the OTP form: the closest flow row above it one level up.
+      const otpIndex = executions.findIndex((e) => e.providerId === 'auth-otp-form');
+      const subflow = executions
+        .slice(0, otpIndex)
+        .reverse()
+        .find((e) => e.authenticationFlow && e.level === (otpForm?.level ?? 0) - 1);
+      expect(subflow?.displayName).toBe('browser-otp Browser - Conditional 2FA');
       for (const execution of [subflow, otpForm]) {
         await kc.authenticationManagement.updateExecution({ realm: flowRealm, flow: 'browser-otp' } as never, {
           ...execution,

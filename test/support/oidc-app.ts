@@ -19,6 +19,10 @@ export const startRelyingParty = async (baseUrl: string, realm: string, clientId
   const callbacks: URLSearchParams[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/callback') {
+      res.writeHead(404).end(); // the browser also asks for /favicon.ico
+      return;
+    }
     callbacks.push(url.searchParams);
     res.writeHead(200, { 'content-type': 'text/html' }).end('<h1 id="app">Signed in to the application</h1>');
   });

@@ -258,3 +258,19 @@ const byId = new Map(list.map((p) => [p.id, p]));
 
 export const authenticatorProvider = (id: string): AuthenticatorProvider | undefined => byId.get(id);
 export const isKnownAuthenticator = (id: string): boolean => byId.has(id);
+
+export type ProviderKind = 'authenticator' | 'form' | 'form-action' | 'client';
+
+const FORM_PROVIDERS = new Set(['registration-page-form']);
+const CLIENT_AUTHENTICATORS = new Set(['client-secret', 'client-jwt', 'client-secret-jwt', 'client-x509']);
+
+/** Which SPI a provider belongs to: executions of client and form flows take only their own kind. */
+export const providerKind = (id: string): ProviderKind => {
+  if (FORM_PROVIDERS.has(id)) return 'form';
+  if (CLIENT_AUTHENTICATORS.has(id)) return 'client';
+  if (id.startsWith('registration-')) return 'form-action';
+  return 'authenticator';
+};
+
+export const providersOfKind = (kind: ProviderKind): AuthenticatorProvider[] =>
+  list.filter((p) => providerKind(p.id) === kind);

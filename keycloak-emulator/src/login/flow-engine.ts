@@ -54,7 +54,9 @@ export class FlowEngine {
     if (!user) return false;
     if (execution.flowId) return this.flowConfigured(ctx, execution.flowId);
     const authenticator = execution.authenticator ? this.authenticators[execution.authenticator] : undefined;
-    if (!authenticator?.requiresUser || !authenticator.configuredFor) return true;
+    // Providers the emulator does not implement (organizations, passkeys) are never configured.
+    if (!authenticator) return false;
+    if (!authenticator.requiresUser || !authenticator.configuredFor) return true;
     return authenticator.configuredFor(ctx.realm, user);
   }
 
@@ -78,18 +80,19 @@ export class FlowEngine {
 
   async runFlow(ctx: LoginContext, flowId: string): Promise<Outcome> {
     const executions = this.active(ctx.realm, flowId).filter((e) => !this.isCondition(e));
-    const required = executions.filter(
-      (e) => (e.requirement === 'REQUIRED' || e.requirement === 'CONDITIONAL') && !this.skippedConditional(ctx, e),
-    );
-    if (required.length > 0) {
-      for (const execution of required) {
-        const outcome = await this.runExecution(ctx, execution);
-        if (outcome.kind === 'attempted')
-          return ctx.failure('An error occurred, please login again through your application.');
-        if (outcome.kind !== 'success') return outcome;
-      }
-      return SUCCESS;
+    // Conditions are evaluated when a subflow's turn comes (earlier steps may have identified the user);
+    // a CONDITIONAL subflow whose conditions fail counts as absent, as in Keycloak's DefaultAuthenticationFlow.
+    let ranRequired = false;
+    for (const execution of executions) {
+      if (execution.requirement !== 'REQUIRED' && execution.requirement !== 'CONDITIONAL') continue;
+      if (this.skippedConditional(ctx, execution)) continue;
+      ranRequired = true;
+      const outcome = await this.runExecution(ctx, execution);
+      if (outcome.kind === 'attempted')
+        return ctx.failure('An error occurred, please login again through your application.');
+      if (outcome.kind !== 'success') return outcome;
     }
+    if (ranRequired) return SUCCESS;
     const alternatives = executions.filter((e) => e.requirement === 'ALTERNATIVE');
     for (const execution of alternatives) {
       const outcome = await this.runExecution(ctx, execution);
@@ -133,8 +136,8 @@ export class FlowEngine {
       return SUCCESS;
     }
     const step = ctx.withExecution(execution);
-    const posted = ctx.posted?.executionId === execution.id && authenticator.action;
-    const outcome = posted ? await authenticator.action!(step) : await authenticator.authenticate(step);
+    const action = ctx.posted?.executionId === execution.id ? authenticator.action : undefined;
+    const outcome = action ? await action(step) : await authenticator.authenticate(step);
     if (outcome.kind === 'success') session.completed.add(execution.id);
     return outcome;
   }

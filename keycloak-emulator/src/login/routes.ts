@@ -342,7 +342,7 @@ export const loginRouter = (state: EmulatorState): Router => {
   const handleRequiredAction = async (req: Request, res: Response) => {
     const realm = realmOf(req);
     const authSession = currentAuthSession(req, realm);
-    if (!authSession || authSession.notes.flowDone !== 'true') return sendError(res, realm, TIMED_OUT);
+    if (authSession?.notes.flowDone !== 'true') return sendError(res, realm, TIMED_OUT);
     const posted =
       req.method === 'POST'
         ? { executionId: String(req.query.execution ?? ''), form: req.body as Record<string, string> }
@@ -480,7 +480,7 @@ export const loginRouter = (state: EmulatorState): Router => {
     if (!caller || caller.realm !== realmOf(req)) {
       res
         .status(401)
-        .set('WWW-Authenticate', 'Bearer realm="' + realmOf(req).name + '", error="invalid_token"')
+        .set('WWW-Authenticate', `Bearer realm="${realmOf(req).name}", error="invalid_token"`)
         .json({ error: 'invalid_token', error_description: 'Token verification failed' });
       return;
     }

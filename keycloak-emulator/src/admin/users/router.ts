@@ -265,7 +265,7 @@ export const usersRouter = (): Router => {
 
   // ---- credentials ----
 
-  const credentialOf = (ctx: AdminContext, user: UserModel, credentialId: string) => {
+  const credentialOf = (user: UserModel, credentialId: string) => {
     const credential = user.credentials.find((c) => c.id === credentialId);
     if (!credential) throw notFound('Credential not found');
     return credential;
@@ -292,7 +292,7 @@ export const usersRouter = (): Router => {
     const ctx = adminContext(res);
     const user = userFor(ctx, req.params.id);
     ctx.require('manage-users');
-    const credential = credentialOf(ctx, user, req.params.credentialId);
+    const credential = credentialOf(user, req.params.credentialId);
     user.credentials = user.credentials.filter((c) => c !== credential);
     ctx.event({
       operationType: 'ACTION',
@@ -311,7 +311,7 @@ export const usersRouter = (): Router => {
     const ctx = adminContext(res);
     const user = userFor(ctx, req.params.id);
     ctx.require('manage-users');
-    const credential = credentialOf(ctx, user, req.params.credentialId);
+    const credential = credentialOf(user, req.params.credentialId);
     const label = typeof req.body === 'string' ? req.body.trim() : '';
     if (!label)
       throw new KeycloakHttpError(400, {
