@@ -461,12 +461,14 @@ export const authenticationRouter = (): Router => {
         resourcePath: `authentication/flows/${flow.alias}/executions`,
         representation: rep,
       });
-    let changed = false;
+    // A requirement change is all Keycloak applies from this call; otherwise (25+) a new priority.
     if (requirement && requirement !== execution.requirement) {
       execution.requirement = requirement as Requirement;
-      changed = true;
+      event();
+      res.status(202).json(flowRepresentation(ctx.realm, flow));
+      return;
     }
-    // Keycloak 25+ also takes a new priority from this call.
+    let changed = false;
     if (typeof rep.priority === 'number' && Number.isInteger(rep.priority) && rep.priority !== execution.priority) {
       if (parentOf(ctx.realm, execution).builtIn) throw illegal('It is illegal to modify execution in a built in flow');
       execution.priority = rep.priority;

@@ -1,0 +1,187 @@
+/**
+ * What a realm should look like under its policy — pure functions, no I/O. Flows are described as
+ * steps (level, provider or subflow, requirement, config) derived from the live built-in flow, so the
+ * same policy works across Keycloak 26 releases whose built-in flows differ in detail.
+ */
+import { OTP_APPS, RESET_OTP_MODES, type RealmPolicy } from './policy.js';
+
+export interface FlowStep {
+  level: number;
+  /** authenticator provider id, or `flow` for a subflow */
+  provider: string;
+  requirement: string;
+  /** the authenticator config this step must carry */
+  config?: Record<string, string>;
+  /** a subflow the policy adds (absent from the built-in flow), with its alias suffix */
+  added?: string;
+}
+
+export interface ExecutionRow {
+  level?: number;
+  providerId?: string;
+  authenticationFlow?: boolean;
+  requirement?: string;
+  authenticationConfig?: string;
+}
+
+export const stepsOf = (rows: ExecutionRow[], configs: Map<string, Record<string, string>> = new Map()): FlowStep[] =>
+  rows.map((row) => {
+    const config = row.authenticationConfig ? configs.get(row.authenticationConfig) : undefined;
+    return {
+      level: row.level ?? 0,
+      provider: row.authenticationFlow ? 'flow' : (row.providerId ?? '?'),
+      requirement: row.requirement ?? 'DISABLED',
+      ...(config ? { config } : {}),
+    };
+  });
+
+/** The index of the subflow step that directly holds the step at `index`. */
+export const parentIndex = (steps: FlowStep[], index: number): number => {
+  const level = steps[index]?.level ?? 0;
+  for (let i = index - 1; i >= 0; i--) if (steps[i]?.level === level - 1) return i;
+  return -1;
+};
+
+/** The steps below a subflow step (its whole subtree). */
+const subtree = (steps: FlowStep[], index: number): number[] => {
+  const level = steps[index]?.level ?? 0;
+  const out: number[] = [];
+  for (let i = index + 1; i < steps.length && (steps[i]?.level ?? 0) > level; i++) out.push(i);
+  return out;
+};
+
+const isCondition = (provider: string) => provider.startsWith('conditional-');
+
+/**
+ * Browser flow. `conditional` keeps Keycloak's conditional 2FA: users with a device give a code; the
+ * sidecar makes setup mandatory by its own policy. `required`: the 2FA subflow and the OTP form become
+ * REQUIRED and its conditions are switched off, so a user without a device must set one up at login.
+ */
+export const desiredBrowserSteps = (builtIn: FlowStep[], otp: RealmPolicy['browserFlow']['otp']): FlowStep[] => {
+  const steps = builtIn.map((s) => ({ ...s }));
+  if (otp === 'conditional') return steps;
+  const otpIndex = steps.findIndex((s) => s.provider === 'auth-otp-form');
+  if (otpIndex < 0) throw new Error('the built-in browser flow has no OTP form');
+  const parent = parentIndex(steps, otpIndex);
+  const otpStep = steps[otpIndex] as FlowStep;
+  otpStep.requirement = 'REQUIRED';
+  if (parent >= 0) {
+    (steps[parent] as FlowStep).requirement = 'REQUIRED';
+    for (const i of subtree(steps, parent)) {
+      const step = steps[i] as FlowStep;
+      if (step.level === otpStep.level && isCondition(step.provider)) step.requirement = 'DISABLED';
+    }
+  }
+  return steps;
+};
+
+/**
+ * Reset-credentials flow: Reset OTP configured with the declared mode; optionally a subflow right after
+ * the email step that asks users who still have a device for a code from it.
+ */
+export const desiredResetSteps = (builtIn: FlowStep[], policy: RealmPolicy['resetCredentialsFlow']): FlowStep[] => {
+  const steps = builtIn.map((s) => ({ ...s }));
+  const resetOtp = steps.find((s) => s.provider === 'reset-otp');
+  if (!resetOtp) throw new Error('the built-in reset credentials flow has no Reset OTP step');
+  resetOtp.config = { action_on_otp_reset_flag: RESET_OTP_MODES[policy.resetOtp] };
+  if (!policy.requireCodeFromExistingDevice) return steps;
+  const email = steps.findIndex((s) => s.provider === 'reset-credential-email');
+  if (email < 0) throw new Error('the built-in reset credentials flow has no email step');
+  const level = steps[email]?.level ?? 0;
+  steps.splice(
+    email + 1,
+    0,
+    { level, provider: 'flow', requirement: 'CONDITIONAL', added: 'existing device' },
+    { level: level + 1, provider: 'conditional-user-configured', requirement: 'REQUIRED' },
+    { level: level + 1, provider: 'auth-otp-form', requirement: 'REQUIRED' },
+  );
+  return steps;
+};
+
+const sameConfig = (a?: Record<string, string>, b?: Record<string, string>) =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+
+/** Differences between live and desired steps, as readable lines (empty = the same). */
+export const stepDifferences = (live: FlowStep[], desired: FlowStep[]): string[] => {
+  const out: string[] = [];
+  const describe = (s?: FlowStep) =>
+    s
+      ? `${'  '.repeat(s.level)}${s.provider} ${s.requirement}${s.config ? ` ${JSON.stringify(s.config)}` : ''}`
+      : '(none)';
+  for (let i = 0; i < Math.max(live.length, desired.length); i++) {
+    const a = live[i];
+    const b = desired[i];
+    const same =
+      a &&
+      b &&
+      a.level === b.level &&
+      a.provider === b.provider &&
+      a.requirement === b.requirement &&
+      (b.config === undefined || sameConfig(a.config, b.config));
+    if (!same) out.push(`step ${i + 1}: ${describe(a)} -> ${describe(b)}`);
+  }
+  return out;
+};
+
+/** Realm representation fields the policy sets (flows and SMTP are handled separately). */
+export const desiredRealmFields = (policy: RealmPolicy): Record<string, unknown> => {
+  const otp = policy.otpPolicy;
+  return {
+    ...(policy.displayName !== undefined ? { displayName: policy.displayName } : {}),
+    // The OTP policy is always written whole: partial updates lose fields in some tools.
+    otpPolicyType: otp.type,
+    otpPolicyAlgorithm: otp.algorithm,
+    otpPolicyDigits: otp.digits,
+    otpPolicyPeriod: otp.period,
+    otpPolicyLookAheadWindow: otp.lookAroundWindow,
+    otpPolicyInitialCounter: otp.initialCounter,
+    otpPolicyCodeReusable: otp.codeReusable,
+    resetPasswordAllowed: true,
+    actionTokenGeneratedByUserLifespan: policy.actionTokens.userLifespanSeconds,
+    actionTokenGeneratedByAdminLifespan: policy.actionTokens.adminLifespanSeconds,
+    bruteForceProtected: policy.bruteForce.enabled,
+    failureFactor: policy.bruteForce.failureFactor,
+    waitIncrementSeconds: policy.bruteForce.waitIncrementSeconds,
+    maxFailureWaitSeconds: policy.bruteForce.maxFailureWaitSeconds,
+    permanentLockout: policy.bruteForce.permanentLockout,
+  };
+};
+
+/** Keycloak's names of the apps the policy declares (checked against the live realm's list). */
+export const supportedAppKeys = (policy: RealmPolicy): string[] =>
+  policy.otpPolicy.supportedApplications.map((app) => OTP_APPS[app]);
+
+/** The SMTP settings as Keycloak holds them (strings), without the password. */
+export const desiredSmtp = (policy: RealmPolicy): Record<string, string> | undefined => {
+  const smtp = policy.smtp;
+  if (!smtp) return undefined;
+  return {
+    host: smtp.host,
+    port: String(smtp.port),
+    from: smtp.from,
+    ...(smtp.fromDisplayName ? { fromDisplayName: smtp.fromDisplayName } : {}),
+    ...(smtp.replyTo ? { replyTo: smtp.replyTo } : {}),
+    ssl: String(smtp.ssl),
+    starttls: String(smtp.starttls),
+    auth: String(Boolean(smtp.user)),
+    ...(smtp.user ? { user: smtp.user } : {}),
+  };
+};
+
+export const desiredEventsConfig = (policy: RealmPolicy) => ({
+  eventsEnabled: policy.events.enabled,
+  enabledEventTypes: [...policy.events.types].sort(),
+  eventsExpiration: policy.events.retentionDays * 86_400,
+  adminEventsEnabled: policy.events.adminEvents,
+  adminEventsDetailsEnabled: policy.events.adminEventsDetails,
+});
+
+/** Field-by-field differences of the keys `desired` declares. */
+export const fieldDifferences = (
+  prefix: string,
+  live: Record<string, unknown> | undefined,
+  desired: Record<string, unknown>,
+): { path: string; from: unknown; to: unknown }[] =>
+  Object.entries(desired)
+    .filter(([key, value]) => JSON.stringify(live?.[key]) !== JSON.stringify(value))
+    .map(([key, value]) => ({ path: `${prefix}${key}`, from: live?.[key], to: value }));

@@ -1,0 +1,108 @@
+/** `export`: the live realm's policy, in the realm.yaml format, to start from an existing realm. */
+import type KcAdminClient from '@keycloak/keycloak-admin-client';
+import { stringify } from 'yaml';
+import { readFlow } from './flows.js';
+import { OTP_APPS, type OtpApp, RESET_OTP_MODES, type ResetOtpMode, SIDECAR_ROLES_DEFAULT } from './policy.js';
+
+const invert = <K extends string, V extends string>(map: Record<K, V>) =>
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<V, K>;
+
+export const exportRealmPolicy = async (
+  kc: KcAdminClient,
+  realm: string,
+  sidecarClientId = 'otp-sidecar',
+): Promise<string> => {
+  const live = await kc.realms.findOne({ realm });
+  if (!live) throw new Error(`realm ${realm} not found`);
+  const apps = invert(OTP_APPS);
+  const requiredActions = await kc.authenticationManagement.getRequiredActions({ realm } as never);
+  const browser = live.browserFlow ? await readFlow(kc, realm, live.browserFlow) : undefined;
+  const otpStep = browser?.steps.find((s) => s.provider === 'auth-otp-form');
+  const reset = live.resetCredentialsFlow ? await readFlow(kc, realm, live.resetCredentialsFlow) : undefined;
+  const resetMode = reset?.steps.find((s) => s.provider === 'reset-otp')?.config?.action_on_otp_reset_flag;
+  const events = await kc.realms.getConfigEvents({ realm });
+  const smtp = (live.smtpServer ?? {}) as Record<string, string>;
+  const sidecar = (await kc.clients.find({ realm, clientId: sidecarClientId })).find(
+    (c) => c.clientId === sidecarClientId,
+  );
+  let sidecarRoles = SIDECAR_ROLES_DEFAULT;
+  if (sidecar?.id && sidecar.serviceAccountsEnabled) {
+    const account = await kc.clients.getServiceAccountUser({ realm, id: sidecar.id });
+    const management = (await kc.clients.find({ realm, clientId: 'realm-management' }))[0];
+    if (account.id && management?.id)
+      sidecarRoles = (
+        await kc.users.listClientRoleMappings({ realm, id: account.id, clientUniqueId: management.id })
+      ).map((r) => r.name as string);
+  }
+  const policy = {
+    realm,
+    ...(live.displayName ? { displayName: live.displayName } : {}),
+    otpPolicy: {
+      type: live.otpPolicyType,
+      algorithm: live.otpPolicyAlgorithm,
+      digits: live.otpPolicyDigits,
+      period: live.otpPolicyPeriod,
+      lookAroundWindow: live.otpPolicyLookAheadWindow,
+      initialCounter: live.otpPolicyInitialCounter,
+      codeReusable: live.otpPolicyCodeReusable,
+      supportedApplications: (live.otpSupportedApplications ?? [])
+        .map((key) => apps[key as (typeof OTP_APPS)[OtpApp]])
+        .filter(Boolean),
+    },
+    requiredActions: Object.fromEntries(
+      requiredActions
+        .filter((a) => ['CONFIGURE_TOTP', 'UPDATE_PASSWORD', 'VERIFY_EMAIL'].includes(a.alias as string))
+        .map((a) => [a.alias, { enabled: a.enabled, defaultAction: a.defaultAction }]),
+    ),
+    browserFlow: {
+      alias: live.browserFlow,
+      otp:
+        otpStep?.requirement === 'REQUIRED' &&
+        browser?.steps.some(
+          (s) => s.provider === 'flow' && s.requirement === 'REQUIRED' && s.level === otpStep.level - 1,
+        )
+          ? 'required'
+          : 'conditional',
+    },
+    resetCredentialsFlow: {
+      alias: live.resetCredentialsFlow,
+      resetOtp:
+        (invert(RESET_OTP_MODES) as Record<string, ResetOtpMode>)[resetMode ?? 'Remove none'] ??
+        'keep-until-new-device',
+      requireCodeFromExistingDevice: Boolean(reset?.steps.some((s) => s.provider === 'auth-otp-form')),
+    },
+    actionTokens: {
+      userLifespanSeconds: live.actionTokenGeneratedByUserLifespan,
+      adminLifespanSeconds: live.actionTokenGeneratedByAdminLifespan,
+    },
+    bruteForce: {
+      enabled: live.bruteForceProtected,
+      failureFactor: live.failureFactor,
+      waitIncrementSeconds: live.waitIncrementSeconds,
+      maxFailureWaitSeconds: live.maxFailureWaitSeconds,
+      permanentLockout: live.permanentLockout,
+    },
+    ...(smtp.host
+      ? {
+          smtp: {
+            host: smtp.host,
+            port: Number(smtp.port ?? 25),
+            from: smtp.from,
+            ...(smtp.fromDisplayName ? { fromDisplayName: smtp.fromDisplayName } : {}),
+            ssl: smtp.ssl === 'true',
+            starttls: smtp.starttls === 'true',
+            ...(smtp.user ? { user: smtp.user, passwordEnv: 'SMTP_PASSWORD' } : {}),
+          },
+        }
+      : {}),
+    events: {
+      enabled: events.eventsEnabled,
+      types: events.enabledEventTypes ?? [],
+      retentionDays: Math.max(1, Math.round((events.eventsExpiration ?? 2_592_000) / 86_400)),
+      adminEvents: events.adminEventsEnabled,
+      adminEventsDetails: events.adminEventsDetailsEnabled,
+    },
+    sidecarClient: { clientId: sidecarClientId, roles: sidecarRoles },
+  };
+  return stringify(policy);
+};

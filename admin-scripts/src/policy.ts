@@ -1,0 +1,228 @@
+/**
+ * A realm's declared 2FA policy (`realm-config/<realm>/realm.yaml`): the schema, and loading it with
+ * errors that name the file, the path and what was expected. Secrets are never in the file: it names
+ * the environment variables that hold them.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PolicyError, parsePolicy, readYamlFile } from '../../sidecar/src/config/policy-file.js';
+import { loadSidecarPolicy, type SidecarPolicy } from '../../sidecar/src/enforcement/policy-file.js';
+
+const positive = z.number().int().positive();
+
+/** Authenticator apps and the OTP policies they handle (as Keycloak lists them for a policy). */
+export const OTP_APPS = {
+  FreeOTP: 'totpAppFreeOTPName',
+  'Google Authenticator': 'totpAppGoogleName',
+  'Microsoft Authenticator': 'totpAppMicrosoftAuthenticatorName',
+} as const;
+export type OtpApp = keyof typeof OTP_APPS;
+
+const otpPolicy = z
+  .object({
+    type: z.enum(['totp', 'hotp']).default('totp'),
+    algorithm: z.enum(['HmacSHA1', 'HmacSHA256', 'HmacSHA512']).default('HmacSHA1'),
+    digits: z.union([z.literal(6), z.literal(8)]).default(6),
+    period: positive.max(300).default(30),
+    lookAroundWindow: z.number().int().min(0).max(10).default(1),
+    initialCounter: z.number().int().min(0).default(0),
+    codeReusable: z.boolean().default(false),
+    supportedApplications: z
+      .array(z.enum(Object.keys(OTP_APPS) as [OtpApp, ...OtpApp[]]))
+      .default(['FreeOTP', 'Google Authenticator', 'Microsoft Authenticator']),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    // Google and Microsoft Authenticator only handle the defaults; FreeOTP handles everything.
+    const standard =
+      policy.type === 'totp' && policy.algorithm === 'HmacSHA1' && policy.digits === 6 && policy.period === 30;
+    for (const app of policy.supportedApplications)
+      if (app !== 'FreeOTP' && !standard)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['supportedApplications'],
+          message: `${app} only handles TOTP with HmacSHA1, 6 digits and a 30 s period`,
+        });
+  });
+
+const requiredAction = z.object({ enabled: z.boolean().default(true), defaultAction: z.boolean().optional() }).strict();
+
+export const RESET_OTP_MODES = {
+  'keep-until-new-device': 'Remove none',
+  'remove-one': 'Remove one',
+  'remove-all': 'Remove all',
+} as const;
+export type ResetOtpMode = keyof typeof RESET_OTP_MODES;
+
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, e.g. SMTP_PASSWORD');
+
+const smtp = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(25),
+    from: z.string().min(3),
+    fromDisplayName: z.string().optional(),
+    replyTo: z.string().optional(),
+    ssl: z.boolean().default(false),
+    starttls: z.boolean().default(false),
+    user: z.string().optional(),
+    passwordEnv: envName.optional(),
+  })
+  .strict();
+
+const EVENT_TYPES_THE_SIDECAR_READS = [
+  'LOGIN',
+  'LOGIN_ERROR',
+  'UPDATE_CREDENTIAL',
+  'REMOVE_CREDENTIAL',
+  'UPDATE_TOTP',
+  'REMOVE_TOTP',
+  'RESET_PASSWORD',
+  'SEND_RESET_PASSWORD',
+  'UPDATE_PASSWORD',
+  'EXECUTE_ACTIONS',
+  'EXECUTE_ACTION_TOKEN',
+  'REGISTER',
+];
+
+export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm'];
+
+export const REALM_POLICY = z
+  .object({
+    realm: z.string().min(1),
+    displayName: z.string().optional(),
+    otpPolicy: otpPolicy.default(otpPolicy.parse({})),
+    requiredActions: z.record(z.string(), requiredAction).default({
+      CONFIGURE_TOTP: { enabled: true, defaultAction: true },
+      UPDATE_PASSWORD: { enabled: true },
+      VERIFY_EMAIL: { enabled: true },
+    }),
+    browserFlow: z
+      .object({
+        alias: z.string().min(1).default('browser-2fa'),
+        /**
+         * conditional: OTP is asked of everyone who has a device; the sidecar makes setup mandatory per its
+         * policy (deadline, exemptions). required: every user must set up OTP at the next login.
+         */
+        otp: z.enum(['conditional', 'required']).default('conditional'),
+      })
+      .strict()
+      .default({ alias: 'browser-2fa', otp: 'conditional' }),
+    resetCredentialsFlow: z
+      .object({
+        alias: z.string().min(1).default('reset-credentials-2fa'),
+        resetOtp: z
+          .enum(Object.keys(RESET_OTP_MODES) as [ResetOtpMode, ...ResetOtpMode[]])
+          .default('keep-until-new-device'),
+        /** a user who still has a device must also give a code from it (lost phones then go to the helpdesk) */
+        requireCodeFromExistingDevice: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        alias: 'reset-credentials-2fa',
+        resetOtp: 'keep-until-new-device',
+        requireCodeFromExistingDevice: false,
+      }),
+    actionTokens: z
+      .object({ userLifespanSeconds: positive.default(900), adminLifespanSeconds: positive.default(43_200) })
+      .strict()
+      .default({ userLifespanSeconds: 900, adminLifespanSeconds: 43_200 }),
+    bruteForce: z
+      .object({
+        enabled: z.boolean().default(true),
+        failureFactor: positive.default(5),
+        waitIncrementSeconds: positive.default(60),
+        maxFailureWaitSeconds: positive.default(900),
+        permanentLockout: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        failureFactor: 5,
+        waitIncrementSeconds: 60,
+        maxFailureWaitSeconds: 900,
+        permanentLockout: false,
+      }),
+    smtp: smtp.optional(),
+    events: z
+      .object({
+        enabled: z.boolean().default(true),
+        types: z.array(z.string().regex(/^[A-Z_]+$/)).default(EVENT_TYPES_THE_SIDECAR_READS),
+        retentionDays: positive.default(30),
+        adminEvents: z.boolean().default(true),
+        adminEventsDetails: z.boolean().default(true),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        types: EVENT_TYPES_THE_SIDECAR_READS,
+        retentionDays: 30,
+        adminEvents: true,
+        adminEventsDetails: true,
+      }),
+    sidecarClient: z
+      .object({
+        clientId: z.string().min(1).default('otp-sidecar'),
+        secretEnv: envName.optional(),
+        roles: z.array(z.string().min(1)).default(SIDECAR_ROLES_DEFAULT),
+      })
+      .strict()
+      .default({ clientId: 'otp-sidecar', roles: SIDECAR_ROLES_DEFAULT }),
+    helpdesk: z
+      .object({
+        roles: z
+          .array(z.object({ name: z.string().min(1), description: z.string().default('') }).strict())
+          .default([{ name: 'otp-helpdesk', description: 'May reset the OTP devices of other users' }]),
+        client: z
+          .object({
+            clientId: z.string().min(1).default('otp-helpdesk'),
+            redirectUris: z.array(z.string().min(1)).min(1),
+            webOrigins: z.array(z.string()).default(['+']),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ roles: [{ name: 'otp-helpdesk', description: 'May reset the OTP devices of other users' }] }),
+  })
+  .strict();
+
+export type RealmPolicy = z.infer<typeof REALM_POLICY>;
+
+export interface RealmConfig {
+  dir: string;
+  realm: RealmPolicy;
+  sidecar: SidecarPolicy;
+  /** secrets read from the environment variables the policy names */
+  secrets: { smtpPassword?: string; sidecarClientSecret?: string };
+}
+
+export const parseRealmPolicy = (file: string, data: unknown): RealmPolicy => parsePolicy(REALM_POLICY, file, data);
+
+/** Loads `realm.yaml` and `sidecar.yaml` of one realm's folder, and the secrets they name. */
+export const loadRealmConfig = (dir: string, env: NodeJS.ProcessEnv = process.env): RealmConfig => {
+  const realmFile = join(dir, 'realm.yaml');
+  const realm = parseRealmPolicy(realmFile, readYamlFile(realmFile));
+  const sidecar = loadSidecarPolicy(join(dir, 'sidecar.yaml'));
+  const secret = (name: string | undefined, path: string) => {
+    if (!name) return undefined;
+    const value = env[name];
+    if (!value) throw new PolicyError(`${realmFile}: ${path}: environment variable ${name} is not set`);
+    return value;
+  };
+  return {
+    dir,
+    realm,
+    sidecar,
+    secrets: {
+      ...(realm.smtp?.passwordEnv ? { smtpPassword: secret(realm.smtp.passwordEnv, 'smtp.passwordEnv') } : {}),
+      ...(realm.sidecarClient.secretEnv
+        ? { sidecarClientSecret: secret(realm.sidecarClient.secretEnv, 'sidecarClient.secretEnv') }
+        : {}),
+    },
+  };
+};
+
+export { PolicyError };

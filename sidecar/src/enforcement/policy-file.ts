@@ -1,0 +1,60 @@
+/**
+ * The sidecar's own policy, `realm-config/<realm>/sidecar.yaml`, next to the realm's: who must have
+ * OTP and from when. Validated with the same kind of messages as the realm policy (file: path: what).
+ */
+import { z } from 'zod';
+import { parsePolicy, readYamlFile } from '../config/policy-file.js';
+import type { EnforcementPolicy } from './policy.js';
+
+const groupPath = z.string().regex(/^\/.+/, 'expected a group path such as /staff/it');
+
+export const SIDECAR_POLICY = z
+  .object({
+    enforcement: z
+      .object({
+        /** "all", or the groups (with their subgroups) whose members must have OTP */
+        scope: z.union([z.literal('all'), z.object({ groups: z.array(groupPath).min(1) }).strict()]).default('all'),
+        exempt: z
+          .object({ groups: z.array(groupPath).default([]), roles: z.array(z.string().min(1)).default([]) })
+          .strict()
+          .default({ groups: [], roles: [] }),
+        /** existing users must have OTP from this date on (ISO 8601); absent = now */
+        deadline: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+        newUserGraceDays: z.number().int().min(0).max(365).default(0),
+        reminders: z
+          .object({
+            enabled: z.boolean().default(true),
+            startDaysBefore: z.number().int().min(0).max(365).default(14),
+            intervalDays: z.number().int().min(1).max(365).default(3),
+          })
+          .strict()
+          .default({ enabled: true, startDaysBefore: 14, intervalDays: 3 }),
+      })
+      .strict()
+      .default({
+        scope: 'all',
+        exempt: { groups: [], roles: [] },
+        newUserGraceDays: 0,
+        reminders: { enabled: true, startDaysBefore: 14, intervalDays: 3 },
+      }),
+  })
+  .strict();
+
+export type SidecarPolicy = z.infer<typeof SIDECAR_POLICY>;
+
+export const parseSidecarPolicy = (file: string, data: unknown): SidecarPolicy =>
+  parsePolicy(SIDECAR_POLICY, file, data);
+
+export const loadSidecarPolicy = (file: string): SidecarPolicy => parseSidecarPolicy(file, readYamlFile(file));
+
+/** The enforcement policy the decisions use. */
+export const enforcementPolicyOf = (policy: SidecarPolicy): EnforcementPolicy => {
+  const { scope, exempt, deadline, newUserGraceDays, reminders } = policy.enforcement;
+  return {
+    scope: scope === 'all' ? 'all' : { groups: scope.groups },
+    exempt,
+    ...(deadline ? { deadline: new Date(deadline) } : {}),
+    newUserGraceDays,
+    reminders,
+  };
+};

@@ -1,0 +1,290 @@
+/**
+ * The admin scripts against a Keycloak under test: a fresh realm is bootstrapped from a copy of
+ * realm-config/demo, a second apply changes nothing, drift is planned exactly and verify fails on it,
+ * bad policy files are refused before anything is sent, and the resulting realm behaves: new users must
+ * set up OTP, "Forgot password?" treats old devices as declared.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { applyChanges, loadRealmConfig, PolicyError, planRealm } from '../../admin-scripts/src/index.js';
+import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
+import { LoginRobot } from '../support/login-robot.js';
+import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+
+let kut: KeycloakUnderTest;
+let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+let mail: MailCatcher;
+let dir: string;
+let realm: string;
+const SECRET = 'test-sidecar-secret-0123456789';
+const env = { SIDECAR_CLIENT_SECRET: SECRET };
+
+/** A copy of realm-config/demo for a fresh realm, with `change` applied to the parsed realm.yaml. */
+const writePolicy = (change: (policy: Record<string, any>) => void = () => {}) => {
+  const policy = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
+  policy.realm = realm;
+  policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
+  policy.helpdesk.client.redirectUris = ['http://app.test/*'];
+  change(policy);
+  writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
+  return loadRealmConfig(dir, env);
+};
+
+/** Runs the command line (asynchronously: the emulator answers from this very process). */
+const cli = (...args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'admin-scripts/src/cli.ts', ...args], {
+      env: {
+        ...process.env,
+        ...env,
+        NODE_OPTIONS: '',
+        KEYCLOAK_URL: kut.baseUrl,
+        KEYCLOAK_ADMIN: kut.adminUsername,
+        KEYCLOAK_ADMIN_PASSWORD: kut.adminPassword,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+
+beforeAll(async () => {
+  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
+  kc = await masterAdminClient(kut);
+  realm = uniqueName('policy');
+  dir = mkdtempSync(join(tmpdir(), 'realm-config-'));
+  copyFileSync('realm-config/demo/sidecar.yaml', join(dir, 'sidecar.yaml'));
+});
+afterAll(async () => {
+  await kc?.realms.del({ realm }).catch(() => undefined);
+  await Promise.all([mail?.close(), kut?.close()]);
+});
+
+const serviceAccountRoles = async (clientId: string) => {
+  const [client] = await kc.clients.find({ realm, clientId });
+  const [management] = await kc.clients.find({ realm, clientId: 'realm-management' });
+  const account = await kc.clients.getServiceAccountUser({ realm, id: client?.id as string });
+  return (
+    await kc.users.listClientRoleMappings({ realm, id: account.id as string, clientUniqueId: management?.id as string })
+  )
+    .map((r) => r.name)
+    .sort();
+};
+
+describe('bad input', () => {
+  test('a typo, a wrong type or an unknown key is reported with the file and path', async () => {
+    const file = join(dir, 'realm.yaml');
+    writeFileSync(file, 'realm: x\notpPolicy:\n  digts: 6\n  period: "thirty"\nbruteForce:\n  enabled: maybe\n');
+    let error: unknown;
+    try {
+      loadRealmConfig(dir, env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${file}: otpPolicy: unknown key "digts"`);
+    expect(message).toMatch(new RegExp(`${file}: otpPolicy.period: .*number`));
+    expect(message).toMatch(new RegExp(`${file}: bruteForce.enabled: .*boolean`));
+
+    const run = await cli('plan', dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown key "digts"');
+  });
+
+  test('a secret named by the policy must be in the environment', () => {
+    writePolicy();
+    expect(() => loadRealmConfig(dir, {})).toThrow(
+      `${join(dir, 'realm.yaml')}: sidecarClient.secretEnv: environment variable SIDECAR_CLIENT_SECRET is not set`,
+    );
+  });
+});
+
+describe('apply', () => {
+  test('bootstraps a fresh realm, and a second apply changes nothing', async () => {
+    const config = writePolicy();
+    const plan = await planRealm(kc, config);
+    expect(plan.map((c) => c.summary)).toEqual([`create realm ${realm}, then apply the whole policy`]);
+    await applyChanges(plan);
+
+    const live = await kc.realms.findOne({ realm });
+    expect(live).toMatchObject({
+      otpPolicyType: 'totp',
+      otpPolicyAlgorithm: 'HmacSHA1',
+      otpPolicyDigits: 6,
+      otpPolicyPeriod: 30,
+      otpPolicyLookAheadWindow: 1,
+      otpPolicyCodeReusable: false,
+      resetPasswordAllowed: true,
+      bruteForceProtected: true,
+      failureFactor: 5,
+      actionTokenGeneratedByUserLifespan: 900,
+      browserFlow: 'browser-2fa',
+      resetCredentialsFlow: 'reset-credentials-2fa',
+      smtpServer: expect.objectContaining({ host: mail.host, port: String(mail.port) }),
+    });
+    const events = await kc.realms.getConfigEvents({ realm });
+    expect(events).toMatchObject({ eventsEnabled: true, adminEventsEnabled: true, adminEventsDetailsEnabled: true });
+    expect(events.enabledEventTypes).toEqual(
+      expect.arrayContaining(['UPDATE_CREDENTIAL', 'REMOVE_CREDENTIAL', 'LOGIN']),
+    );
+    const totp = await kc.authenticationManagement.getRequiredActionForAlias({ realm, alias: 'CONFIGURE_TOTP' });
+    expect(totp).toMatchObject({ enabled: true, defaultAction: true });
+
+    const reset = await kc.authenticationManagement.getExecutions({ realm, flow: 'reset-credentials-2fa' });
+    const resetOtp = reset.find((e) => e.providerId === 'reset-otp');
+    const resetConfig = await kc.authenticationManagement.getConfig({
+      realm,
+      id: resetOtp?.authenticationConfig as string,
+    });
+    expect(resetConfig.config).toEqual({ action_on_otp_reset_flag: 'Remove none' });
+    // The built-in flows are untouched.
+    const builtIn = await kc.authenticationManagement.getExecutions({ realm, flow: 'reset credentials' });
+    expect(builtIn.find((e) => e.providerId === 'reset-otp')?.authenticationConfig).toBeUndefined();
+
+    expect(await serviceAccountRoles('otp-sidecar')).toEqual([
+      'manage-users',
+      'view-events',
+      'view-realm',
+      'view-users',
+    ]);
+    const [sidecar] = await kc.clients.find({ realm, clientId: 'otp-sidecar' });
+    expect(sidecar).toMatchObject({ publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false });
+    expect((await kc.clients.getClientSecret({ realm, id: sidecar?.id as string })).value).toBe(SECRET);
+    const [helpdeskClient] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
+    expect(helpdeskClient).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: true,
+      directAccessGrantsEnabled: false,
+      attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
+    });
+    expect(await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' })).toMatchObject({ name: 'otp-helpdesk' });
+
+    expect(await planRealm(kc, config)).toEqual([]);
+    const again = await cli('apply', dir);
+    expect(again.stdout).toContain(`No changes: realm ${realm}`);
+    expect(again.status).toBe(0);
+  });
+
+  test('plan shows exactly the drift; verify fails on it and passes after apply', async () => {
+    const config = writePolicy();
+    await kc.realms.update({ realm }, { otpPolicyDigits: 8 });
+    const [sidecar] = await kc.clients.find({ realm, clientId: 'otp-sidecar' });
+    const [management] = await kc.clients.find({ realm, clientId: 'realm-management' });
+    const account = await kc.clients.getServiceAccountUser({ realm, id: sidecar?.id as string });
+    const role = (name: string) => kc.clients.findRole({ realm, id: management?.id as string, roleName: name });
+    const [viewEvents, manageRealm] = await Promise.all([role('view-events'), role('manage-realm')]);
+    const mapping = (r: typeof viewEvents) => [{ id: r?.id as string, name: r?.name as string }];
+    const target = { realm, id: account.id as string, clientUniqueId: management?.id as string };
+    await kc.users.delClientRoleMappings({ ...target, roles: mapping(viewEvents) });
+    await kc.users.addClientRoleMappings({ ...target, roles: mapping(manageRealm) });
+
+    const plan = await planRealm(kc, config);
+    expect(plan.map((c) => [c.area, c.details])).toEqual([
+      ['realm', ['otpPolicyDigits: 8 -> 6']],
+      ['client', ['+ realm-management/view-events', '- realm-management/manage-realm']],
+    ]);
+
+    const verify = await cli('verify', dir);
+    expect(verify.status).toBe(1);
+    expect(verify.stdout).toContain('otpPolicyDigits: 8 -> 6');
+    expect((await cli('apply', dir)).status).toBe(0);
+    const clean = await cli('verify', dir);
+    expect(clean.stdout).toContain(`OK: realm ${realm} matches`);
+    expect(clean.status).toBe(0);
+  });
+});
+
+describe('the bootstrapped realm', () => {
+  const startLogin = async (robot: LoginRobot) => {
+    const [helpdesk] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
+    await kc.clients.update(
+      { realm, id: helpdesk?.id as string },
+      { ...helpdesk, redirectUris: ['http://app.test/*'] },
+    );
+    const params = new URLSearchParams({
+      client_id: 'otp-helpdesk',
+      redirect_uri: 'http://app.test/callback',
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    return robot.open(`${kut.baseUrl}/realms/${realm}/protocol/openid-connect/auth?${params}`);
+  };
+
+  test('a new user must set up OTP at the first login (CONFIGURE_TOTP is a default action)', async () => {
+    await kc.users.create({
+      realm,
+      username: 'newbie',
+      enabled: true,
+      email: 'newbie@example.org',
+      firstName: 'New',
+      lastName: 'User',
+      credentials: [{ type: 'password', value: 'newbie-password', temporary: false }],
+    });
+    const robot = new LoginRobot();
+    await startLogin(robot);
+    await robot.submit({ username: 'newbie', password: 'newbie-password' });
+    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    expect(robot.page.html).toContain('kc-totp-secret-qr-code');
+  });
+
+  const lostPhoneReset = async (username: string) => {
+    const { id } = await kc.users.create({
+      realm,
+      username,
+      enabled: true,
+      email: `${username}@example.org`,
+      emailVerified: true,
+      firstName: username,
+      lastName: 'Tester',
+      credentials: [
+        { type: 'password', value: `${username}-password`, temporary: false },
+        {
+          type: 'otp',
+          userLabel: 'Lost phone',
+          secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
+          credentialData: JSON.stringify({ subType: 'totp', digits: 6, period: 30, algorithm: 'HmacSHA1', counter: 0 }),
+        },
+      ],
+    });
+    const robot = new LoginRobot();
+    await startLogin(robot);
+    await robot.follow('Forgot Password\\?');
+    await robot.submit({ username });
+    const email = await mail.waitFor((m) => m.to.includes(`${username}@example.org`) && m.subject === 'Reset password');
+    await robot.open(linkIn(email));
+    const devices = (await kc.users.getCredentials({ realm, id })).filter((c) => c.type === 'otp');
+    return { robot, devices };
+  };
+
+  test('"Forgot password?" keeps the old device by default until the new one is set up', async () => {
+    const { robot, devices } = await lostPhoneReset('kate');
+    expect(devices.map((d) => d.userLabel)).toEqual(['Lost phone']);
+    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+  });
+
+  test('with resetOtp: remove-all the old device is removed when the link is followed', async () => {
+    const config = writePolicy((policy) => {
+      policy.resetCredentialsFlow.resetOtp = 'remove-all';
+    });
+    const plan = await planRealm(kc, config);
+    expect(plan.map((c) => c.area)).toEqual(['flow']);
+    await applyChanges(plan);
+    expect(await planRealm(kc, config)).toEqual([]);
+    const { robot, devices } = await lostPhoneReset('liam');
+    expect(devices).toEqual([]);
+    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * A browser-less user for the login pages: follows redirects, keeps cookies, fills and posts the page's
+ * form. For journeys whose pages are covered in a real browser elsewhere and that only need the outcome.
+ */
+export interface LoginPage {
+  url: string;
+  status: number;
+  html: string;
+}
+
+const decode = (value: string) =>
+  value.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+
+export class LoginRobot {
+  private readonly cookies = new Map<string, string>();
+  page: LoginPage = { url: '', status: 0, html: '' };
+
+  private async request(url: string, init: RequestInit = {}): Promise<LoginPage> {
+    let current = url;
+    let options = init;
+    for (let hops = 0; hops < 20; hops++) {
+      const headers = new Headers(options.headers);
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+      const response = await fetch(current, { ...options, headers, redirect: 'manual' });
+      for (const cookie of response.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const [name, ...value] = (pair ?? '').split('=');
+        if (name) this.cookies.set(name.trim(), value.join('='));
+      }
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        current = new URL(location, current).toString();
+        options = {};
+        // The relying party's redirect: stop there, the caller wants the code.
+        if (!current.includes('/realms/')) {
+          this.page = { url: current, status: response.status, html: '' };
+          return this.page;
+        }
+        continue;
+      }
+      this.page = { url: current, status: response.status, html: await response.text() };
+      return this.page;
+    }
+    throw new Error(`too many redirects from ${url}`);
+  }
+
+  open(url: string): Promise<LoginPage> {
+    return this.request(url);
+  }
+
+  /** Posts the page's (first) form with these fields. */
+  submit(fields: Record<string, string>): Promise<LoginPage> {
+    const action = /<form[^>]*action="([^"]+)"/.exec(this.page.html)?.[1];
+    if (!action) throw new Error(`no form on ${this.page.url}`);
+    return this.request(new URL(decode(action), this.page.url).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
+  }
+
+  /** Follows the link with this text. */
+  follow(text: string): Promise<LoginPage> {
+    const match = new RegExp(`href="([^"]+)"[^>]*>${text}<`).exec(this.page.html);
+    if (!match?.[1]) throw new Error(`no link "${text}" on ${this.page.url}`);
+    return this.request(new URL(decode(match[1]), this.page.url).toString());
+  }
+
+  /** The text of the element with this id. */
+  textOf(id: string): string | undefined {
+    const match = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(this.page.html);
+    return match?.[1]?.trim();
+  }
+}
