@@ -4,7 +4,7 @@
  * Every response carries a request id; bodies are JSON, errors included.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, Router } from 'express';
+import express, { type Express, type RequestHandler, Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../observability/logger.js';
@@ -21,7 +21,7 @@ export interface AppOptions {
   metrics: Metrics;
   readiness: ReadinessCheck[];
   /** routers mounted under /api/v1, e.g. { '/compliance': router } */
-  api: Record<string, Router>;
+  api: Record<string, Router | RequestHandler[]>;
   /** routers mounted at the root (pages) */
   pages?: Record<string, Router>;
 }

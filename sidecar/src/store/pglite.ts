@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
 /** The embedded database: PGlite (PostgreSQL compiled to WebAssembly) in a folder, or in memory. */
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 
 export const openPglite = async (dataDir: string | undefined): Promise<SqlDatabase> => {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   const executor = (target: Pick<PGlite, 'query'>): SqlExecutor => ({
     async query<T>(sql: string, params: SqlValue[] = []) {

@@ -1,0 +1,193 @@
+/**
+ * The enforcement loop: pages through the realm's users (full representations, a page at a time), decides
+ * per user with the pure policy, adds CONFIGURE_TOTP where the deadline has passed (keeping every other
+ * required action), queues reminders, and records each decision for the compliance report. A second run
+ * makes no admin writes; it never removes a device.
+ */
+import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
+import type { KeycloakConnection } from '../keycloak/connection.js';
+import { enqueueEmail } from '../mail/outbox.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SqlDatabase } from '../store/database.js';
+import { type Membership, pages, readMembership } from './membership.js';
+import {
+  CONFIGURE_TOTP,
+  type Decision,
+  decide,
+  type EnforcementPolicy,
+  type UserFacts,
+  withOtpSetup,
+} from './policy.js';
+import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecision } from './records.js';
+import { reminderEmail } from './reminder-email.js';
+
+export interface ReconcilerOptions {
+  keycloak: KeycloakConnection;
+  db: SqlDatabase;
+  policy: EnforcementPolicy;
+  logger: Logger;
+  metrics: Metrics;
+  dryRun?: boolean;
+  pageSize?: number;
+  /** the account console, linked from reminders */
+  accountUrl: string;
+  now?: () => Date;
+}
+
+export interface ReconcileReport {
+  scanned: number;
+  required: number;
+  markedForSetup: number;
+  remindersQueued: number;
+  adminWrites: number;
+  dryRun: boolean;
+}
+
+const factsOf = (user: UserRepresentation, membership: Membership): UserFacts => ({
+  id: user.id as string,
+  username: user.username ?? '',
+  ...(user.email ? { email: user.email } : {}),
+  enabled: user.enabled !== false,
+  ...(user.createdTimestamp ? { createdTimestamp: user.createdTimestamp } : {}),
+  hasOtp: user.totp === true,
+  requiredActions: user.requiredActions ?? [],
+  serviceAccount: Boolean((user as { serviceAccountClientId?: string }).serviceAccountClientId),
+  inScopeGroup: membership.inScope(user.id as string),
+  ...(membership.exemptBy(user.id as string) ? { exemptBy: membership.exemptBy(user.id as string) } : {}),
+});
+
+export class Reconciler {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get realm() {
+    return this.options.keycloak.realm;
+  }
+
+  /** One full pass over the realm. */
+  async runFull(): Promise<ReconcileReport> {
+    const { keycloak, db, policy, metrics } = this.options;
+    const started = this.now();
+    const report = this.emptyReport();
+    const membership = await readMembership(keycloak, policy);
+    for await (const page of pages(
+      (first, max) =>
+        keycloak.call('listUsers', (c) =>
+          c.users.find({ realm: this.realm, first, max, briefRepresentation: false } as never),
+        ),
+      this.options.pageSize ?? 200,
+    )) {
+      const reminders = await lastReminders(
+        db,
+        this.realm,
+        page.map((u) => u.id as string),
+      );
+      for (const user of page)
+        await this.enforce(factsOf(user, membership), reminders.get(user.id as string), started, report);
+    }
+    await forgetUnseen(db, this.realm, started);
+    const counts = await complianceCounts(db, this.realm);
+    metrics.usersRequired.set(counts.required);
+    metrics.usersWithOtp.set(counts.withOtp);
+    metrics.usersPending.set(counts.missing);
+    this.options.logger.info({ ...report, ...counts }, 'enforcement pass done');
+    return report;
+  }
+
+  /** Enforces the policy for one user (a new account, a changed one); false when the user is gone. */
+  async runForUser(userId: string): Promise<boolean> {
+    const { keycloak, db } = this.options;
+    const user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
+    if (!user?.id) return false;
+    const membership = await this.membershipOfUser(userId);
+    const reminders = await lastReminders(db, this.realm, [userId]);
+    await this.enforce(factsOf(user, membership), reminders.get(userId), this.now(), this.emptyReport());
+    return true;
+  }
+
+  private emptyReport(): ReconcileReport {
+    return {
+      scanned: 0,
+      required: 0,
+      markedForSetup: 0,
+      remindersQueued: 0,
+      adminWrites: 0,
+      dryRun: Boolean(this.options.dryRun),
+    };
+  }
+
+  /** One user's groups (as paths) and direct realm roles, for a single-user decision. */
+  private async membershipOfUser(userId: string): Promise<Membership> {
+    const { keycloak, policy } = this.options;
+    const groups = await keycloak.call('userGroups', (c) =>
+      c.users.listGroups({ realm: this.realm, id: userId, max: 1000 }),
+    );
+    const paths = groups.map((g) => g.path ?? '');
+    const roles = await keycloak.call('userRealmRoles', (c) =>
+      c.users.listRealmRoleMappings({ realm: this.realm, id: userId }),
+    );
+    const under = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}/`));
+    const exemptGroup = policy.exempt.groups.find(under);
+    const exemptRole = policy.exempt.roles.find((r) => roles.some((m) => m.name === r));
+    return {
+      inScope: () => policy.scope === 'all' || policy.scope.groups.some(under),
+      exemptBy: () => exemptGroup ?? (exemptRole ? `role ${exemptRole}` : undefined),
+    };
+  }
+
+  private async enforce(facts: UserFacts, lastReminder: Date | undefined, now: Date, report: ReconcileReport) {
+    const { db, logger } = this.options;
+    report.scanned += 1;
+    let decision: Decision = decide(this.options.policy, facts, now, lastReminder);
+    if (decision.required) report.required += 1;
+    if (decision.action === 'require-otp-setup') {
+      report.markedForSetup += 1;
+      if (this.options.dryRun) {
+        logger.info({ userId: facts.id, username: facts.username }, 'dry run: would add CONFIGURE_TOTP');
+      } else if (await this.requireOtpSetup(facts.id)) {
+        report.adminWrites += 1;
+        decision = { ...decision, pending: true };
+      }
+    }
+    await db.transaction(async (tx) => {
+      if (decision.action === 'remind' && facts.email && decision.deadline && !this.options.dryRun) {
+        const queued = await enqueueEmail(
+          tx,
+          reminderEmail({
+            realm: this.realm,
+            userId: facts.id,
+            username: facts.username,
+            email: facts.email,
+            deadline: decision.deadline,
+            accountUrl: this.options.accountUrl,
+            now,
+          }),
+        );
+        if (queued) {
+          await recordReminder(tx, this.realm, facts.id, now);
+          report.remindersQueued += 1;
+        }
+      }
+      await saveDecision(tx, this.realm, facts, decision, now);
+    });
+  }
+
+  /** Adds CONFIGURE_TOTP to the freshest representation, so nothing else the user has is overwritten. */
+  private async requireOtpSetup(userId: string): Promise<boolean> {
+    const { keycloak } = this.options;
+    const user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
+    if (!user || user.totp || user.requiredActions?.includes(CONFIGURE_TOTP)) return false;
+    await keycloak.call('addRequiredAction', (c) =>
+      c.users.update(
+        { realm: this.realm, id: userId },
+        { ...user, requiredActions: withOtpSetup(user.requiredActions ?? []) },
+      ),
+    );
+    this.options.logger.info({ userId, username: user.username }, 'CONFIGURE_TOTP added');
+    return true;
+  }
+}

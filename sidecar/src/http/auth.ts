@@ -1,0 +1,88 @@
+/**
+ * Who calls the API: a bearer access token issued by the realm (signature checked against the realm's
+ * JWKS, issuer and expiry checked), carrying the realm role the route asks for. Keys are cached and
+ * fetched again when a token names an unknown key id.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import jwt from 'jsonwebtoken';
+import { ApiError } from './errors.js';
+
+export interface Caller {
+  userId: string;
+  username: string;
+  roles: string[];
+}
+
+interface Jwk {
+  kid?: string;
+  kty: string;
+  use?: string;
+  alg?: string;
+}
+
+export class TokenVerifier {
+  private keys = new Map<string, KeyObject>();
+  private lastFetch = 0;
+
+  constructor(
+    private readonly keycloakUrl: string,
+    private readonly realm: string,
+  ) {}
+
+  get issuer() {
+    return `${this.keycloakUrl.replace(/\/+$/, '')}/realms/${encodeURIComponent(this.realm)}`;
+  }
+
+  private async refreshKeys() {
+    // At most one JWKS fetch every 10 s, so forged key ids can't make us hammer Keycloak.
+    if (Date.now() - this.lastFetch < 10_000) return;
+    this.lastFetch = Date.now();
+    const response = await fetch(`${this.issuer}/protocol/openid-connect/certs`);
+    if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+    const { keys } = (await response.json()) as { keys: Jwk[] };
+    this.keys = new Map(
+      keys
+        .filter((k) => k.kid && k.kty === 'RSA' && (k.use ?? 'sig') === 'sig')
+        .map((k) => [k.kid as string, createPublicKey({ key: k as never, format: 'jwk' })]),
+    );
+  }
+
+  async verify(token: string): Promise<Caller | undefined> {
+    const header = jwt.decode(token, { complete: true })?.header;
+    if (!header?.kid) return undefined;
+    if (!this.keys.has(header.kid)) await this.refreshKeys().catch(() => undefined);
+    const key = this.keys.get(header.kid);
+    if (!key) return undefined;
+    try {
+      const claims = jwt.verify(token, key, { algorithms: ['RS256'], issuer: this.issuer }) as jwt.JwtPayload & {
+        preferred_username?: string;
+        realm_access?: { roles?: string[] };
+        typ?: string;
+      };
+      if (claims.typ && claims.typ !== 'Bearer') return undefined;
+      return {
+        userId: String(claims.sub ?? ''),
+        username: claims.preferred_username ?? '',
+        roles: claims.realm_access?.roles ?? [],
+      };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** 401 without a valid token, 403 without the role; the caller lands in res.locals.caller. */
+export const requireRole =
+  (verifier: TokenVerifier, role: string): RequestHandler =>
+  async (req, res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    const caller = match?.[1] ? await verifier.verify(match[1]) : undefined;
+    if (!caller) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return next(new ApiError(401, 'unauthorized', 'A valid access token of the realm is required'));
+    }
+    if (!caller.roles.includes(role)) return next(new ApiError(403, 'forbidden', `The realm role ${role} is required`));
+    res.locals.caller = caller;
+    next();
+  };

@@ -1,0 +1,166 @@
+/**
+ * The sidecar assembled from its settings: store, Keycloak connection, enforcement (full passes on a
+ * schedule under a cluster-wide lock, new users within seconds), reminder delivery, and the HTTP API.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Settings } from './config/schema.js';
+import { complianceRouter } from './enforcement/compliance-api.js';
+import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-file.js';
+import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
+import { NewUserWatcher } from './events/new-users.js';
+import { createApp } from './http/app.js';
+import { requireRole, TokenVerifier } from './http/auth.js';
+import { KeycloakConnection } from './keycloak/connection.js';
+import { createTransport, deliverDue } from './mail/outbox.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { openStore } from './store/index.js';
+
+export const HELPDESK_ROLE = 'otp-helpdesk';
+
+export interface Sidecar {
+  url: string;
+  reconciler: Reconciler;
+  watcher: NewUserWatcher;
+  /** the first enforcement pass, started with the service */
+  firstPass: Promise<void>;
+  /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
+  runEnforcement(): Promise<ReconcileReport | undefined>;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Runs `job` every `seconds`, never overlapping itself; errors are logged, not thrown. */
+const every = (seconds: number, logger: Logger, name: string, job: () => Promise<unknown>) => {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await job();
+    } catch (error) {
+      logger.warn({ job: name, err: (error as Error).message }, 'periodic job failed');
+    } finally {
+      running = false;
+    }
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
+  const logger = createLogger(settings.LOG_LEVEL);
+  const metrics = createMetrics();
+  const policyFile = join(settings.REALM_CONFIG_DIR ?? join('realm-config', settings.KEYCLOAK_REALM), 'sidecar.yaml');
+  const policy = enforcementPolicyOf(loadSidecarPolicy(policyFile));
+  const db = await openStore({
+    ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
+    ...(options.inMemoryStore ? {} : { dataDir: settings.SIDECAR_DATA_DIR }),
+  });
+  const keycloak = new KeycloakConnection({
+    baseUrl: settings.KEYCLOAK_URL,
+    realm: settings.KEYCLOAK_REALM,
+    clientId: settings.SIDECAR_CLIENT_ID,
+    clientSecret: settings.SIDECAR_CLIENT_SECRET,
+    concurrency: settings.KEYCLOAK_CONCURRENCY,
+    timeoutMs: settings.KEYCLOAK_TIMEOUT_MS,
+    onCall: (operation, outcome, seconds) => {
+      metrics.keycloakCalls.inc({ operation, outcome });
+      metrics.keycloakCallSeconds.observe({ operation }, seconds);
+      metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
+    },
+  });
+  const realmUrl = `${settings.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${encodeURIComponent(settings.KEYCLOAK_REALM)}`;
+  const reconciler = new Reconciler({
+    keycloak,
+    db,
+    policy,
+    logger,
+    metrics,
+    dryRun: settings.DRY_RUN,
+    accountUrl: `${realmUrl}/account`,
+  });
+  const watcher = new NewUserWatcher(keycloak, (id) => reconciler.runForUser(id));
+  const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
+
+  const app = createApp({
+    logger,
+    metrics,
+    readiness: [
+      { name: 'store', check: () => db.ping() },
+      {
+        name: 'keycloak',
+        check: async () => {
+          const response = await fetch(`${realmUrl}/.well-known/openid-configuration`, {
+            signal: AbortSignal.timeout(3000),
+          });
+          return response.ok && keycloak.health.state !== 'down';
+        },
+      },
+    ],
+    api: { '/compliance': [requireRole(verifier, HELPDESK_ROLE), complianceRouter(db, settings.KEYCLOAK_REALM)] },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(settings.PORT, settings.LISTEN_HOST, () => resolve(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = settings.LISTEN_HOST === '0.0.0.0' ? '127.0.0.1' : settings.LISTEN_HOST;
+
+  const fullPass = async () => {
+    const report = await db.withLock(`enforcement:${settings.KEYCLOAK_REALM}`, () => reconciler.runFull());
+    if (report) {
+      metrics.reconcileRuns.inc({ outcome: 'ok' });
+      metrics.reconcileWrites.inc(report.adminWrites);
+      metrics.lastReconcile.set(Date.now() / 1000);
+    }
+    return report;
+  };
+  const stops = [
+    every(settings.RECONCILE_INTERVAL_SECONDS, logger, 'enforcement', fullPass),
+    every(settings.EVENT_POLL_INTERVAL_SECONDS, logger, 'new-users', () => watcher.poll()),
+  ];
+  if (settings.SMTP_HOST) {
+    const transport = createTransport({
+      host: settings.SMTP_HOST,
+      port: settings.SMTP_PORT,
+      secure: settings.SMTP_SECURE,
+      requireTLS: settings.SMTP_STARTTLS,
+      ...(settings.SMTP_USER ? { user: settings.SMTP_USER } : {}),
+      ...(settings.SMTP_PASSWORD ? { password: settings.SMTP_PASSWORD } : {}),
+      from: settings.SMTP_FROM,
+    });
+    stops.push(
+      every(5, logger, 'outbox', async () => {
+        const { sent, failed } = await deliverDue(db, transport, settings.SMTP_FROM);
+        if (sent) metrics.emailsSent.inc({ kind: 'any' }, sent);
+        if (failed) metrics.emailFailures.inc(failed);
+      }),
+    );
+  }
+  // The first pass runs in the background: the service answers /healthz while it works.
+  const firstPass = fullPass().then(
+    () => undefined,
+    (error) => {
+      metrics.reconcileRuns.inc({ outcome: 'error' });
+      logger.warn({ err: (error as Error).message }, 'first enforcement pass failed; it will be retried');
+    },
+  );
+
+  return {
+    url: `http://${host}:${address.port}`,
+    reconciler,
+    watcher,
+    logger,
+    firstPass,
+    runEnforcement: fullPass,
+    close: async () => {
+      await firstPass;
+      for (const stop of stops) stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await keycloak.close();
+      await db.close();
+    },
+  };
+};
