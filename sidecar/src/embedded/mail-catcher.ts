@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { escapeHtml } from '../util/html.js';
 
 export interface ReceivedMail {
   to: string[];
@@ -112,8 +113,6 @@ export const linkIn = (mail: ReceivedMail): string => {
   return match[0];
 };
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** A web inbox over the catcher: newest first, each message's text with its links clickable. */
 export const startWebInbox = async (
   catcher: MailCatcher,
@@ -125,10 +124,9 @@ export const startWebInbox = async (
       .reverse()
       .map(
         (m) =>
-          `<article><h2>${escape(m.subject)}</h2><p>To: ${escape(m.to.join(', '))}</p><pre>${escape(m.text).replace(
-            /https?:\/\/[^\s<]+/g,
-            (link) => `<a href="${link}">${link}</a>`,
-          )}</pre></article>`,
+          `<article><h2>${escapeHtml(m.subject)}</h2><p>To: ${escapeHtml(m.to.join(', '))}</p><pre>${escapeHtml(
+            m.text,
+          ).replace(/https?:\/\/[^\s<]+/g, (link) => `<a href="${link}">${link}</a>`)}</pre></article>`,
       )
       .join('<hr>');
     res

@@ -1,7 +1,6 @@
 /** The reminder to set up OTP before the deadline, in plain text and HTML. */
 import type { OutgoingEmail } from '../mail/outbox.js';
-
-const html = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from '../util/html.js';
 
 export const reminderEmail = (input: {
   realm: string;
@@ -25,10 +24,10 @@ export const reminderEmail = (input: {
     '',
     'If you did not expect this email, contact your helpdesk.',
   ].join('\n');
-  const body = `<p>Hello ${html(input.username)},</p>
+  const body = `<p>Hello ${escapeHtml(input.username)},</p>
 <p>From <strong>${day}</strong> your account needs a second factor: a one-time code from an authenticator app
 (FreeOTP, Google Authenticator, Microsoft Authenticator) on your phone.</p>
-<p><a href="${html(input.accountUrl)}">Set it up now</a> (Account security &gt; Signing in &gt; Set up authenticator
+<p><a href="${escapeHtml(input.accountUrl)}">Set it up now</a> (Account security &gt; Signing in &gt; Set up authenticator
 application), or you will be asked to do it at your next sign-in after that date.</p>
 <p>If you did not expect this email, contact your helpdesk.</p>`;
   return {
