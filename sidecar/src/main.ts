@@ -6,10 +6,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Settings } from './config/schema.js';
+import { devicesRouter } from './devices/devices-api.js';
+import { DeviceMirror, SyncAlreadyRunning } from './devices/mirror.js';
 import { complianceRouter } from './enforcement/compliance-api.js';
 import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-file.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
-import { NewUserWatcher } from './events/new-users.js';
+import { EventFeed } from './events/feed.js';
 import { createApp } from './http/app.js';
 import { requireRole, TokenVerifier } from './http/auth.js';
 import { KeycloakConnection } from './keycloak/connection.js';
@@ -23,7 +25,8 @@ export const HELPDESK_ROLE = 'otp-helpdesk';
 export interface Sidecar {
   url: string;
   reconciler: Reconciler;
-  watcher: NewUserWatcher;
+  feed: EventFeed;
+  mirror: DeviceMirror;
   /** the first enforcement pass, started with the service */
   firstPass: Promise<void>;
   /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
@@ -54,7 +57,8 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const logger = createLogger(settings.LOG_LEVEL);
   const metrics = createMetrics();
   const policyFile = join(settings.REALM_CONFIG_DIR ?? join('realm-config', settings.KEYCLOAK_REALM), 'sidecar.yaml');
-  const policy = enforcementPolicyOf(loadSidecarPolicy(policyFile));
+  const sidecarPolicy = loadSidecarPolicy(policyFile);
+  const policy = enforcementPolicyOf(sidecarPolicy);
   const db = await openStore({
     ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
     ...(options.inMemoryStore ? {} : { dataDir: settings.SIDECAR_DATA_DIR }),
@@ -82,9 +86,42 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     dryRun: settings.DRY_RUN,
     accountUrl: `${realmUrl}/account`,
   });
-  const watcher = new NewUserWatcher(keycloak, (id) => reconciler.runForUser(id));
+  const mirror = new DeviceMirror({
+    keycloak,
+    db,
+    logger,
+    notify: sidecarPolicy.devices.notifyOwners,
+    realmDisplayName: settings.KEYCLOAK_REALM,
+    accountUrl: `${realmUrl}/account`,
+  });
+  const deviceSync = async (reason: string) => {
+    logger.info({ reason }, 'device full sync');
+    metrics.deviceFullSyncs.inc({ reason });
+    await db
+      .withLock(`device-sync:${settings.KEYCLOAK_REALM}`, () => mirror.fullSync())
+      .catch((error) => {
+        if (!(error instanceof SyncAlreadyRunning)) throw error;
+      });
+  };
+  const feed = new EventFeed(
+    keycloak,
+    db,
+    {
+      userCreated: async (id) => {
+        await reconciler.runForUser(id);
+        await mirror.syncUser(id);
+      },
+      userChanged: (id, reason) => mirror.syncUser(id, reason),
+      fullSyncNeeded: (reason) => deviceSync(reason),
+    },
+    (seconds) => metrics.eventLagSeconds.set(seconds),
+  );
   const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
 
+  const helpdesk = requireRole(verifier, HELPDESK_ROLE);
+  const devices = devicesRouter(db, settings.KEYCLOAK_REALM, mirror, () =>
+    deviceSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
+  );
   const app = createApp({
     logger,
     metrics,
@@ -100,7 +137,12 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
         },
       },
     ],
-    api: { '/compliance': [requireRole(verifier, HELPDESK_ROLE), complianceRouter(db, settings.KEYCLOAK_REALM)] },
+    api: {
+      '/compliance': [helpdesk, complianceRouter(db, settings.KEYCLOAK_REALM)],
+      '/users': [helpdesk, devices.users],
+      '/devices': [helpdesk, devices.devices],
+      '/sync': [helpdesk, devices.sync],
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(settings.PORT, settings.LISTEN_HOST, () => resolve(s));
@@ -119,7 +161,8 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   };
   const stops = [
     every(settings.RECONCILE_INTERVAL_SECONDS, logger, 'enforcement', fullPass),
-    every(settings.EVENT_POLL_INTERVAL_SECONDS, logger, 'new-users', () => watcher.poll()),
+    every(settings.EVENT_POLL_INTERVAL_SECONDS, logger, 'events', () => feed.poll()),
+    every(settings.DEVICE_SYNC_INTERVAL_SECONDS, logger, 'device-sync', () => deviceSync('schedule')),
   ];
   if (settings.SMTP_HOST) {
     const transport = createTransport({
@@ -140,7 +183,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     );
   }
   // The first pass runs in the background: the service answers /healthz while it works.
-  const firstPass = fullPass().then(
+  const firstPass = Promise.all([fullPass(), deviceSync('start')]).then(
     () => undefined,
     (error) => {
       metrics.reconcileRuns.inc({ outcome: 'error' });
@@ -151,7 +194,8 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   return {
     url: `http://${host}:${address.port}`,
     reconciler,
-    watcher,
+    feed,
+    mirror,
     logger,
     firstPass,
     runEnforcement: fullPass,

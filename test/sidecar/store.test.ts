@@ -1,4 +1,4 @@
-import { openStore, type SqlDatabase } from '../../sidecar/src/store/index.js';
+import { MIGRATIONS, openStore, type SqlDatabase } from '../../sidecar/src/store/index.js';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
 
 let postgres: PostgresServer;
@@ -19,10 +19,10 @@ describe.each([
 
   test('migrations are applied once, in order', async () => {
     const versions = await db.query<{ version: number }>('select version from schema_migrations order by version');
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     // Opening again applies nothing new.
     const again = await openStore(location());
-    expect(await again.query('select count(*)::int as n from schema_migrations')).toEqual([{ n: 1 }]);
+    expect(await again.query('select count(*)::int as n from schema_migrations')).toEqual([{ n: MIGRATIONS.length }]);
     await again.close();
   });
 

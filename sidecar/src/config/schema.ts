@@ -50,6 +50,9 @@ export const SETTINGS = z
       .default('info')
       .describe('log level'),
     RECONCILE_INTERVAL_SECONDS: seconds.default(900).describe('full enforcement pass every N seconds'),
+    DEVICE_SYNC_INTERVAL_SECONDS: seconds
+      .default(21_600)
+      .describe('full device sync every N seconds (events keep it current between)'),
     EVENT_POLL_INTERVAL_SECONDS: seconds.default(5).describe('how often Keycloak events are read'),
     DRY_RUN: bool.default(false).describe('log what enforcement would change, change nothing'),
   })

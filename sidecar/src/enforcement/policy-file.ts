@@ -37,6 +37,13 @@ export const SIDECAR_POLICY = z
         newUserGraceDays: 0,
         reminders: { enabled: true, startDaysBefore: 14, intervalDays: 3 },
       }),
+    devices: z
+      .object({
+        /** email owners when an OTP device is added to or removed from their account */
+        notifyOwners: z.boolean().default(true),
+      })
+      .strict()
+      .default({ notifyOwners: true }),
   })
   .strict();
 

@@ -61,6 +61,17 @@ export const createMetrics = () => {
       help: 'end of the last complete enforcement pass',
       registers: [registry],
     }),
+    deviceFullSyncs: new Counter({
+      name: 'otp_sidecar_device_full_syncs_total',
+      help: 'full device syncs started, by reason (start, schedule, api, events disabled, retention gap)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    eventLagSeconds: new Gauge({
+      name: 'otp_sidecar_event_lag_seconds',
+      help: 'age of the newest Keycloak event read by the last poll',
+      registers: [registry],
+    }),
     emailsSent: new Counter({
       name: 'otp_sidecar_emails_sent_total',
       help: 'emails delivered, by kind',

@@ -64,6 +64,30 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'device mirror',
+    sql: `
+      create table otp_devices (
+        realm text not null,
+        credential_id text not null,
+        user_id text not null,
+        username text not null,
+        email text,
+        type text not null,
+        label text,
+        created_at timestamptz,
+        first_seen_at timestamptz not null,
+        last_seen_at timestamptz not null,
+        removed_at timestamptz,
+        removed_reason text,
+        primary key (realm, credential_id)
+      );
+      create index otp_devices_user on otp_devices (realm, user_id);
+      create index otp_devices_username on otp_devices (realm, lower(username));
+      create index otp_devices_label on otp_devices (realm, lower(label));
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {

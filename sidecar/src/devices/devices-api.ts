@@ -1,0 +1,100 @@
+/**
+ * The device mirror's API: a user's devices (current and removed), a filtered device list (JSON pages or
+ * CSV), and the sync status; POST /sync starts a full sync (one at a time).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { ApiError, badRequest } from '../http/errors.js';
+import type { SqlDatabase } from '../store/database.js';
+import type { DeviceMirror } from './mirror.js';
+import { type DeviceRow, devicesOfUser, findDevices } from './records.js';
+
+const DEVICE_QUERY = z
+  .object({
+    label: z.string().max(200).optional(),
+    createdFrom: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    createdTo: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    removed: z.enum(['true', 'false']).optional(),
+    first: z.coerce.number().int().min(0).default(0),
+    max: z.coerce.number().int().min(1).max(500).default(100),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replaceAll('"', '""')}"`;
+};
+
+const CSV_COLUMNS: (keyof DeviceRow)[] = [
+  'userId',
+  'username',
+  'email',
+  'label',
+  'createdAt',
+  'firstSeenAt',
+  'lastSeenAt',
+  'removedAt',
+  'removedReason',
+];
+
+export const devicesRouter = (
+  db: SqlDatabase,
+  realm: string,
+  mirror: DeviceMirror,
+  startFullSync: () => Promise<unknown>,
+) => {
+  const users = Router();
+  users.get('/:user/devices', async (req, res) => {
+    const devices = await devicesOfUser(db, realm, req.params.user);
+    res.json({ user: req.params.user, devices });
+  });
+
+  const devices = Router();
+  devices.get('/', async (req, res) => {
+    const parsed = DEVICE_QUERY.safeParse(req.query);
+    if (!parsed.success)
+      throw badRequest(
+        'Invalid query',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
+    const q = parsed.data;
+    const query = {
+      ...(q.label ? { label: q.label } : {}),
+      ...(q.createdFrom ? { createdFrom: new Date(q.createdFrom) } : {}),
+      ...(q.createdTo ? { createdTo: new Date(q.createdTo) } : {}),
+      ...(q.removed ? { removed: q.removed === 'true' } : {}),
+    };
+    if (q.format === 'csv') {
+      res
+        .set('Content-Type', 'text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="otp-devices-${realm}.csv"`);
+      res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+      for (let first = 0; ; first += 500) {
+        const page = await findDevices(db, realm, { ...query, first, max: 500 });
+        for (const row of page) res.write(`${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`);
+        if (page.length < 500) break;
+      }
+      res.end();
+      return;
+    }
+    res.json({
+      first: q.first,
+      max: q.max,
+      devices: await findDevices(db, realm, { ...query, first: q.first, max: q.max }),
+    });
+  });
+
+  const sync = Router();
+  sync.get('/', async (_req, res) => {
+    res.json({ running: mirror.isRunning, ...(await mirror.state()) });
+  });
+  sync.post('/', async (_req, res) => {
+    if (mirror.isRunning) throw new ApiError(409, 'sync_running', 'A full sync is already running');
+    void startFullSync();
+    res.status(202).json({ started: true });
+  });
+
+  return { users, devices, sync };
+};

@@ -1,0 +1,189 @@
+/**
+ * Keeps the device mirror in step with Keycloak.
+ * - `syncUser` re-reads one user's credentials (events only say *that* something changed; some carry no
+ *   credential id) and records additions and removals; a deleted user's devices become removed.
+ * - `fullSync` walks the realm's users a page at a time, reads credentials only of users whose
+ *   representation says `totp`, and saves its position after every page, so an interrupted sync resumes.
+ *   Devices not seen by a complete pass are confirmed user by user before being marked removed, so users
+ *   who moved between pages during the walk are never removed by mistake.
+ * Owners are told of every addition and removal by email (once per change, through the outbox), except
+ * during the very first full sync, which only records what exists.
+ */
+import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
+import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
+import { pages } from '../enforcement/membership.js';
+import type { KeycloakConnection } from '../keycloak/connection.js';
+import { statusOf } from '../keycloak/connection.js';
+import { enqueueEmail } from '../mail/outbox.js';
+import type { Logger } from '../observability/logger.js';
+import type { SqlDatabase } from '../store/database.js';
+import { deviceChangeEmail } from './device-email.js';
+import { type DeviceChange, type DeviceOwner, knownOwner, recordUserDevices, usersNotSeenSince } from './records.js';
+
+export interface SyncState {
+  /** the running or interrupted full sync */
+  running?: { startedAt: string; offset: number };
+  lastCompletedAt?: string;
+  lastDurationSeconds?: number;
+}
+
+export class SyncAlreadyRunning extends Error {}
+
+const STATE_KEY = (realm: string) => `device-sync:${realm}`;
+const PAGE = 500;
+
+const otpDevicesOf = (credentials: CredentialRepresentation[]) =>
+  credentials
+    .filter((c) => c.type === 'otp' && c.id)
+    .map((c) => ({
+      credentialId: c.id as string,
+      type: c.type as string,
+      ...(c.userLabel ? { label: c.userLabel } : {}),
+      ...(c.createdDate ? { createdAt: new Date(c.createdDate) } : {}),
+    }));
+
+const ownerOf = (user: UserRepresentation): DeviceOwner => ({
+  userId: user.id as string,
+  username: user.username ?? '',
+  ...(user.email ? { email: user.email } : {}),
+});
+
+export interface DeviceMirrorOptions {
+  keycloak: KeycloakConnection;
+  db: SqlDatabase;
+  logger: Logger;
+  /** email owners when a device is added or removed */
+  notify: boolean;
+  realmDisplayName: string;
+  accountUrl: string;
+  now?: () => Date;
+}
+
+export class DeviceMirror {
+  private running = false;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: DeviceMirrorOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get realm() {
+    return this.options.keycloak.realm;
+  }
+
+  async state(): Promise<SyncState> {
+    const [row] = await this.options.db.query<{ value: SyncState }>('select value from job_state where name = $1', [
+      STATE_KEY(this.realm),
+    ]);
+    return row?.value ?? {};
+  }
+
+  private async saveState(state: SyncState) {
+    await this.options.db.query(
+      `insert into job_state (name, value, updated_at) values ($1, $2, now())
+       on conflict (name) do update set value = excluded.value, updated_at = now()`,
+      [STATE_KEY(this.realm), JSON.stringify(state)],
+    );
+  }
+
+  get isRunning() {
+    return this.running;
+  }
+
+  /** Records the devices a user has now (from a fresh read), and tells the owner of changes. */
+  async syncUser(userId: string, reason = 'removed in Keycloak'): Promise<DeviceChange[]> {
+    const { keycloak } = this.options;
+    let user: UserRepresentation | undefined;
+    try {
+      user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    if (!user?.id) {
+      const owner = await knownOwner(this.options.db, this.realm, userId);
+      return owner ? this.record(owner, [], 'account deleted', true) : [];
+    }
+    const credentials = await keycloak.call('getCredentials', (c) =>
+      c.users.getCredentials({ realm: this.realm, id: userId }),
+    );
+    return this.record(ownerOf(user), otpDevicesOf(credentials), reason, true);
+  }
+
+  private async record(
+    owner: DeviceOwner,
+    devices: ReturnType<typeof otpDevicesOf>,
+    reason: string,
+    notify: boolean,
+  ): Promise<DeviceChange[]> {
+    const at = this.now();
+    return this.options.db.transaction(async (tx) => {
+      const changes = await recordUserDevices(tx, this.realm, owner, devices, at, reason);
+      if (notify && this.options.notify)
+        for (const change of changes)
+          if (change.owner.email)
+            await enqueueEmail(
+              tx,
+              deviceChangeEmail(change, {
+                realm: this.realm,
+                realmDisplayName: this.options.realmDisplayName,
+                accountUrl: this.options.accountUrl,
+              }),
+            );
+      return changes;
+    });
+  }
+
+  /** A full pass; resumes an interrupted one. Throws SyncAlreadyRunning when one runs in this process. */
+  async fullSync(): Promise<{ users: number; withOtp: number; changes: number; resumed: boolean }> {
+    if (this.running) throw new SyncAlreadyRunning('a full sync is already running');
+    this.running = true;
+    try {
+      const { keycloak, logger } = this.options;
+      const previous = await this.state();
+      const resumed = Boolean(previous.running);
+      const startedAt = previous.running ? new Date(previous.running.startedAt) : this.now();
+      // The first complete sync records what exists without telling every owner about it.
+      const notify = Boolean(previous.lastCompletedAt);
+      const offset = previous.running?.offset ?? 0;
+      let position = offset;
+      let users = 0;
+      let withOtp = 0;
+      let changes = 0;
+      for await (const page of pages(
+        (first, max) =>
+          keycloak.call('listUsers', (c) =>
+            c.users.find({ realm: this.realm, first: offset + first, max, briefRepresentation: false } as never),
+          ),
+        PAGE,
+      )) {
+        const holders = page.filter((u) => u.totp && u.id);
+        const results = await Promise.all(
+          holders.map(async (user) => {
+            const credentials = await keycloak.call('getCredentials', (c) =>
+              c.users.getCredentials({ realm: this.realm, id: user.id as string }),
+            );
+            return this.record(ownerOf(user), otpDevicesOf(credentials), 'removed in Keycloak', notify);
+          }),
+        );
+        users += page.length;
+        withOtp += holders.length;
+        changes += results.reduce((n, r) => n + r.length, 0);
+        position += page.length;
+        await this.saveState({ ...previous, running: { startedAt: startedAt.toISOString(), offset: position } });
+        if (page.length < PAGE) break;
+      }
+      // Devices the walk did not see: confirm with a fresh read before calling them removed.
+      for (const userId of await usersNotSeenSince(this.options.db, this.realm, startedAt))
+        changes += (await this.syncUser(userId)).length;
+      const finished = this.now();
+      await this.saveState({
+        lastCompletedAt: finished.toISOString(),
+        lastDurationSeconds: (finished.getTime() - startedAt.getTime()) / 1000,
+      });
+      logger.info({ users, withOtp, changes, resumed }, 'device full sync done');
+      return { users, withOtp, changes, resumed };
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The device mirror in the store: OTP credentials' metadata only (id, label, created date, owner) —
+ * never a secret — with when the sidecar first and last saw each and when it disappeared.
+ */
+import type { SqlExecutor, SqlValue } from '../store/database.js';
+
+export interface DeviceOwner {
+  userId: string;
+  username: string;
+  email?: string;
+}
+
+export interface ObservedDevice {
+  credentialId: string;
+  type: string;
+  label?: string;
+  createdAt?: Date;
+}
+
+export interface DeviceRow {
+  credentialId: string;
+  userId: string;
+  username: string;
+  email: string | null;
+  type: string;
+  label: string | null;
+  createdAt: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  removedAt: string | null;
+  removedReason: string | null;
+}
+
+export interface DeviceChange {
+  kind: 'added' | 'removed';
+  owner: DeviceOwner;
+  device: { credentialId: string; label: string | null };
+  at: Date;
+  reason?: string;
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+const toRow = (r: Record<string, unknown>): DeviceRow => ({
+  credentialId: String(r.credential_id),
+  userId: String(r.user_id),
+  username: String(r.username),
+  email: (r.email as string | null) ?? null,
+  type: String(r.type),
+  label: (r.label as string | null) ?? null,
+  createdAt: iso(r.created_at),
+  firstSeenAt: iso(r.first_seen_at) as string,
+  lastSeenAt: iso(r.last_seen_at) as string,
+  removedAt: iso(r.removed_at),
+  removedReason: (r.removed_reason as string | null) ?? null,
+});
+
+/**
+ * Records what a user has now: upserts the devices seen and marks the user's other current devices as
+ * removed. Returns the additions and removals (for notifications).
+ */
+export const recordUserDevices = async (
+  db: SqlExecutor,
+  realm: string,
+  owner: DeviceOwner,
+  devices: ObservedDevice[],
+  at: Date,
+  removedReason = 'removed in Keycloak',
+): Promise<DeviceChange[]> => {
+  const known = await db.query<{ credential_id: string; label: string | null; removed_at: Date | null }>(
+    'select credential_id, label, removed_at from otp_devices where realm = $1 and user_id = $2',
+    [realm, owner.userId],
+  );
+  const byId = new Map(known.map((k) => [k.credential_id, k]));
+  const changes: DeviceChange[] = [];
+  for (const device of devices) {
+    const before = byId.get(device.credentialId);
+    if (!before || before.removed_at)
+      changes.push({
+        kind: 'added',
+        owner,
+        device: { credentialId: device.credentialId, label: device.label ?? null },
+        at,
+      });
+    await db.query(
+      `insert into otp_devices (realm, credential_id, user_id, username, email, type, label, created_at, first_seen_at, last_seen_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+       on conflict (realm, credential_id) do update set
+         user_id = excluded.user_id, username = excluded.username, email = excluded.email, type = excluded.type,
+         label = excluded.label, created_at = excluded.created_at, last_seen_at = excluded.last_seen_at,
+         removed_at = null, removed_reason = null`,
+      [
+        realm,
+        device.credentialId,
+        owner.userId,
+        owner.username,
+        owner.email ?? null,
+        device.type,
+        device.label ?? null,
+        device.createdAt ?? null,
+        at,
+      ],
+    );
+  }
+  const present = new Set(devices.map((d) => d.credentialId));
+  for (const row of known)
+    if (!row.removed_at && !present.has(row.credential_id)) {
+      await db.query(
+        'update otp_devices set removed_at = $3, removed_reason = $4 where realm = $1 and credential_id = $2',
+        [realm, row.credential_id, at, removedReason],
+      );
+      changes.push({
+        kind: 'removed',
+        owner,
+        device: { credentialId: row.credential_id, label: row.label },
+        at,
+        reason: removedReason,
+      });
+    }
+  return changes;
+};
+
+/** Users with current devices not seen since `before` (candidates for removal after a full sync). */
+export const usersNotSeenSince = async (db: SqlExecutor, realm: string, before: Date): Promise<string[]> =>
+  (
+    await db.query<{ user_id: string }>(
+      'select distinct user_id from otp_devices where realm = $1 and removed_at is null and last_seen_at < $2',
+      [realm, before],
+    )
+  ).map((r) => r.user_id);
+
+export const knownOwner = async (db: SqlExecutor, realm: string, userId: string): Promise<DeviceOwner | undefined> => {
+  const [row] = await db.query<{ username: string; email: string | null }>(
+    'select username, email from otp_devices where realm = $1 and user_id = $2 limit 1',
+    [realm, userId],
+  );
+  return row ? { userId, username: row.username, ...(row.email ? { email: row.email } : {}) } : undefined;
+};
+
+/** A user's devices, current first then removed, newest first; by user id or (case-insensitive) username. */
+export const devicesOfUser = async (db: SqlExecutor, realm: string, idOrUsername: string): Promise<DeviceRow[]> =>
+  (
+    await db.query(
+      `select * from otp_devices where realm = $1 and (user_id = $2 or lower(username) = lower($2))
+        order by removed_at is not null, coalesce(created_at, first_seen_at) desc`,
+      [realm, idOrUsername],
+    )
+  ).map(toRow);
+
+export interface DeviceQuery {
+  label?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  removed?: boolean;
+  first: number;
+  max: number;
+}
+
+export const findDevices = async (db: SqlExecutor, realm: string, query: DeviceQuery): Promise<DeviceRow[]> => {
+  const where = ['realm = $1'];
+  const params: SqlValue[] = [realm];
+  const add = (clause: string, value: SqlValue) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (query.label) add("lower(label) like lower(?) escape '\\'", `%${query.label.replace(/[\\%_]/g, '\\$&')}%`);
+  if (query.createdFrom) add('created_at >= ?', query.createdFrom);
+  if (query.createdTo) add('created_at <= ?', query.createdTo);
+  if (query.removed !== undefined) where.push(query.removed ? 'removed_at is not null' : 'removed_at is null');
+  params.push(query.first, query.max);
+  return (
+    await db.query(
+      `select * from otp_devices where ${where.join(' and ')}
+        order by lower(username), coalesce(created_at, first_seen_at) offset $${params.length - 1} limit $${params.length}`,
+      params,
+    )
+  ).map(toRow);
+};

@@ -1,0 +1,178 @@
+/**
+ * Follows the realm's user events and admin events in time order (epoch-millisecond `dateFrom`,
+ * ascending), from a cursor kept in the store: the time of the last event handled and the ids of the
+ * events at that very millisecond, so events sharing a timestamp are neither skipped nor applied twice.
+ * The sidecar's own admin writes are ignored. When events are off or the cursor has fallen behind the
+ * realm's retention, the feed asks for a full sync instead and says why.
+ */
+import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
+import type EventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/eventRepresentation.js';
+import type { KeycloakConnection } from '../keycloak/connection.js';
+import type { SqlDatabase } from '../store/database.js';
+
+export interface FeedHandlers {
+  userCreated(userId: string): Promise<unknown>;
+  /** something about the user's credentials may have changed (or the user is gone) */
+  userChanged(userId: string, reason: string): Promise<unknown>;
+  fullSyncNeeded(reason: string): Promise<unknown>;
+}
+
+interface Cursor {
+  time: number;
+  seen: string[];
+}
+
+/** User event types after which a user's OTP devices may differ. */
+export const CREDENTIAL_EVENT_TYPES = new Set([
+  'UPDATE_CREDENTIAL',
+  'REMOVE_CREDENTIAL',
+  'UPDATE_TOTP',
+  'REMOVE_TOTP',
+  'RESET_PASSWORD',
+  'EXECUTE_ACTIONS',
+  'DELETE_ACCOUNT',
+]);
+
+const USER_PATH = /^users\/([0-9a-fA-F-]{8,})(\/.*)?$/;
+const PAGE = 500;
+
+type FeedEvent = { id: string; time: number; apply: () => Promise<unknown> | undefined };
+
+export class EventFeed {
+  private cursor?: Cursor;
+  private polls = 0;
+  private ownUserId?: string;
+
+  constructor(
+    private readonly keycloak: KeycloakConnection,
+    private readonly db: SqlDatabase,
+    private readonly handlers: FeedHandlers,
+    private readonly onLag: (seconds: number) => void = () => {},
+  ) {}
+
+  private get key() {
+    return `event-cursor:${this.keycloak.realm}`;
+  }
+
+  private async loadCursor(): Promise<Cursor> {
+    if (this.cursor) return this.cursor;
+    const [row] = await this.db.query<{ value: Cursor }>('select value from job_state where name = $1', [this.key]);
+    // A first start begins now: what happened before is covered by the full sync.
+    this.cursor = row?.value ?? { time: Date.now(), seen: [] };
+    return this.cursor;
+  }
+
+  private async saveCursor(cursor: Cursor) {
+    this.cursor = cursor;
+    await this.db.query(
+      `insert into job_state (name, value, updated_at) values ($1, $2, now())
+       on conflict (name) do update set value = excluded.value, updated_at = now()`,
+      [this.key, JSON.stringify(cursor)],
+    );
+  }
+
+  /** The service account's user id: admin events it authored are its own writes. */
+  private async ownId(): Promise<string | undefined> {
+    if (this.ownUserId) return this.ownUserId;
+    const token = await this.keycloak.call('token', (c) => c.getAccessToken());
+    const payload = token?.split('.')[1];
+    if (payload) this.ownUserId = JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
+    return this.ownUserId;
+  }
+
+  private async fetchAll<T>(operation: string, fetchPage: (first: number) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let first = 0; ; first += PAGE) {
+      const page = await this.keycloak.call(operation, () => fetchPage(first));
+      out.push(...page);
+      if (page.length < PAGE) return out;
+    }
+  }
+
+  /** Checks whether events can be followed; asks for a full sync when they can't. */
+  private async checkCoverage(cursor: Cursor): Promise<boolean> {
+    const config = await this.keycloak.call('eventsConfig', (c) =>
+      c.realms.getConfigEvents({ realm: this.keycloak.realm }),
+    );
+    if (!config.eventsEnabled) {
+      await this.handlers.fullSyncNeeded('user events are disabled in the realm');
+      return false;
+    }
+    const retentionMs = (config.eventsExpiration ?? 0) * 1000;
+    if (retentionMs > 0 && cursor.time < Date.now() - retentionMs) {
+      await this.handlers.fullSyncNeeded('the event cursor fell behind the realm’s event retention');
+      await this.saveCursor({ time: Date.now(), seen: [] });
+      return false;
+    }
+    return true;
+  }
+
+  /** Handles the events since the cursor; returns how many were applied. */
+  async poll(): Promise<number> {
+    const realm = this.keycloak.realm;
+    const cursor = await this.loadCursor();
+    if (this.polls++ % 60 === 0 && !(await this.checkCoverage(cursor))) return 0;
+    const own = await this.ownId();
+    const dateFrom = String(cursor.time);
+    const [userEvents, adminEvents] = await Promise.all([
+      this.fetchAll<EventRepresentation>('userEvents', (first) =>
+        this.keycloak.client.realms.findEvents({ realm, dateFrom, direction: 'asc', first, max: PAGE } as never),
+      ),
+      this.fetchAll<AdminEventRepresentation>('adminEvents', (first) =>
+        this.keycloak.client.realms.findAdminEvents({
+          realm,
+          resourceTypes: 'USER',
+          dateFrom,
+          direction: 'asc',
+          first,
+          max: PAGE,
+        } as never),
+      ),
+    ]);
+    const events: FeedEvent[] = [];
+    for (const e of userEvents) {
+      const userId = e.userId;
+      if (!userId || !e.type) continue;
+      const reason = e.type === 'RESET_PASSWORD' ? 'removed by a password reset' : 'removed by the user';
+      const apply =
+        e.type === 'REGISTER'
+          ? () => this.handlers.userCreated(userId)
+          : CREDENTIAL_EVENT_TYPES.has(e.type)
+            ? () => this.handlers.userChanged(userId, reason)
+            : () => undefined;
+      events.push({
+        id: `u:${(e as { id?: string }).id ?? `${e.time}:${e.type}:${userId}`}`,
+        time: e.time ?? 0,
+        apply,
+      });
+    }
+    for (const e of adminEvents) {
+      const match = USER_PATH.exec(e.resourcePath ?? '');
+      const userId = match?.[1];
+      if (!userId) continue;
+      const mine = own !== undefined && e.authDetails?.userId === own;
+      const apply = mine
+        ? () => undefined
+        : e.operationType === 'CREATE' && !match?.[2]
+          ? () => this.handlers.userCreated(userId)
+          : () => this.handlers.userChanged(userId, 'removed by an administrator');
+      events.push({ id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`, time: e.time ?? 0, apply });
+    }
+    events.sort((a, b) => a.time - b.time);
+    let applied = 0;
+    let next: Cursor = { time: cursor.time, seen: [...cursor.seen] };
+    for (const event of events) {
+      if (event.time < next.time || (event.time === next.time && next.seen.includes(event.id))) continue;
+      await event.apply();
+      applied += 1;
+      next =
+        event.time === next.time
+          ? { time: next.time, seen: [...next.seen, event.id] }
+          : { time: event.time, seen: [event.id] };
+    }
+    if (applied > 0) await this.saveCursor(next);
+    const newest = events.at(-1)?.time;
+    this.onLag(newest ? Math.max(0, (Date.now() - newest) / 1000) : 0);
+    return applied;
+  }
+}
