@@ -18,7 +18,7 @@ import { KeycloakConnection } from './keycloak/connection.js';
 import { createTransport, deliverDue } from './mail/outbox.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
-import { openStore } from './store/index.js';
+import { openStore, type SqlDatabase } from './store/index.js';
 
 export const HELPDESK_ROLE = 'otp-helpdesk';
 
@@ -27,6 +27,7 @@ export interface Sidecar {
   reconciler: Reconciler;
   feed: EventFeed;
   mirror: DeviceMirror;
+  db: SqlDatabase;
   /** the first enforcement pass, started with the service */
   firstPass: Promise<void>;
   /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
@@ -196,6 +197,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     reconciler,
     feed,
     mirror,
+    db,
     logger,
     firstPass,
     runEnforcement: fullPass,

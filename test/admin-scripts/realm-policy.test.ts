@@ -13,6 +13,7 @@ import { applyChanges, loadRealmConfig, PolicyError, planRealm } from '../../adm
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import { LoginRobot } from '../support/login-robot.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -241,24 +242,7 @@ describe('the bootstrapped realm', () => {
   });
 
   const lostPhoneReset = async (username: string) => {
-    const { id } = await kc.users.create({
-      realm,
-      username,
-      enabled: true,
-      email: `${username}@example.org`,
-      emailVerified: true,
-      firstName: username,
-      lastName: 'Tester',
-      credentials: [
-        { type: 'password', value: `${username}-password`, temporary: false },
-        {
-          type: 'otp',
-          userLabel: 'Lost phone',
-          secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
-          credentialData: JSON.stringify({ subType: 'totp', digits: 6, period: 30, algorithm: 'HmacSHA1', counter: 0 }),
-        },
-      ],
-    });
+    const id = await createTestUser(kc, realm, username, { credentials: [otpCredential('Lost phone', SECRET_A)] });
     const robot = new LoginRobot();
     await startLogin(robot);
     await robot.follow('Forgot Password\\?');

@@ -21,6 +21,7 @@ import {
 } from '../support/keycloak.js';
 import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, otpCredential, SECRET_A, SECRET_B } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -31,37 +32,11 @@ let app: RelyingParty;
 let context: BrowserContext;
 let page: Page;
 
-const BASE32_SECRET_A = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-const BASE32_SECRET_B = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const BASE32_SECRET_A = SECRET_A;
+const BASE32_SECRET_B = SECRET_B;
 
-const otpCredential = (label: string, secret: string) => ({
-  type: 'otp',
-  userLabel: label,
-  secretData: JSON.stringify({ value: secret }),
-  credentialData: JSON.stringify({
-    subType: 'totp',
-    digits: 6,
-    counter: 0,
-    period: 30,
-    algorithm: 'HmacSHA1',
-    secretEncoding: 'BASE32',
-  }),
-});
-
-const createUser = async (username: string, extra: Record<string, unknown> = {}) => {
-  const { id } = await kc.users.create({
-    realm,
-    username,
-    email: `${username}@example.org`,
-    emailVerified: true,
-    firstName: username,
-    lastName: 'Tester',
-    enabled: true,
-    credentials: [{ type: 'password', value: `${username}-password`, temporary: false }],
-    ...extra,
-  });
-  return id;
-};
+const createUser = (username: string, extra: Record<string, unknown> = {}) =>
+  createTestUser(kc, realm, username, { extra });
 
 const otpDevices = async (userId: string) =>
   (await kc.users.getCredentials({ realm, id: userId })).filter((c) => c.type === 'otp');

@@ -6,6 +6,7 @@ import {
   startKeycloakUnderTest,
   uniqueName,
 } from '../support/keycloak.js';
+import { otpCredential } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -193,21 +194,7 @@ describe('partial import', () => {
       {
         username: 'pi-bob',
         enabled: true,
-        credentials: [
-          {
-            type: 'otp',
-            userLabel: 'Pixel 8',
-            secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXP' }),
-            credentialData: JSON.stringify({
-              subType: 'totp',
-              digits: 6,
-              counter: 0,
-              period: 30,
-              algorithm: 'HmacSHA1',
-              secretEncoding: 'BASE32',
-            }),
-          },
-        ],
+        credentials: [otpCredential('Pixel 8', 'JBSWY3DPEHPK3PXP')],
       },
     ];
     const added = await kc.realms.partialImport({ realm: name, rep: { ifResourceExists: 'FAIL', users } as never });

@@ -3,29 +3,19 @@
  * admin scripts, the sidecar runs against it, and the results are read back through the admin client,
  * the compliance API and a real SMTP server.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
-import { parse, stringify } from 'yaml';
-import { applyChanges, loadRealmConfig, planRealm } from '../../admin-scripts/src/index.js';
-import { loadSettings } from '../../sidecar/src/config/load.js';
-import { type Sidecar, startSidecar } from '../../sidecar/src/main.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
+import type { Sidecar } from '../../sidecar/src/main.js';
+import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
+import { bootstrapRealm, helpdeskToken, realmToken, startTestSidecar } from '../support/sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let mail: MailCatcher;
 const DAY = 86_400_000;
-const SECRET = 'enforcement-test-secret-0123456789';
 
-const otp = {
-  type: 'otp',
-  userLabel: 'Phone',
-  secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
-  credentialData: JSON.stringify({ subType: 'totp', digits: 6, period: 30, algorithm: 'HmacSHA1', counter: 0 }),
-};
+const otp = otpCredential('Phone', SECRET_A);
 
 interface Population {
   realm: string;
@@ -39,17 +29,7 @@ interface Population {
  * - students (exempt), disabled staff, and users outside every group (out of scope when scoped).
  */
 const createPopulation = async (enforcement: Record<string, unknown>, size = 300): Promise<Population> => {
-  const realm = uniqueName('enforce');
-  const dir = mkdtempSync(join(tmpdir(), 'enforce-'));
-  const policy = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
-  policy.realm = realm;
-  policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
-  // Only the sidecar adds CONFIGURE_TOTP here, so every mark seen is its doing.
-  policy.requiredActions.CONFIGURE_TOTP.defaultAction = false;
-  writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
-  writeFileSync(join(dir, 'sidecar.yaml'), stringify({ enforcement }));
-  const config = loadRealmConfig(dir, { SIDECAR_CLIENT_SECRET: SECRET });
-  await applyChanges(await planRealm(kc, config));
+  const { realm, dir } = await bootstrapRealm(kc, mail, { enforcement }, 'enforce');
 
   const users: UserRepresentation[] = [];
   const marked = new Set<string>();
@@ -88,24 +68,7 @@ const createPopulation = async (enforcement: Record<string, unknown>, size = 300
 };
 
 const sidecarFor = (population: Population, extra: Record<string, string> = {}) =>
-  startSidecar(
-    loadSettings({
-      KEYCLOAK_URL: kut.baseUrl,
-      KEYCLOAK_REALM: population.realm,
-      SIDECAR_CLIENT_SECRET: SECRET,
-      REALM_CONFIG_DIR: population.dir,
-      LISTEN_HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SMTP_HOST: mail.host,
-      SMTP_PORT: String(mail.port),
-      SMTP_FROM: 'otp-sidecar@example.org',
-      RECONCILE_INTERVAL_SECONDS: '3600',
-      EVENT_POLL_INTERVAL_SECONDS: '1',
-      ...extra,
-    }),
-    { inMemoryStore: true },
-  );
+  startTestSidecar(kut, mail, population, extra);
 
 const allUsers = async (realm: string) => {
   const out: UserRepresentation[] = [];
@@ -196,40 +159,15 @@ describe('after the deadline', () => {
 
   test('the compliance API reports counts and the missing users, to helpdesk staff only', async () => {
     const realm = population.realm;
-    await kc.users.create({
-      realm,
-      username: 'helper',
-      enabled: true,
-      email: 'helper@example.org',
-      firstName: 'Help',
-      lastName: 'Desk',
-      emailVerified: true,
-      credentials: [{ type: 'password', value: 'helper-pw', temporary: false }],
-    });
-    const tokenFor = async (username: string, password: string) => {
-      const response = await fetch(`${kut.baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
-        method: 'POST',
-        body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username, password }),
-      });
-      return ((await response.json()) as { access_token: string }).access_token;
-    };
     const api = (path: string, token?: string) =>
       fetch(`${sidecar.url}/api/v1/compliance${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
     expect((await api('')).status).toBe(401);
-    const plainToken = await tokenFor('helper', 'helper-pw');
-    const forbidden = await api('', plainToken);
+    await createTestUser(kc, realm, 'plain');
+    const forbidden = await api('', await realmToken(kut, realm, 'plain', passwordOf('plain')));
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ error: 'forbidden', message: 'The realm role otp-helpdesk is required' });
-
-    const [helper] = await kc.users.find({ realm, username: 'helper', exact: true });
-    const role = await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' });
-    await kc.users.addRealmRoleMappings({
-      realm,
-      id: helper?.id as string,
-      roles: [{ id: role?.id as string, name: 'otp-helpdesk' }],
-    });
-    const token = await tokenFor('helper', 'helper-pw');
+    const token = await helpdeskToken(kc, kut, realm);
 
     await sidecar.runEnforcement();
     const missing = [...population.expected.marked, 'late-joiner'].sort(); // with the new user of the test above

@@ -56,6 +56,8 @@ export interface DeviceMirrorOptions {
   notify: boolean;
   realmDisplayName: string;
   accountUrl: string;
+  /** users per page of the full sync (its position is saved after each) */
+  pageSize?: number;
   now?: () => Date;
 }
 
@@ -154,7 +156,7 @@ export class DeviceMirror {
           keycloak.call('listUsers', (c) =>
             c.users.find({ realm: this.realm, first: offset + first, max, briefRepresentation: false } as never),
           ),
-        PAGE,
+        this.options.pageSize ?? PAGE,
       )) {
         const holders = page.filter((u) => u.totp && u.id);
         const results = await Promise.all(
@@ -170,7 +172,7 @@ export class DeviceMirror {
         changes += results.reduce((n, r) => n + r.length, 0);
         position += page.length;
         await this.saveState({ ...previous, running: { startedAt: startedAt.toISOString(), offset: position } });
-        if (page.length < PAGE) break;
+        if (page.length < (this.options.pageSize ?? PAGE)) break;
       }
       // Devices the walk did not see: confirm with a fresh read before calling them removed.
       for (const userId of await usersNotSeenSince(this.options.db, this.realm, startedAt))

@@ -1,0 +1,99 @@
+/**
+ * A realm bootstrapped by the admin scripts from a copy of realm-config/demo (with the given sidecar
+ * policy), and a sidecar running against it on an in-memory store — what the sidecar tests start from.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type KcAdminClient from '@keycloak/keycloak-admin-client';
+import { parse, stringify } from 'yaml';
+import { applyChanges, loadRealmConfig, planRealm } from '../../admin-scripts/src/index.js';
+import { loadSettings } from '../../sidecar/src/config/load.js';
+import { KeycloakConnection } from '../../sidecar/src/keycloak/connection.js';
+import { startSidecar } from '../../sidecar/src/main.js';
+import { type KeycloakUnderTest, uniqueName } from './keycloak.js';
+import type { MailCatcher } from './smtp.js';
+import { createTestUser, passwordOf } from './users.js';
+
+export const SIDECAR_SECRET = 'sidecar-test-secret-0123456789';
+
+export interface TestRealm {
+  realm: string;
+  dir: string;
+}
+
+export const bootstrapRealm = async (
+  kc: KcAdminClient,
+  mail: MailCatcher,
+  sidecarPolicy: Record<string, unknown>,
+  prefix = 'sidecar',
+): Promise<TestRealm> => {
+  const realm = uniqueName(prefix);
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const policy = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
+  policy.realm = realm;
+  policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
+  // Only the sidecar adds CONFIGURE_TOTP in these tests, so every mark seen is its doing.
+  policy.requiredActions.CONFIGURE_TOTP.defaultAction = false;
+  writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
+  writeFileSync(join(dir, 'sidecar.yaml'), stringify(sidecarPolicy));
+  await applyChanges(await planRealm(kc, loadRealmConfig(dir, { SIDECAR_CLIENT_SECRET: SIDECAR_SECRET })));
+  return { realm, dir };
+};
+
+export const startTestSidecar = (
+  kut: KeycloakUnderTest,
+  mail: MailCatcher,
+  target: TestRealm,
+  extra: Record<string, string> = {},
+) =>
+  startSidecar(
+    loadSettings({
+      KEYCLOAK_URL: kut.baseUrl,
+      KEYCLOAK_REALM: target.realm,
+      SIDECAR_CLIENT_SECRET: SIDECAR_SECRET,
+      REALM_CONFIG_DIR: target.dir,
+      LISTEN_HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SMTP_HOST: mail.host,
+      SMTP_PORT: String(mail.port),
+      SMTP_FROM: 'otp-sidecar@example.org',
+      RECONCILE_INTERVAL_SECONDS: '3600',
+      DEVICE_SYNC_INTERVAL_SECONDS: '3600',
+      EVENT_POLL_INTERVAL_SECONDS: '1',
+      ...extra,
+    }),
+    { inMemoryStore: true },
+  );
+
+/** A realm access token for a user, by the password grant of the realm's admin-cli client. */
+export const realmToken = async (kut: KeycloakUnderTest, realm: string, username: string, password: string) => {
+  const response = await fetch(`${kut.baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username, password }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+};
+
+/** Creates a user holding the otp-helpdesk realm role and returns a token of theirs. */
+export const helpdeskToken = async (kc: KcAdminClient, kut: KeycloakUnderTest, realm: string, username = 'helper') => {
+  const id = await createTestUser(kc, realm, username);
+  const role = await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' });
+  await kc.users.addRealmRoleMappings({ realm, id, roles: [{ id: role?.id as string, name: 'otp-helpdesk' }] });
+  return realmToken(kut, realm, username, passwordOf(username));
+};
+
+/** A Keycloak connection as the sidecar's service account. */
+export const sidecarConnection = (
+  kut: KeycloakUnderTest,
+  realm: string,
+  options: Partial<ConstructorParameters<typeof KeycloakConnection>[0]> = {},
+) =>
+  new KeycloakConnection({
+    baseUrl: kut.baseUrl,
+    realm,
+    clientId: 'otp-sidecar',
+    clientSecret: SIDECAR_SECRET,
+    ...options,
+  });
