@@ -98,11 +98,12 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const deviceSync = async (reason: string) => {
     logger.info({ reason }, 'device full sync');
     metrics.deviceFullSyncs.inc({ reason });
-    await db
+    const result = await db
       .withLock(`device-sync:${settings.KEYCLOAK_REALM}`, () => mirror.fullSync())
       .catch((error) => {
         if (!(error instanceof SyncAlreadyRunning)) throw error;
       });
+    if (result) metrics.deviceLastFullSync.set(Date.now() / 1000);
   };
   const feed = new EventFeed(
     keycloak,
@@ -165,8 +166,9 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     every(settings.EVENT_POLL_INTERVAL_SECONDS, logger, 'events', () => feed.poll()),
     every(settings.DEVICE_SYNC_INTERVAL_SECONDS, logger, 'device-sync', () => deviceSync('schedule')),
   ];
+  let transport: ReturnType<typeof createTransport> | undefined;
   if (settings.SMTP_HOST) {
-    const transport = createTransport({
+    const smtp = createTransport({
       host: settings.SMTP_HOST,
       port: settings.SMTP_PORT,
       secure: settings.SMTP_SECURE,
@@ -175,9 +177,10 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       ...(settings.SMTP_PASSWORD ? { password: settings.SMTP_PASSWORD } : {}),
       from: settings.SMTP_FROM,
     });
+    transport = smtp;
     stops.push(
       every(5, logger, 'outbox', async () => {
-        const { sent, failed } = await deliverDue(db, transport, settings.SMTP_FROM);
+        const { sent, failed } = await deliverDue(db, smtp, settings.SMTP_FROM);
         if (sent) metrics.emailsSent.inc({ kind: 'any' }, sent);
         if (failed) metrics.emailFailures.inc(failed);
       }),
@@ -205,6 +208,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       await firstPass;
       for (const stop of stops) stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      transport?.close();
       await keycloak.close();
       await db.close();
     },

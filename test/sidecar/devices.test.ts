@@ -23,7 +23,7 @@ import {
   startTestSidecar,
   type TestRealm,
 } from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
@@ -46,6 +46,17 @@ const api = async (path: string, init: RequestInit = {}): Promise<{ status: numb
     body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text(),
   };
 };
+
+/** Where the account console sends a user to sign in (a public client with PKCE). */
+const accountLoginUrl = () =>
+  `${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/auth?${new URLSearchParams({
+    client_id: 'account-console',
+    redirect_uri: `${kut.baseUrl}/realms/${target.realm}/account/`,
+    response_type: 'code',
+    scope: 'openid',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  })}`;
 
 const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
 
@@ -130,15 +141,7 @@ test('nothing secret is stored', async () => {
 test('a device set up on the login pages appears within seconds, and the owner gets one email', async () => {
   await createUser('cleo', [], { requiredActions: ['CONFIGURE_TOTP'] });
   const robot = new LoginRobot();
-  const params = new URLSearchParams({
-    client_id: 'account-console',
-    redirect_uri: `${kut.baseUrl}/realms/${target.realm}/account/`,
-    response_type: 'code',
-    scope: 'openid',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  });
-  await robot.open(`${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/auth?${params}`);
+  await robot.open(accountLoginUrl());
   await robot.submit({ username: 'cleo', password: passwordOf('cleo') });
   await robot.follow('Unable to scan\\?');
   const secret = (robot.textOf('kc-totp-secret-key') ?? '').replaceAll(' ', '');
@@ -243,6 +246,58 @@ test('when the event cursor is behind the realm’s retention, the feed asks for
   } finally {
     await keycloak.close();
   }
+});
+
+test('a device removed by "Forgot password?" in remove-all mode shows as removed within seconds', async () => {
+  await createUser('dora', [otpCredential('Old phone', SECRET_A)]);
+  await eventually(
+    () => devicesOf('dora'),
+    (d) => d.length === 1,
+  );
+  const rows = await kc.authenticationManagement.getExecutions({ realm: target.realm, flow: 'reset-credentials-2fa' });
+  const resetOtp = rows.find((r) => r.providerId === 'reset-otp');
+  const config = await kc.authenticationManagement.getConfig({
+    realm: target.realm,
+    id: resetOtp?.authenticationConfig as string,
+  });
+  await kc.authenticationManagement.updateConfig({
+    realm: target.realm,
+    id: config.id as string,
+    alias: config.alias as string,
+    config: { action_on_otp_reset_flag: 'Remove all' },
+  });
+  const robot = new LoginRobot();
+  await robot.open(accountLoginUrl());
+  await robot.follow('Forgot Password\\?');
+  await robot.submit({ username: 'dora' });
+  const email = await mail.waitFor((m) => m.to.includes('dora@example.org') && m.subject === 'Reset password');
+  await robot.open(linkIn(email));
+  const devices = await eventually(
+    () => devicesOf('dora'),
+    (d) => Boolean(d[0]?.removedAt),
+  );
+  expect(devices).toEqual([expect.objectContaining({ label: 'Old phone', removedAt: expect.any(String) })]);
+  const removals = await eventually(
+    async () => deviceMails('dora@example.org').filter((m) => m.subject.startsWith('An authenticator was removed')),
+    (m) => m.length > 0,
+  );
+  expect(removals).toHaveLength(1);
+});
+
+test('a second full sync while one runs is refused with 409', async () => {
+  const [first, second] = await Promise.all([api('/sync', { method: 'POST' }), api('/sync', { method: 'POST' })]);
+  expect([first.status, second.status].sort()).toEqual([202, 409]);
+  expect([first.body, second.body]).toContainEqual({
+    error: 'sync_running',
+    message: 'A full sync is already running',
+  });
+  await eventually(
+    () => api('/sync'),
+    (s) => s.body.running === false,
+  );
+  const metrics = await (await fetch(`${sidecar.url}/metrics`)).text();
+  expect(metrics).toMatch(/otp_sidecar_device_full_syncs_total\{reason="api"\} [1-9]/);
+  expect(metrics).toMatch(/otp_sidecar_device_last_full_sync_timestamp_seconds \d/);
 });
 
 describeEmulatorOnly('an interrupted full sync', () => {

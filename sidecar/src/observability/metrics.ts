@@ -67,6 +67,11 @@ export const createMetrics = () => {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    deviceLastFullSync: new Gauge({
+      name: 'otp_sidecar_device_last_full_sync_timestamp_seconds',
+      help: 'end of the last complete device full sync',
+      registers: [registry],
+    }),
     eventLagSeconds: new Gauge({
       name: 'otp_sidecar_event_lag_seconds',
       help: 'age of the newest Keycloak event read by the last poll',
