@@ -18,6 +18,8 @@ import { KeycloakConnection } from './keycloak/connection.js';
 import { createTransport, deliverDue } from './mail/outbox.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { RecoveryService } from './recovery/recovery.js';
+import { recoveryRouters } from './recovery/recovery-api.js';
 import { openStore, type SqlDatabase } from './store/index.js';
 
 export const HELPDESK_ROLE = 'otp-helpdesk';
@@ -28,6 +30,7 @@ export interface Sidecar {
   feed: EventFeed;
   mirror: DeviceMirror;
   db: SqlDatabase;
+  recovery: RecoveryService;
   /** the first enforcement pass, started with the service */
   firstPass: Promise<void>;
   /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
@@ -87,10 +90,19 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     dryRun: settings.DRY_RUN,
     accountUrl: `${realmUrl}/account`,
   });
+  const recovery = new RecoveryService({
+    keycloak,
+    db,
+    logger,
+    policy: sidecarPolicy.recovery,
+    realmDisplayName: settings.KEYCLOAK_REALM,
+    accountUrl: `${realmUrl}/account`,
+  });
   const mirror = new DeviceMirror({
     keycloak,
     db,
     logger,
+    onChanges: (changes) => recovery.onDeviceChanges(changes),
     notify: sidecarPolicy.devices.notifyOwners,
     realmDisplayName: settings.KEYCLOAK_REALM,
     accountUrl: `${realmUrl}/account`,
@@ -115,12 +127,14 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       },
       userChanged: (id, reason) => mirror.syncUser(id, reason),
       fullSyncNeeded: (reason) => deviceSync(reason),
+      resetRequested: (id, at) => recovery.open(id, 'keycloak-reset', at),
     },
     (seconds) => metrics.eventLagSeconds.set(seconds),
   );
   const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
 
   const helpdesk = requireRole(verifier, HELPDESK_ROLE);
+  const selfService = recoveryRouters(recovery, sidecarPolicy.recovery.rateLimit, logger);
   const devices = devicesRouter(db, settings.KEYCLOAK_REALM, mirror, () =>
     deviceSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
   );
@@ -144,7 +158,9 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       '/users': [helpdesk, devices.users],
       '/devices': [helpdesk, devices.devices],
       '/sync': [helpdesk, devices.sync],
+      '/recovery': selfService.api,
     },
+    pages: { '/recovery': selfService.page },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(settings.PORT, settings.LISTEN_HOST, () => resolve(s));
@@ -201,6 +217,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     feed,
     mirror,
     db,
+    recovery,
     logger,
     firstPass,
     runEnforcement: fullPass,

@@ -15,7 +15,7 @@ import {
   masterAdminClient,
   startKeycloakUnderTest,
 } from '../support/keycloak.js';
-import { LoginRobot } from '../support/login-robot.js';
+import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import {
   bootstrapRealm,
   helpdeskToken,
@@ -25,6 +25,7 @@ import {
 } from '../support/sidecar-realm.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
+import { eventually } from '../support/wait.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -47,28 +48,7 @@ const api = async (path: string, init: RequestInit = {}): Promise<{ status: numb
   };
 };
 
-/** Where the account console sends a user to sign in (a public client with PKCE). */
-const accountLoginUrl = () =>
-  `${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/auth?${new URLSearchParams({
-    client_id: 'account-console',
-    redirect_uri: `${kut.baseUrl}/realms/${target.realm}/account/`,
-    response_type: 'code',
-    scope: 'openid',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  })}`;
-
 const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
-
-const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-};
 
 const deviceMails = (to: string) =>
   mail.messages.filter((m) => m.to.includes(to) && /authenticator was/.test(m.subject));
@@ -141,7 +121,7 @@ test('nothing secret is stored', async () => {
 test('a device set up on the login pages appears within seconds, and the owner gets one email', async () => {
   await createUser('cleo', [], { requiredActions: ['CONFIGURE_TOTP'] });
   const robot = new LoginRobot();
-  await robot.open(accountLoginUrl());
+  await robot.open(accountConsoleLoginUrl(kut.baseUrl, target.realm));
   await robot.submit({ username: 'cleo', password: passwordOf('cleo') });
   await robot.follow('Unable to scan\\?');
   const secret = (robot.textOf('kc-totp-secret-key') ?? '').replaceAll(' ', '');
@@ -240,6 +220,7 @@ test('when the event cursor is behind the realm’s retention, the feed asks for
       fullSyncNeeded: async (reason) => {
         reasons.push(reason);
       },
+      resetRequested: async () => undefined,
     });
     expect(await feed.poll()).toBe(0);
     expect(reasons).toEqual(['the event cursor fell behind the realm’s event retention']);
@@ -267,7 +248,7 @@ test('a device removed by "Forgot password?" in remove-all mode shows as removed
     config: { action_on_otp_reset_flag: 'Remove all' },
   });
   const robot = new LoginRobot();
-  await robot.open(accountLoginUrl());
+  await robot.open(accountConsoleLoginUrl(kut.baseUrl, target.realm));
   await robot.follow('Forgot Password\\?');
   await robot.submit({ username: 'dora' });
   const email = await mail.waitFor((m) => m.to.includes('dora@example.org') && m.subject === 'Reset password');

@@ -56,6 +56,8 @@ export interface DeviceMirrorOptions {
   notify: boolean;
   realmDisplayName: string;
   accountUrl: string;
+  /** called with the changes a per-user sync found (recovery completes on them) */
+  onChanges?: (changes: DeviceChange[]) => Promise<void>;
   /** users per page of the full sync (its position is saved after each) */
   pageSize?: number;
   now?: () => Date;
@@ -108,7 +110,9 @@ export class DeviceMirror {
     const credentials = await keycloak.call('getCredentials', (c) =>
       c.users.getCredentials({ realm: this.realm, id: userId }),
     );
-    return this.record(ownerOf(user), otpDevicesOf(credentials), reason, true);
+    const changes = await this.record(ownerOf(user), otpDevicesOf(credentials), reason, true);
+    if (changes.length > 0) await this.options.onChanges?.(changes);
+    return changes;
   }
 
   private async record(

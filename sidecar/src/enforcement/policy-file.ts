@@ -44,6 +44,35 @@ export const SIDECAR_POLICY = z
       })
       .strict()
       .default({ notifyOwners: true }),
+    recovery: z
+      .object({
+        /** the actions of the recovery email, in order */
+        actions: z
+          .array(z.enum(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']))
+          .min(1)
+          .default(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']),
+        linkLifespanMinutes: z.number().int().min(5).max(1440).default(60),
+        /** once the new device works, remove the devices the account had when recovery started */
+        retireOldDevices: z.boolean().default(true),
+        /** the client and page the email link returns to (default: the account console) */
+        clientId: z.string().min(1).default('account-console'),
+        redirectUri: z.url().optional(),
+        rateLimit: z
+          .object({
+            perIpPer15Minutes: z.number().int().min(1).default(10),
+            perAccountPerHour: z.number().int().min(1).default(3),
+          })
+          .strict()
+          .default({ perIpPer15Minutes: 10, perAccountPerHour: 3 }),
+      })
+      .strict()
+      .default({
+        actions: ['UPDATE_PASSWORD', 'CONFIGURE_TOTP'],
+        linkLifespanMinutes: 60,
+        retireOldDevices: true,
+        clientId: 'account-console',
+        rateLimit: { perIpPer15Minutes: 10, perAccountPerHour: 3 },
+      }),
   })
   .strict();
 

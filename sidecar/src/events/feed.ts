@@ -15,6 +15,8 @@ export interface FeedHandlers {
   /** something about the user's credentials may have changed (or the user is gone) */
   userChanged(userId: string, reason: string): Promise<unknown>;
   fullSyncNeeded(reason: string): Promise<unknown>;
+  /** Keycloak sent the user a "Forgot password?" email at this time */
+  resetRequested(userId: string, at: Date): Promise<unknown>;
 }
 
 interface Cursor {
@@ -137,9 +139,11 @@ export class EventFeed {
       const apply =
         e.type === 'REGISTER'
           ? () => this.handlers.userCreated(userId)
-          : CREDENTIAL_EVENT_TYPES.has(e.type)
-            ? () => this.handlers.userChanged(userId, reason)
-            : () => undefined;
+          : e.type === 'SEND_RESET_PASSWORD'
+            ? () => this.handlers.resetRequested(userId, new Date(e.time ?? Date.now()))
+            : CREDENTIAL_EVENT_TYPES.has(e.type)
+              ? () => this.handlers.userChanged(userId, reason)
+              : () => undefined;
       events.push({
         id: `u:${(e as { id?: string }).id ?? `${e.time}:${e.type}:${userId}`}`,
         time: e.time ?? 0,

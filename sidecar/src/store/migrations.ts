@@ -88,6 +88,44 @@ export const MIGRATIONS: Migration[] = [
       create index otp_devices_label on otp_devices (realm, lower(label));
     `,
   },
+  {
+    version: 3,
+    name: 'recovery requests and the helpdesk audit log',
+    sql: `
+      create table recovery_requests (
+        id bigserial primary key,
+        realm text not null,
+        user_id text not null,
+        source text not null check (source in ('self-service', 'keycloak-reset', 'helpdesk')),
+        requested_at timestamptz not null,
+        expires_at timestamptz not null,
+        completed_at timestamptz,
+        retired_credential_ids text[]
+      );
+      create index recovery_requests_open on recovery_requests (realm, user_id, completed_at, expires_at);
+      create table audit_log (
+        id bigserial primary key,
+        realm text not null,
+        at timestamptz not null default now(),
+        actor_id text not null,
+        actor_username text not null,
+        action text not null,
+        target_user_id text not null,
+        target_username text not null,
+        credential_id text,
+        reason text not null,
+        ticket text,
+        result text not null,
+        details jsonb
+      );
+      create index audit_log_target on audit_log (realm, target_user_id, at);
+      create index audit_log_at on audit_log (realm, at);
+      create function audit_log_append_only() returns trigger language plpgsql as
+        $fn$ begin raise exception 'audit_log is append-only'; end $fn$;
+      create trigger audit_log_no_update before update or delete on audit_log
+        for each row execute function audit_log_append_only()
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
