@@ -12,6 +12,7 @@ import { complianceRouter } from './enforcement/compliance-api.js';
 import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-file.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { EventFeed } from './events/feed.js';
+import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
 import { createApp } from './http/app.js';
 import { requireRole, TokenVerifier } from './http/auth.js';
 import { KeycloakConnection } from './keycloak/connection.js';
@@ -21,8 +22,6 @@ import { createMetrics } from './observability/metrics.js';
 import { RecoveryService } from './recovery/recovery.js';
 import { recoveryRouters } from './recovery/recovery-api.js';
 import { openStore, type SqlDatabase } from './store/index.js';
-
-export const HELPDESK_ROLE = 'otp-helpdesk';
 
 export interface Sidecar {
   url: string;
@@ -131,9 +130,9 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     },
     (seconds) => metrics.eventLagSeconds.set(seconds),
   );
-  const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
+  const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM, settings.HELPDESK_TOKEN_CLIENTS);
 
-  const helpdesk = requireRole(verifier, HELPDESK_ROLE);
+  const helpdesk = requireRole(verifier, settings.HELPDESK_ROLE);
   const selfService = recoveryRouters(recovery, sidecarPolicy.recovery.rateLimit, logger);
   const devices = devicesRouter(db, settings.KEYCLOAK_REALM, mirror, () =>
     deviceSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
@@ -159,6 +158,21 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       '/devices': [helpdesk, devices.devices],
       '/sync': [helpdesk, devices.sync],
       '/recovery': selfService.api,
+      '/helpdesk': [
+        helpdesk,
+        helpdeskRouter({
+          keycloak,
+          db,
+          helpdeskRole: settings.HELPDESK_ROLE,
+          adminRole: settings.HELPDESK_ADMIN_ROLE,
+          realmDisplayName: settings.KEYCLOAK_REALM,
+          setupEmail: {
+            lifespanSeconds: sidecarPolicy.recovery.linkLifespanMinutes * 60,
+            clientId: sidecarPolicy.recovery.clientId,
+            ...(sidecarPolicy.recovery.redirectUri ? { redirectUri: sidecarPolicy.recovery.redirectUri } : {}),
+          },
+        }),
+      ],
     },
     pages: { '/recovery': selfService.page },
   });

@@ -9,6 +9,7 @@ import { DeviceMirror } from '../../sidecar/src/devices/mirror.js';
 import { EventFeed } from '../../sidecar/src/events/feed.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
+import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
   type KeycloakUnderTest,
@@ -18,6 +19,7 @@ import {
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import {
   bootstrapRealm,
+  DISTANT_DEADLINE,
   helpdeskToken,
   sidecarConnection,
   startTestSidecar,
@@ -37,16 +39,8 @@ let token: string;
 const createUser = (username: string, credentials: unknown[] = [], extra: Record<string, unknown> = {}) =>
   createTestUser(kc, target.realm, username, { credentials, extra });
 
-const api = async (path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
-  const response = await fetch(`${sidecar.url}/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-  });
-  return {
-    status: response.status,
-    body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text(),
-  };
-};
+const api = (path: string, init: { method?: string } = {}) =>
+  jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
 
 const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
 
@@ -56,12 +50,7 @@ const deviceMails = (to: string) =>
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
   kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(
-    kc,
-    mail,
-    { enforcement: { scope: 'all', deadline: '2099-01-01', reminders: { enabled: false } } },
-    'devices',
-  );
+  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'devices');
   await createUser('ann', [
     otpCredential('Pixel 8', SECRET_A, Date.UTC(2026, 0, 5)),
     otpCredential('oathtool laptop', SECRET_B),

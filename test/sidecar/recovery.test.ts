@@ -9,7 +9,7 @@ import type { Sidecar } from '../../sidecar/src/main.js';
 import { codeFor, launchBrowser, parseKeyUri, saveScreenshot, scanQrCode } from '../support/browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import { bootstrapRealm, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
+import { bootstrapRealm, DISTANT_DEADLINE, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
@@ -44,7 +44,7 @@ beforeAll(async () => {
     kc,
     mail,
     {
-      enforcement: { scope: 'all', deadline: '2099-01-01', reminders: { enabled: false } },
+      enforcement: DISTANT_DEADLINE,
       recovery: { rateLimit: { perIpPer15Minutes: PER_IP, perAccountPerHour: 3 } },
     },
     'recovery',

@@ -17,6 +17,9 @@ import { createTestUser, passwordOf } from './users.js';
 
 export const SIDECAR_SECRET = 'sidecar-test-secret-0123456789';
 
+/** A sidecar policy whose enforcement deadline is far away: for tests of everything but enforcement. */
+export const DISTANT_DEADLINE = { scope: 'all', deadline: '2099-01-01', reminders: { enabled: false } };
+
 export interface TestRealm {
   realm: string;
   dir: string;
@@ -62,6 +65,8 @@ export const startTestSidecar = (
       RECONCILE_INTERVAL_SECONDS: '3600',
       DEVICE_SYNC_INTERVAL_SECONDS: '3600',
       EVENT_POLL_INTERVAL_SECONDS: '1',
+      // Tests sign staff in with the password grant of admin-cli; the helpdesk page uses otp-helpdesk.
+      HELPDESK_TOKEN_CLIENTS: 'otp-helpdesk,admin-cli',
       ...extra,
     }),
     { inMemoryStore: true },
@@ -76,11 +81,19 @@ export const realmToken = async (kut: KeycloakUnderTest, realm: string, username
   return ((await response.json()) as { access_token: string }).access_token;
 };
 
+/** Gives a user realm roles by name. */
+export const grantRealmRoles = async (kc: KcAdminClient, realm: string, userId: string, names: string[]) => {
+  const roles = await Promise.all(names.map((name) => kc.roles.findOneByName({ realm, name })));
+  await kc.users.addRealmRoleMappings({
+    realm,
+    id: userId,
+    roles: roles.map((role) => ({ id: role?.id as string, name: role?.name as string })),
+  });
+};
+
 /** Creates a user holding the otp-helpdesk realm role and returns a token of theirs. */
 export const helpdeskToken = async (kc: KcAdminClient, kut: KeycloakUnderTest, realm: string, username = 'helper') => {
-  const id = await createTestUser(kc, realm, username);
-  const role = await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' });
-  await kc.users.addRealmRoleMappings({ realm, id, roles: [{ id: role?.id as string, name: 'otp-helpdesk' }] });
+  await grantRealmRoles(kc, realm, await createTestUser(kc, realm, username), ['otp-helpdesk']);
   return realmToken(kut, realm, username, passwordOf(username));
 };
 

@@ -42,6 +42,22 @@ export const SETTINGS = z
     SMTP_USER: z.string().optional().describe('SMTP user'),
     SMTP_PASSWORD: z.string().optional().describe('SMTP password (secret)'),
     SMTP_FROM: z.string().min(3).default('otp-sidecar@localhost').describe('From address of the sidecar’s emails'),
+    HELPDESK_TOKEN_CLIENTS: z
+      .string()
+      .default('otp-helpdesk')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      )
+      .describe('clients whose access tokens the API accepts (the token azp), comma separated'),
+    HELPDESK_ROLE: z.string().min(1).default('otp-helpdesk').describe('realm role staff need for the API'),
+    HELPDESK_ADMIN_ROLE: z
+      .string()
+      .min(1)
+      .default('otp-helpdesk-admin')
+      .describe('realm role that may also act on staff and admin accounts'),
     LISTEN_HOST: z.string().min(1).default('0.0.0.0').describe('address the HTTP server listens on'),
     PORT: port.default(8081).describe('HTTP port'),
     PUBLIC_URL: url.optional().describe('the sidecar’s public base URL (links in emails, helpdesk login redirect)'),

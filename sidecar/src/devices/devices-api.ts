@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { streamCsv } from '../http/csv.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { DeviceMirror } from './mirror.js';
@@ -20,12 +21,6 @@ const DEVICE_QUERY = z
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
-};
 
 const CSV_COLUMNS: (keyof DeviceRow)[] = [
   'userId',
@@ -67,16 +62,13 @@ export const devicesRouter = (
       ...(q.removed ? { removed: q.removed === 'true' } : {}),
     };
     if (q.format === 'csv') {
-      res
-        .set('Content-Type', 'text/csv; charset=utf-8')
-        .set('Content-Disposition', `attachment; filename="otp-devices-${realm}.csv"`);
-      res.write(`${CSV_COLUMNS.join(',')}\r\n`);
-      for (let first = 0; ; first += 500) {
-        const page = await findDevices(db, realm, { ...query, first, max: 500 });
-        for (const row of page) res.write(`${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`);
-        if (page.length < 500) break;
-      }
-      res.end();
+      await streamCsv(
+        res,
+        `otp-devices-${realm}.csv`,
+        CSV_COLUMNS,
+        (row: DeviceRow) => CSV_COLUMNS.map((c) => row[c]),
+        (first, max) => findDevices(db, realm, { ...query, first, max }),
+      );
       return;
     }
     res.json({

@@ -2,7 +2,8 @@
  * The device mirror in the store: OTP credentials' metadata only (id, label, created date, owner) —
  * never a secret — with when the sidecar first and last saw each and when it disappeared.
  */
-import type { SqlExecutor, SqlValue } from '../store/database.js';
+import type { SqlExecutor } from '../store/database.js';
+import { SqlFilter } from '../store/filter.js';
 
 export interface DeviceOwner {
   userId: string;
@@ -157,22 +158,12 @@ export interface DeviceQuery {
 }
 
 export const findDevices = async (db: SqlExecutor, realm: string, query: DeviceQuery): Promise<DeviceRow[]> => {
-  const where = ['realm = $1'];
-  const params: SqlValue[] = [realm];
-  const add = (clause: string, value: SqlValue) => {
-    params.push(value);
-    where.push(clause.replace('?', `$${params.length}`));
-  };
-  if (query.label) add("lower(label) like lower(?) escape '\\'", `%${query.label.replace(/[\\%_]/g, '\\$&')}%`);
-  if (query.createdFrom) add('created_at >= ?', query.createdFrom);
-  if (query.createdTo) add('created_at <= ?', query.createdTo);
-  if (query.removed !== undefined) where.push(query.removed ? 'removed_at is not null' : 'removed_at is null');
-  params.push(query.first, query.max);
-  return (
-    await db.query(
-      `select * from otp_devices where ${where.join(' and ')}
-        order by lower(username), coalesce(created_at, first_seen_at) offset $${params.length - 1} limit $${params.length}`,
-      params,
-    )
-  ).map(toRow);
+  const filter = new SqlFilter('realm = ?', realm);
+  if (query.label)
+    filter.where("lower(label) like lower(?) escape '\\'", `%${query.label.replace(/[\\%_]/g, '\\$&')}%`);
+  if (query.createdFrom) filter.where('created_at >= ?', query.createdFrom);
+  if (query.createdTo) filter.where('created_at <= ?', query.createdTo);
+  if (query.removed !== undefined) filter.where(query.removed ? 'removed_at is not null' : 'removed_at is null');
+  const order = 'lower(username), coalesce(created_at, first_seen_at)';
+  return (await db.query(`select * from otp_devices ${filter.clause(order, query)}`, filter.params)).map(toRow);
 };

@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { streamCsv } from '../http/csv.js';
 import { badRequest } from '../http/errors.js';
 import type { SqlDatabase } from '../store/database.js';
 import { complianceCounts, type NonCompliantUser, nonCompliantUsers } from './records.js';
@@ -16,16 +17,6 @@ const QUERY = z
   })
   .strict();
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Quote always; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
-};
-
-const csvLine = (u: NonCompliantUser) =>
-  `${[u.userId, u.username, u.email, u.deadline, u.pending ? 'CONFIGURE_TOTP set' : 'before deadline'].map(csvCell).join(',')}\r\n`;
-
 export const complianceRouter = (db: SqlDatabase, realm: string): Router => {
   const router = Router();
   router.get('/', async (req, res) => {
@@ -37,16 +28,19 @@ export const complianceRouter = (db: SqlDatabase, realm: string): Router => {
       );
     const { first, max, format } = parsed.data;
     if (format === 'csv') {
-      res
-        .set('Content-Type', 'text/csv; charset=utf-8')
-        .set('Content-Disposition', `attachment; filename="otp-compliance-${realm}.csv"`);
-      res.write('user_id,username,email,deadline,status\r\n');
-      for (let offset = 0; ; offset += 500) {
-        const page = await nonCompliantUsers(db, realm, offset, 500);
-        for (const user of page) res.write(csvLine(user));
-        if (page.length < 500) break;
-      }
-      res.end();
+      await streamCsv(
+        res,
+        `otp-compliance-${realm}.csv`,
+        ['user_id', 'username', 'email', 'deadline', 'status'],
+        (u: NonCompliantUser) => [
+          u.userId,
+          u.username,
+          u.email,
+          u.deadline,
+          u.pending ? 'CONFIGURE_TOTP set' : 'before deadline',
+        ],
+        (first, max) => nonCompliantUsers(db, realm, first, max),
+      );
       return;
     }
     const [counts, users] = await Promise.all([complianceCounts(db, realm), nonCompliantUsers(db, realm, first, max)]);

@@ -28,6 +28,8 @@ export class TokenVerifier {
   constructor(
     private readonly keycloakUrl: string,
     private readonly realm: string,
+    /** clients whose tokens are accepted (the token's `azp`); empty = any client of the realm */
+    private readonly clients: string[] = [],
   ) {}
 
   get issuer() {
@@ -61,8 +63,11 @@ export class TokenVerifier {
         typ?: string;
       };
       if (claims.typ && claims.typ !== 'Bearer') return undefined;
+      const azp = (claims as { azp?: string }).azp;
+      if (this.clients.length > 0 && (!azp || !this.clients.includes(azp))) return undefined;
+      if (!claims.sub) return undefined;
       return {
-        userId: String(claims.sub ?? ''),
+        userId: String(claims.sub),
         username: claims.preferred_username ?? '',
         roles: claims.realm_access?.roles ?? [],
       };

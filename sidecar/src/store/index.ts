@@ -24,3 +24,4 @@ export const openStore = async (location: StoreLocation): Promise<SqlDatabase> =
   }
   return db;
 };
+export { SqlFilter } from './filter.js';

@@ -1,0 +1,32 @@
+/** The owner's notice of a helpdesk action on their account, in plain text and HTML. */
+import type { OutgoingEmail } from '../mail/outbox.js';
+import { escapeHtml } from '../util/html.js';
+
+const WHAT = {
+  'remove-device': (label: string) => `The helpdesk removed the authenticator "${label}" from your account.`,
+  'reset-otp': () =>
+    'The helpdesk removed all authenticators from your account. You will be asked to set up a new one at your next sign-in.',
+  'send-setup-email': () => 'The helpdesk sent you an email to set up your authenticator.',
+};
+
+export const helpdeskActionEmail = (input: {
+  realm: string;
+  auditId: number;
+  action: keyof typeof WHAT;
+  username: string;
+  email: string;
+  label?: string;
+  reason: string;
+  realmDisplayName: string;
+}): OutgoingEmail => {
+  const what = WHAT[input.action](input.label ?? 'an authenticator without a name');
+  const guidance = 'If you did not ask for this, contact your helpdesk at once.';
+  return {
+    dedupeKey: `helpdesk:${input.realm}:${input.auditId}`,
+    kind: `helpdesk-${input.action}`,
+    recipient: input.email,
+    subject: `A change to the sign-in of your ${input.realmDisplayName} account`,
+    text: `Hello ${input.username},\n\n${what}\nReason given: ${input.reason}\n\n${guidance}\n`,
+    html: `<p>Hello ${escapeHtml(input.username)},</p><p>${escapeHtml(what)}<br>Reason given: ${escapeHtml(input.reason)}</p><p>${escapeHtml(guidance)}</p>`,
+  };
+};

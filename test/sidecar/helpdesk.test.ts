@@ -1,0 +1,258 @@
+/**
+ * The helpdesk API through real HTTP: forged, foreign, expired and role-less tokens are refused; staff
+ * find users and see their devices (never a secret); removing a device and resetting OTP need a reason,
+ * change Keycloak, leave exactly one audit row and one owner email; own, staff and admin accounts are
+ * protected; the audit log is append-only and exportable.
+ */
+import { createHmac } from 'node:crypto';
+import type { Sidecar } from '../../sidecar/src/main.js';
+import { jsonCall } from '../support/http-json.js';
+import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
+import {
+  bootstrapRealm,
+  DISTANT_DEADLINE,
+  grantRealmRoles,
+  realmToken,
+  startTestSidecar,
+  type TestRealm,
+} from '../support/sidecar-realm.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
+import { eventually } from '../support/wait.js';
+
+let kut: KeycloakUnderTest;
+let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+let mail: MailCatcher;
+let target: TestRealm;
+let sidecar: Sidecar;
+let staffToken: string;
+let adminToken: string;
+const ids = { sam: '', ada: '', una: '', vic: '', colleague: '' };
+
+const grantRoles = (userId: string, names: string[]) => grantRealmRoles(kc, target.realm, userId, names);
+
+const call = (path: string, token: string | undefined, init: { method?: string; json?: unknown } = {}) =>
+  jsonCall(`${sidecar.url}/api/v1/helpdesk${path}`, { token, ...init });
+
+const auditRows = async (targetId: string) =>
+  sidecar.db.query<{ action: string; result: string; reason: string; actor_username: string }>(
+    'select action, result, reason, actor_username from audit_log where target_user_id = $1 order by id',
+    [targetId],
+  );
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+beforeAll(async () => {
+  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
+  kc = await masterAdminClient(kut);
+  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'helpdesk');
+  ids.sam = await createTestUser(kc, target.realm, 'sam');
+  ids.ada = await createTestUser(kc, target.realm, 'ada');
+  ids.una = await createTestUser(kc, target.realm, 'una', {
+    credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_B)],
+  });
+  ids.vic = await createTestUser(kc, target.realm, 'vic', { credentials: [otpCredential('Phone', SECRET_A)] });
+  ids.colleague = await createTestUser(kc, target.realm, 'colleague', {
+    credentials: [otpCredential('Work phone', SECRET_A)],
+  });
+  await grantRoles(ids.sam, ['otp-helpdesk']);
+  await grantRoles(ids.ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
+  await grantRoles(ids.colleague, ['otp-helpdesk']);
+  sidecar = await startTestSidecar(kut, mail, target);
+  await sidecar.firstPass;
+  [staffToken, adminToken] = await Promise.all([
+    realmToken(kut, target.realm, 'sam', passwordOf('sam')),
+    realmToken(kut, target.realm, 'ada', passwordOf('ada')),
+  ]);
+});
+afterAll(async () => {
+  await sidecar?.close();
+  await Promise.all([mail?.close(), kut?.close()]);
+});
+
+describe('who may call', () => {
+  test('no token, forged tokens, a foreign realm, an unlisted client and a missing role are refused', async () => {
+    const [header, payload] = staffToken.split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const kid = JSON.parse(Buffer.from(header, 'base64url').toString()).kid;
+    const jwks: any = await (await fetch(`${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/certs`)).json();
+    const { createPublicKey } = await import('node:crypto');
+    const pem = createPublicKey({ key: jwks.keys.find((k: { kid: string }) => k.kid === kid), format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT', kid })}.${b64(claims)}.`;
+    const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid })}.${b64(claims)}`;
+    const hsWithPublicKey = `${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`;
+    const tampered = `${header}.${b64({ ...claims, realm_access: { roles: ['otp-helpdesk', 'otp-helpdesk-admin'] } })}.${staffToken.split('.')[2]}`;
+    const expired = `${header}.${b64({ ...claims, exp: 1 })}.${staffToken.split('.')[2]}`;
+
+    const otherRealm = uniqueName('foreign');
+    await kc.realms.create({ realm: otherRealm, enabled: true });
+    await createTestUser(kc, otherRealm, 'sam');
+    const foreign = await realmToken(kut, otherRealm, 'sam', passwordOf('sam'));
+    await kc.clients.create({
+      realm: target.realm,
+      clientId: 'other-app',
+      publicClient: true,
+      directAccessGrantsEnabled: true,
+    });
+    const otherClient: any = await (
+      await fetch(`${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'other-app',
+          username: 'sam',
+          password: passwordOf('sam'),
+        }),
+      })
+    ).json();
+    const plain = await realmToken(kut, target.realm, 'una', passwordOf('una'));
+
+    for (const token of [
+      undefined,
+      'garbage',
+      unsigned,
+      hsWithPublicKey,
+      tampered,
+      expired,
+      foreign,
+      otherClient.access_token,
+    ]) {
+      const response = await call('/users?search=una', token);
+      expect([token?.slice(0, 20), response.status]).toEqual([token?.slice(0, 20), 401]);
+      expect(response.body).toMatchObject({ error: 'unauthorized' });
+    }
+    const noRole = await call('/users?search=una', plain);
+    expect(noRole.status).toBe(403);
+    expect(noRole.body).toEqual({ error: 'forbidden', message: 'The realm role otp-helpdesk is required' });
+    await kc.realms.del({ realm: otherRealm });
+  });
+
+  test('a token that expired is refused', async () => {
+    await kc.realms.update({ realm: target.realm }, { accessTokenLifespan: 1 });
+    const shortLived = await realmToken(kut, target.realm, 'sam', passwordOf('sam'));
+    await kc.realms.update({ realm: target.realm }, { accessTokenLifespan: 300 });
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await call('/users?search=una', shortLived)).status).toBe(401);
+  });
+});
+
+describe('staff at work', () => {
+  test('find a user and see their devices, without secrets', async () => {
+    const found = await call('/users?search=una', staffToken);
+    expect(found.status).toBe(200);
+    expect(found.body.users.map((u: { username: string }) => u.username)).toEqual(['una']);
+    const view = await call(`/users/${ids.una}`, staffToken);
+    expect(view.body.user).toMatchObject({ username: 'una', email: 'una@example.org', totp: true });
+    expect(view.body.live.map((d: { label: string }) => d.label).sort()).toEqual(['Old iPhone', 'Pixel 8']);
+    expect(view.body.devices.map((d: { label: string }) => d.label).sort()).toEqual(['Old iPhone', 'Pixel 8']);
+    expect(JSON.stringify(view.body)).not.toContain(SECRET_A);
+    expect(JSON.stringify(view.body)).not.toContain('secretData');
+  });
+
+  test('removing one device needs a reason; then Keycloak, the audit log and the owner agree', async () => {
+    const view = await call(`/users/${ids.una}`, staffToken);
+    const oldPhone = view.body.live.find((d: { label: string }) => d.label === 'Old iPhone');
+    const noReason = await call(`/users/${ids.una}/devices/${oldPhone.id}/remove`, staffToken, {
+      method: 'POST',
+      json: {},
+    });
+    expect(noReason.status).toBe(400);
+    expect(await auditRows(ids.una)).toEqual([]);
+
+    const done = await call(`/users/${ids.una}/devices/${oldPhone.id}/remove`, staffToken, {
+      method: 'POST',
+      json: { reason: 'Phone stolen, ticket by phone', ticket: 'HD-1234' },
+    });
+    expect(done.status).toBe(200);
+    const left = (await kc.users.getCredentials({ realm: target.realm, id: ids.una })).filter((c) => c.type === 'otp');
+    expect(left.map((c) => c.userLabel)).toEqual(['Pixel 8']);
+    expect(await auditRows(ids.una)).toEqual([
+      { action: 'remove-device', result: 'ok', reason: 'Phone stolen, ticket by phone', actor_username: 'sam' },
+    ]);
+    const notice = await mail.waitFor(
+      (m) => m.to.includes('una@example.org') && m.subject.startsWith('A change to the sign-in'),
+    );
+    expect(notice.text).toContain('removed the authenticator "Old iPhone"');
+    expect(notice.text).toContain('Reason given: Phone stolen, ticket by phone');
+    const mirrored = await call(`/users/${ids.una}`, staffToken);
+    expect(mirrored.body.devices.find((d: { label: string }) => d.label === 'Old iPhone')).toMatchObject({
+      removedReason: 'removed by the helpdesk',
+    });
+    const unknown = await call(`/users/${ids.una}/devices/not-a-device/remove`, staffToken, {
+      method: 'POST',
+      json: { reason: 'checking the 404' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  test('reset OTP removes every device, requires setup, ends sessions and sends the setup email', async () => {
+    await realmToken(kut, target.realm, 'vic', passwordOf('vic')); // a session to end
+    expect((await kc.users.listSessions({ realm: target.realm, id: ids.vic })).length).toBeGreaterThan(0);
+    const done = await call(`/users/${ids.vic}/reset-otp`, staffToken, {
+      method: 'POST',
+      json: { reason: 'Lost phone, identity checked in person', sendSetupEmail: true },
+    });
+    expect(done.status).toBe(200);
+    const user = await kc.users.findOne({ realm: target.realm, id: ids.vic });
+    expect(user?.totp).toBe(false);
+    expect(user?.requiredActions).toContain('CONFIGURE_TOTP');
+    expect(await kc.users.listSessions({ realm: target.realm, id: ids.vic })).toEqual([]);
+    expect(await auditRows(ids.vic)).toEqual([
+      { action: 'reset-otp', result: 'ok', reason: 'Lost phone, identity checked in person', actor_username: 'sam' },
+    ]);
+    await mail.waitFor((m) => m.to.includes('vic@example.org') && m.subject === 'Update Your Account');
+    const notices = await eventually(
+      async () =>
+        mail.messages.filter(
+          (m) => m.to.includes('vic@example.org') && m.subject.startsWith('A change to the sign-in'),
+        ),
+      (m) => m.length > 0,
+    );
+    expect(notices).toHaveLength(1);
+  });
+
+  test('own, staff and admin accounts are protected unless the caller is a helpdesk admin', async () => {
+    const own = await call(`/users/${ids.sam}/reset-otp`, staffToken, {
+      method: 'POST',
+      json: { reason: 'my own reset' },
+    });
+    expect(own.status).toBe(403);
+    expect(own.body.message).toBe('You cannot change your own sign-in through the helpdesk');
+    const staff = await call(`/users/${ids.colleague}/reset-otp`, staffToken, {
+      method: 'POST',
+      json: { reason: 'colleague asked' },
+    });
+    expect(staff.status).toBe(403);
+    expect(staff.body.message).toBe('Only holders of otp-helpdesk-admin may change a staff or admin account');
+    expect(await auditRows(ids.colleague)).toEqual([]);
+    const byAdmin = await call(`/users/${ids.colleague}/reset-otp`, adminToken, {
+      method: 'POST',
+      json: { reason: 'colleague asked' },
+    });
+    expect(byAdmin.status).toBe(200);
+    expect((await auditRows(ids.colleague)).map((r) => r.actor_username)).toEqual(['ada']);
+  });
+
+  test('the audit log is listed, filtered, exported, and cannot be changed', async () => {
+    const all = await call('/audit', staffToken);
+    expect(all.body.entries.map((e: { action: string }) => e.action)).toEqual([
+      'reset-otp',
+      'reset-otp',
+      'remove-device',
+    ]);
+    const mine = await call('/audit?actor=ada', staffToken);
+    expect(mine.body.entries).toHaveLength(1);
+    const forUna = await call(`/users/${ids.una}/audit`, staffToken);
+    expect(forUna.body.entries).toEqual([
+      expect.objectContaining({ action: 'remove-device', ticket: 'HD-1234', targetUsername: 'una' }),
+    ]);
+    const csv = await call('/audit?format=csv', staffToken);
+    const lines = String(csv.body).trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,actorUsername,action,targetUsername,credentialId,reason,ticket,result');
+    expect(lines).toHaveLength(4);
+    await expect(sidecar.db.query("update audit_log set reason = 'rewritten'")).rejects.toThrow('append-only');
+    await expect(sidecar.db.query('delete from audit_log')).rejects.toThrow('append-only');
+  });
+});
