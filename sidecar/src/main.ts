@@ -13,8 +13,10 @@ import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-fil
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { EventFeed } from './events/feed.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
+import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
+import { StaffSessions } from './helpdesk-page/staff-sessions.js';
 import { createApp } from './http/app.js';
-import { requireRole, TokenVerifier } from './http/auth.js';
+import { realmUrlOf, requireRole, TokenVerifier } from './http/auth.js';
 import { KeycloakConnection } from './keycloak/connection.js';
 import { createTransport, deliverDue } from './mail/outbox.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -22,6 +24,7 @@ import { createMetrics } from './observability/metrics.js';
 import { RecoveryService } from './recovery/recovery.js';
 import { recoveryRouters } from './recovery/recovery-api.js';
 import { openStore, type SqlDatabase } from './store/index.js';
+import { Sealer } from './util/seal.js';
 
 export interface Sidecar {
   url: string;
@@ -79,7 +82,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
     },
   });
-  const realmUrl = `${settings.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${encodeURIComponent(settings.KEYCLOAK_REALM)}`;
+  const realmUrl = realmUrlOf(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
   const reconciler = new Reconciler({
     keycloak,
     db,
@@ -130,9 +133,31 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     },
     (seconds) => metrics.eventLagSeconds.set(seconds),
   );
-  const verifier = new TokenVerifier(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM, settings.HELPDESK_TOKEN_CLIENTS);
+  const publicKeycloakUrl = settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL;
+  const verifier = new TokenVerifier(
+    settings.KEYCLOAK_URL,
+    settings.KEYCLOAK_REALM,
+    [...new Set([...settings.HELPDESK_TOKEN_CLIENTS, settings.HELPDESK_CLIENT_ID])],
+    publicKeycloakUrl,
+  );
+  const sessionSecret = settings.HELPDESK_SESSION_SECRET ?? settings.SIDECAR_CLIENT_SECRET;
+  const staffLogin = {
+    publicRealmUrl: realmUrlOf(publicKeycloakUrl, settings.KEYCLOAK_REALM),
+    realmUrl,
+    clientId: settings.HELPDESK_CLIENT_ID,
+  };
+  const staffSessions = new StaffSessions({
+    db,
+    realm: settings.KEYCLOAK_REALM,
+    sealer: new Sealer(sessionSecret, 'helpdesk-session'),
+    verifier,
+    login: staffLogin,
+  });
 
-  const helpdesk = requireRole(verifier, settings.HELPDESK_ROLE);
+  const helpdesk = requireRole(verifier, settings.HELPDESK_ROLE, {
+    cookieName: SESSION_COOKIE,
+    resolve: (id) => staffSessions.resolve(id),
+  });
   const selfService = recoveryRouters(recovery, sidecarPolicy.recovery.rateLimit, logger);
   const devices = devicesRouter(db, settings.KEYCLOAK_REALM, mirror, () =>
     deviceSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
@@ -174,7 +199,18 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
         }),
       ],
     },
-    pages: { '/recovery': selfService.page },
+    pages: {
+      '/recovery': selfService.page,
+      '/helpdesk': helpdeskPage({
+        sessions: staffSessions,
+        loginSealer: new Sealer(sessionSecret, 'helpdesk-login'),
+        login: staffLogin,
+        role: settings.HELPDESK_ROLE,
+        realmDisplayName: settings.KEYCLOAK_REALM,
+        ...(settings.PUBLIC_URL ? { publicUrl: settings.PUBLIC_URL } : {}),
+        logger,
+      }),
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(settings.PORT, settings.LISTEN_HOST, () => resolve(s));

@@ -257,6 +257,20 @@ export const infoPage = (p: {
     }</div>`,
   });
 
+/** Keycloak's "Logging out" page, shown when a logout request carries no id_token_hint. */
+export const logoutConfirmPage = (p: { realmTitle: string; action: string; fields: Record<string, string> }) =>
+  page({
+    realmTitle: p.realmTitle,
+    title: 'Logging out',
+    body: `<div id="kc-logout-confirm" class="content-area"><p class="instruction">Do you want to log out?</p>
+<form class="form-actions" action="${html(p.action)}" method="POST">
+${Object.entries(p.fields)
+  .map(([name, value]) => `<input type="hidden" name="${html(name)}" value="${html(value)}">`)
+  .join('\n')}
+<input type="submit" name="confirmLogout" id="kc-logout" value="Logout">
+</form></div>`,
+  });
+
 export const errorPage = (p: { realmTitle: string; message: string; link?: { href: string; text: string } }) =>
   page({
     realmTitle: p.realmTitle,

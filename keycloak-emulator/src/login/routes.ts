@@ -17,7 +17,7 @@ import { authenticators } from './authenticators.js';
 import { recordLoginSuccess } from './brute-force.js';
 import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
 import { FlowEngine } from './flow-engine.js';
-import { errorPage, infoPage } from './pages.js';
+import { errorPage, infoPage, logoutConfirmPage } from './pages.js';
 import { redirectUriAllowed } from './redirect.js';
 import { completeRequiredAction, pendingRequiredActions, requiredActionHandlers } from './required-actions.js';
 
@@ -444,11 +444,37 @@ export const loginRouter = (state: EmulatorState): Router => {
     await proceed(res, ctx);
   });
 
+  /** The confirmation code of the logout page, bound to the SSO session it would end. */
+  const logoutCode = (realm: RealmModel, sessionId: string) =>
+    createHmac('sha256', realmKeys(realm).hmacSecret).update(`logout:${sessionId}`).digest('base64url');
+
   const logout = (req: Request, res: Response) => {
     const realm = realmOf(req);
     const params = { ...query(req), ...((req.body ?? {}) as Record<string, string>) };
     const sessionId = ssoSessionFromCookie(realm, parseCookies(req.headers.cookie)[IDENTITY_COOKIE]);
     const session = sessionId ? realm.sessions.get(sessionId) : undefined;
+    const confirmed = req.path.endsWith('/logout-confirm');
+    // Without an id_token_hint Keycloak asks the person before ending their session.
+    if (session && !params.id_token_hint && !confirmed) {
+      sendPage(
+        res,
+        logoutConfirmPage({
+          realmTitle: realmTitle(realm),
+          action: `${baseUrlOf(req)}/realms/${encodeURIComponent(realm.name)}/protocol/openid-connect/logout/logout-confirm`,
+          fields: {
+            session_code: logoutCode(realm, session.id),
+            ...(params.client_id ? { client_id: params.client_id } : {}),
+            ...(params.post_logout_redirect_uri ? { post_logout_redirect_uri: params.post_logout_redirect_uri } : {}),
+            ...(params.state ? { state: params.state } : {}),
+          },
+        }),
+      );
+      return;
+    }
+    if (session && confirmed && params.session_code !== logoutCode(realm, session.id)) {
+      sendPage(res, errorPage({ realmTitle: realmTitle(realm), message: 'Logout failed' }), 400);
+      return;
+    }
     if (session) {
       realm.sessions.delete(session.id);
       recordEvent(realm, {
@@ -472,6 +498,8 @@ export const loginRouter = (state: EmulatorState): Router => {
     sendPage(res, infoPage({ realmTitle: realmTitle(realm), message: 'You are logged out' }));
   };
   router.get('/protocol/openid-connect/logout', logout);
+  router.post('/protocol/openid-connect/logout', form, logout);
+  router.post('/protocol/openid-connect/logout/logout-confirm', form, logout);
   router.post('/protocol/openid-connect/logout', form, logout);
 
   router.get('/protocol/openid-connect/userinfo', (req, res) => {

@@ -52,6 +52,19 @@ export const SETTINGS = z
           .filter(Boolean),
       )
       .describe('clients whose access tokens the API accepts (the token azp), comma separated'),
+    HELPDESK_CLIENT_ID: z
+      .string()
+      .min(1)
+      .default('otp-helpdesk')
+      .describe('public client the helpdesk page signs staff in with (code flow + PKCE)'),
+    HELPDESK_SESSION_SECRET: z
+      .string()
+      .min(32)
+      .optional()
+      .describe('key for helpdesk page sessions (secret, shared by replicas); unset = derived from the client secret'),
+    KEYCLOAK_PUBLIC_URL: url
+      .optional()
+      .describe('Keycloak base URL as browsers reach it, when it differs from KEYCLOAK_URL (e.g. inside Docker)'),
     HELPDESK_ROLE: z.string().min(1).default('otp-helpdesk').describe('realm role staff need for the API'),
     HELPDESK_ADMIN_ROLE: z
       .string()
@@ -77,4 +90,9 @@ export const SETTINGS = z
 export type Settings = z.infer<typeof SETTINGS>;
 
 /** Names whose values are never printed. */
-export const SECRET_SETTINGS = new Set(['SIDECAR_CLIENT_SECRET', 'DATABASE_URL', 'SMTP_PASSWORD']);
+export const SECRET_SETTINGS = new Set([
+  'SIDECAR_CLIENT_SECRET',
+  'DATABASE_URL',
+  'SMTP_PASSWORD',
+  'HELPDESK_SESSION_SECRET',
+]);

@@ -4,9 +4,15 @@
  * fetched again when a token names an unknown key id.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { parseCookie } from 'cookie';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
+import { sameSecret } from '../util/seal.js';
 import { ApiError } from './errors.js';
+
+/** a realm's base URL: `<keycloak>/realms/<realm>` */
+export const realmUrlOf = (keycloakUrl: string, realm: string) =>
+  `${keycloakUrl.replace(/\/+$/, '')}/realms/${encodeURIComponent(realm)}`;
 
 export interface Caller {
   userId: string;
@@ -30,17 +36,19 @@ export class TokenVerifier {
     private readonly realm: string,
     /** clients whose tokens are accepted (the token's `azp`); empty = any client of the realm */
     private readonly clients: string[] = [],
+    /** Keycloak's URL as browsers see it, which names the issuer of their tokens (default: keycloakUrl) */
+    private readonly publicKeycloakUrl = keycloakUrl,
   ) {}
 
   get issuer() {
-    return `${this.keycloakUrl.replace(/\/+$/, '')}/realms/${encodeURIComponent(this.realm)}`;
+    return realmUrlOf(this.publicKeycloakUrl, this.realm);
   }
 
   private async refreshKeys() {
     // At most one JWKS fetch every 10 s, so forged key ids can't make us hammer Keycloak.
     if (Date.now() - this.lastFetch < 10_000) return;
     this.lastFetch = Date.now();
-    const response = await fetch(`${this.issuer}/protocol/openid-connect/certs`);
+    const response = await fetch(`${realmUrlOf(this.keycloakUrl, this.realm)}/protocol/openid-connect/certs`);
     if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
     const { keys } = (await response.json()) as { keys: Jwk[] };
     this.keys = new Map(
@@ -77,12 +85,34 @@ export class TokenVerifier {
   }
 }
 
-/** 401 without a valid token, 403 without the role; the caller lands in res.locals.caller. */
+/** Sessions of the helpdesk page, found by their cookie. */
+export interface CookieSessions {
+  cookieName: string;
+  resolve(sessionId: string | undefined): Promise<{ caller: Caller; csrf: string } | undefined>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * 401 without a valid token (or page session), 403 without the role; the caller lands in
+ * res.locals.caller. A page session is a cookie, which browsers attach on their own, so its unsafe
+ * requests must also carry the session's CSRF token in X-CSRF-Token.
+ */
 export const requireRole =
-  (verifier: TokenVerifier, role: string): RequestHandler =>
+  (verifier: TokenVerifier, role: string, sessions?: CookieSessions): RequestHandler =>
   async (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    const caller = match?.[1] ? await verifier.verify(match[1]) : undefined;
+    const authorization = req.get('authorization');
+    let caller: Caller | undefined;
+    if (authorization || !sessions) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+      caller = match?.[1] ? await verifier.verify(match[1]) : undefined;
+    } else {
+      const sessionId = parseCookie(req.headers.cookie ?? '')[sessions.cookieName];
+      const session = await sessions.resolve(sessionId);
+      if (session && !SAFE_METHODS.has(req.method) && !sameSecret(req.get('x-csrf-token') ?? '', session.csrf))
+        return next(new ApiError(403, 'csrf', 'The request lacks the page’s CSRF token; reload the page'));
+      caller = session?.caller;
+    }
     if (!caller) {
       res.set('WWW-Authenticate', 'Bearer');
       return next(new ApiError(401, 'unauthorized', 'A valid access token of the realm is required'));

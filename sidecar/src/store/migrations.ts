@@ -126,6 +126,24 @@ export const MIGRATIONS: Migration[] = [
         for each row execute function audit_log_append_only()
     `,
   },
+  {
+    version: 4,
+    name: 'helpdesk page sessions',
+    sql: `
+      create table helpdesk_sessions (
+        id_hash text primary key,
+        realm text not null,
+        user_id text not null,
+        username text not null,
+        roles text[] not null,
+        refresh_token_sealed text not null,
+        access_expires_at timestamptz not null,
+        expires_at timestamptz not null,
+        created_at timestamptz not null default now()
+      );
+      create index helpdesk_sessions_expiry on helpdesk_sessions (expires_at)
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {

@@ -1,0 +1,203 @@
+/**
+ * The helpdesk web page at /helpdesk: staff sign in through Keycloak (code flow + PKCE), find a user,
+ * see their devices and audit trail, and remove a device or reset OTP with a reason. The page is a
+ * server-rendered shell plus a small script that calls the helpdesk API with the session cookie and
+ * the session's CSRF token; tokens stay on the server and never appear in a URL or a log.
+ */
+import { readFileSync } from 'node:fs';
+import { parseCookie } from 'cookie';
+import express, { type CookieOptions, type Request, type Response, Router } from 'express';
+import type { Logger } from '../observability/logger.js';
+import { escapeHtml } from '../util/html.js';
+import { type Sealer, sameSecret } from '../util/seal.js';
+import {
+  authorizationUrl,
+  exchangeCode,
+  LOGIN_LIFETIME_MS,
+  logoutUrl,
+  newPendingLogin,
+  openPendingLogin,
+  type StaffLoginOptions,
+  sealPendingLogin,
+} from './staff-login.js';
+import { MAX_SESSION_MS, type StaffSessions } from './staff-sessions.js';
+
+export const SESSION_COOKIE = 'otp_helpdesk_session';
+const LOGIN_COOKIE = 'otp_helpdesk_login';
+
+export interface HelpdeskPageOptions {
+  sessions: StaffSessions;
+  loginSealer: Sealer;
+  login: StaffLoginOptions;
+  role: string;
+  realmDisplayName: string;
+  /** the sidecar's public base URL; unset = the URL the request came to */
+  publicUrl?: string;
+  logger: Logger;
+}
+
+const ASSETS = {
+  'app.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8') },
+  'app.css': { type: 'text/css', body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8') },
+};
+
+const layout = (title: string, body: string, head = '') => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><link rel="stylesheet" href="/helpdesk/app.css">${head}</head>
+<body>${body}</body></html>`;
+
+const messagePage = (title: string, message: string, link = { href: '/helpdesk/login', text: 'Sign in again' }) =>
+  layout(
+    title,
+    `<main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p></main>`,
+  );
+
+const appPage = (options: { realm: string; username: string; csrf: string }) =>
+  layout(
+    `OTP helpdesk — ${options.realm}`,
+    `<header><h1>OTP helpdesk <span class="realm">${escapeHtml(options.realm)}</span></h1>
+<form method="post" action="/helpdesk/logout" class="signout"><span>Signed in as <strong id="staff">${escapeHtml(
+      options.username,
+    )}</strong></span>
+<input type="hidden" name="csrf" value="${escapeHtml(options.csrf)}"><button type="submit">Sign out</button></form></header>
+<main>
+<form id="search-form" role="search">
+<label for="search">Find a user by username, email or name</label>
+<input id="search" name="search" type="search" required maxlength="100" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+<p id="status" role="status" aria-live="polite"></p>
+<section id="results" hidden aria-labelledby="results-title"><h2 id="results-title">Users</h2>
+<table><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th>
+<th scope="col">OTP</th></tr></thead><tbody></tbody></table></section>
+<section id="user" hidden aria-labelledby="user-title"><h2 id="user-title"></h2><p id="user-summary"></p>
+<h3>Devices</h3>
+<table id="devices"><thead><tr><th scope="col">Device name</th><th scope="col">Created</th>
+<th scope="col">Last seen</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
+<tbody></tbody></table>
+<p><button type="button" id="reset-otp" class="danger">Reset OTP…</button>
+<button type="button" id="send-setup">Send setup email…</button></p>
+<h3>Audit trail</h3>
+<table id="audit"><thead><tr><th scope="col">When</th><th scope="col">Staff</th><th scope="col">Action</th>
+<th scope="col">Reason</th><th scope="col">Ticket</th><th scope="col">Result</th></tr></thead><tbody></tbody></table>
+</section>
+</main>
+<dialog id="confirm" aria-labelledby="confirm-title">
+<form id="confirm-form" method="dialog">
+<h2 id="confirm-title"></h2><p id="confirm-text"></p>
+<label for="reason">Reason (required)</label>
+<textarea id="reason" name="reason" required minlength="5" maxlength="500" rows="3"></textarea>
+<label for="ticket">Ticket reference (optional)</label>
+<input id="ticket" name="ticket" maxlength="100">
+<p id="setup-email-row"><input type="checkbox" id="send-setup-email" name="sendSetupEmail">
+<label for="send-setup-email">Email the user a link to set up a new device</label></p>
+<p id="confirm-error" role="alert"></p>
+<p><button type="button" id="confirm-cancel">Cancel</button>
+<button type="submit" id="confirm-submit" class="danger"></button></p>
+</form></dialog>
+<script type="module" src="/helpdesk/app.js"></script>`,
+    `<meta name="csrf-token" content="${escapeHtml(options.csrf)}">`,
+  );
+
+export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
+  const { sessions, login, logger } = options;
+  const router = Router();
+  const base = (req: Request) => (options.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+  const cookieOptions = (req: Request, maxAge: number): CookieOptions => ({
+    httpOnly: true,
+    // Lax, not Strict: the session cookie must ride the redirect back from Keycloak's login page.
+    sameSite: 'lax',
+    secure: base(req).startsWith('https:'),
+    path: '/',
+    maxAge,
+  });
+  const keycloakOrigin = new URL(login.publicRealmUrl).origin;
+
+  router.use((_req, res, next) => {
+    res.set(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; ` +
+        `form-action 'self' ${keycloakOrigin}; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const sessionIdOf = (req: Request) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+  const send = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+
+  router.get('/', async (req, res) => {
+    const session = await sessions.resolve(sessionIdOf(req));
+    if (!session) return res.redirect(302, '/helpdesk/login');
+    if (!session.caller.roles.includes(options.role))
+      return send(
+        res,
+        403,
+        messagePage('Not allowed', `Your account needs the realm role ${options.role} to use the helpdesk.`, {
+          href: '/helpdesk/signed-out',
+          text: 'Back',
+        }),
+      );
+    send(res, 200, appPage({ realm: options.realmDisplayName, username: session.caller.username, csrf: session.csrf }));
+  });
+
+  router.get('/login', (req, res) => {
+    const pending = newPendingLogin('/helpdesk');
+    res.cookie(LOGIN_COOKIE, sealPendingLogin(options.loginSealer, pending), cookieOptions(req, LOGIN_LIFETIME_MS));
+    res.redirect(302, authorizationUrl(login, pending, `${base(req)}/helpdesk/callback`));
+  });
+
+  router.get('/callback', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const pending = openPendingLogin(options.loginSealer, parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
+    res.clearCookie(LOGIN_COOKIE, { path: '/' });
+    if (typeof query.error === 'string')
+      return send(res, 400, messagePage('Sign-in failed', `Keycloak answered: ${query.error.slice(0, 100)}`));
+    if (!pending || typeof query.state !== 'string' || !sameSecret(query.state, pending.state))
+      return send(res, 400, messagePage('Sign-in expired', 'This sign-in was not started here or took too long.'));
+    if (typeof query.code !== 'string' || query.code.length > 2000)
+      return send(res, 400, messagePage('Sign-in failed', 'Keycloak sent no authorization code.'));
+    let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+    try {
+      tokens = await exchangeCode(login, query.code, pending, `${base(req)}/helpdesk/callback`);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'helpdesk sign-in: code exchange failed');
+      return send(res, 400, messagePage('Sign-in failed', 'Keycloak did not accept the sign-in; try again.'));
+    }
+    const caller = await sessions.verify(tokens);
+    if (!caller) return send(res, 400, messagePage('Sign-in failed', 'The token from Keycloak did not verify.'));
+    const sessionId = await sessions.create(caller, tokens);
+    logger.info({ staff: caller.username }, 'helpdesk sign-in');
+    res.cookie(SESSION_COOKIE, sessionId, cookieOptions(req, MAX_SESSION_MS));
+    res.redirect(302, pending.returnTo);
+  });
+
+  router.post('/logout', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const sessionId = sessionIdOf(req);
+    const csrf = (req.body as Record<string, unknown> | undefined)?.csrf;
+    if (sessionId && typeof csrf === 'string' && sameSecret(csrf, sessions.csrfFor(sessionId)))
+      await sessions.destroy(sessionId);
+    else if (sessionId) return send(res, 403, messagePage('Not signed out', 'Reload the page and sign out again.'));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    // Also end the Keycloak session, so the next sign-in asks for the password again.
+    res.redirect(302, logoutUrl(login, `${base(req)}/helpdesk/signed-out`));
+  });
+
+  router.get('/signed-out', (_req, res) => {
+    send(
+      res,
+      200,
+      messagePage('Signed out', 'You are signed out of the OTP helpdesk.', {
+        href: '/helpdesk/login',
+        text: 'Sign in',
+      }),
+    );
+  });
+
+  for (const [name, asset] of Object.entries(ASSETS))
+    router.get(`/${name}`, (_req, res) => {
+      res.type(asset.type).send(asset.body);
+    });
+  return router;
+};

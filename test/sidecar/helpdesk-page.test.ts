@@ -1,0 +1,216 @@
+/**
+ * The helpdesk web page in Chromium: staff sign in through Keycloak (code flow + PKCE, OTP on the
+ * login page), find a user with two devices, remove the wrong one with a reason; the audit row shows on
+ * the page, Keycloak keeps the other device, the owner is told and can still sign in with it. Sessions
+ * are HttpOnly cookies, unsafe calls without the CSRF token are refused, accounts without the role get
+ * no page, and signing out ends the session.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Sidecar } from '../../sidecar/src/main.js';
+import { codeFor, launchBrowser, saveScreenshot } from '../support/browser.js';
+import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
+import { LoginRobot } from '../support/login-robot.js';
+import {
+  bootstrapRealm,
+  DISTANT_DEADLINE,
+  grantRealmRoles,
+  startTestSidecar,
+  type TestRealm,
+} from '../support/sidecar-realm.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
+
+const SECRET_C = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
+
+let kut: KeycloakUnderTest;
+let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+let mail: MailCatcher;
+let browser: Browser;
+let target: TestRealm;
+let sidecar: Sidecar;
+const seenUrls: string[] = [];
+
+beforeAll(async () => {
+  [kut, mail, browser] = await Promise.all([startKeycloakUnderTest(), startMailCatcher(), launchBrowser()]);
+  kc = await masterAdminClient(kut);
+  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'hdpage');
+  const realm = target.realm;
+  await createTestUser(kc, realm, 'una', {
+    credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_B)],
+  });
+  const sam = await createTestUser(kc, realm, 'sam', { credentials: [otpCredential('Staff phone', SECRET_C)] });
+  await grantRealmRoles(kc, realm, sam, ['otp-helpdesk']);
+  await createTestUser(kc, realm, 'nora', { credentials: [otpCredential('Phone', SECRET_C)] });
+  sidecar = await startTestSidecar(kut, mail, target);
+  await sidecar.firstPass;
+  // The page's client must know where the sidecar listens in this test.
+  const [client] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
+  await kc.clients.update(
+    { realm, id: client?.id as string },
+    { ...client, redirectUris: [`${sidecar.url}/helpdesk/*`] },
+  );
+});
+
+afterAll(async () => {
+  await sidecar?.close();
+  await Promise.all([browser?.close(), mail?.close(), kut?.close()]);
+});
+
+const openContext = async () => {
+  const context = await browser.newContext();
+  context.on('request', (request) => seenUrls.push(request.url()));
+  return context;
+};
+
+/** Signs in on Keycloak's pages as the helpdesk page sends a person there. */
+const signIn = async (page: Page, username: string, secret: string) => {
+  await page.goto(`${sidecar.url}/helpdesk`);
+  await page.waitForSelector('#username');
+  await page.fill('#username', username);
+  await page.fill('#password', passwordOf(username));
+  await page.click('#kc-login');
+  await page.waitForSelector('#otp');
+  await page.fill('#otp', await codeFor({ secret }));
+  await page.click('#kc-login');
+};
+
+const withScreenshotOnFailure = async (page: Page, name: string, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    await saveScreenshot(page, `helpdesk-page-${name}`).catch(() => undefined);
+    throw error;
+  }
+};
+
+describe('the helpdesk page', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    context = await openContext();
+    page = await context.newPage();
+  });
+  afterAll(() => context?.close());
+
+  test('sends a visitor without a session to Keycloak with PKCE', async () => {
+    const response = await fetch(`${sidecar.url}/helpdesk`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const login = await fetch(new URL(response.headers.get('location') as string, sidecar.url), {
+      redirect: 'manual',
+    });
+    const authorize = new URL(login.headers.get('location') as string);
+    expect(authorize.pathname).toBe(`/realms/${target.realm}/protocol/openid-connect/auth`);
+    expect(authorize.searchParams.get('client_id')).toBe('otp-helpdesk');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+  });
+
+  test('staff sign in, find a user with two devices, and remove the wrong one with a reason', async () => {
+    await withScreenshotOnFailure(page, 'remove-device', async () => {
+      await signIn(page, 'sam', SECRET_C);
+      await page.waitForSelector('#search');
+      expect(await page.textContent('#staff')).toBe('sam');
+      const session = (await context.cookies()).find((c) => c.name === 'otp_helpdesk_session');
+      expect(session?.httpOnly).toBe(true);
+      expect(session?.sameSite).toBe('Lax');
+
+      await page.fill('#search', 'una');
+      await page.click('#search-form button[type=submit]');
+      await page.getByRole('button', { name: 'una', exact: true }).click();
+      await page.waitForSelector('#devices tbody tr');
+      const devices = await page.locator('#devices tbody tr').allTextContents();
+      expect(devices.join('\n')).toContain('Pixel 8');
+      expect(devices.join('\n')).toContain('Old iPhone');
+      expect(await page.content()).not.toContain(SECRET_A);
+
+      await page.getByRole('button', { name: 'Remove device Old iPhone' }).click();
+      await page.waitForSelector('#confirm[open]');
+      // The reason is mandatory: the dialog does not submit without one.
+      await page.click('#confirm-submit');
+      expect(await page.isVisible('#confirm[open]')).toBe(true);
+      await page.fill('#reason', 'Phone was replaced, user called from the desk phone');
+      await page.fill('#ticket', 'INC-4711');
+      await page.click('#confirm-submit');
+      await page.locator('#status', { hasText: /^Device removed \(audit #\d+\)/ }).waitFor();
+      await page.waitForSelector('#audit tbody tr');
+      const audit = await page.locator('#audit tbody tr').first().textContent();
+      expect(audit).toContain('remove-device');
+      expect(audit).toContain('Phone was replaced');
+      expect(audit).toContain('INC-4711');
+      expect(audit).toContain('sam');
+      const status = await page.locator('#devices tbody tr', { hasText: 'Old iPhone' }).textContent();
+      expect(status).toContain('removed');
+    });
+
+    const [una] = await kc.users.find({ realm: target.realm, username: 'una', exact: true });
+    const left = (await kc.users.getCredentials({ realm: target.realm, id: una?.id as string })).filter(
+      (c) => c.type === 'otp',
+    );
+    expect(left.map((c) => c.userLabel)).toEqual(['Pixel 8']);
+    const notice = await mail.waitFor((m) => m.to.includes('una@example.org') && /Old iPhone/.test(m.text));
+    expect(notice.text).toContain('Phone was replaced');
+
+    // The user still signs in with the device that was kept.
+    const robot = new LoginRobot();
+    await robot.open(
+      `${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/auth?client_id=account-console&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${kut.baseUrl}/realms/${target.realm}/account/`)}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`,
+    );
+    await robot.submit({ username: 'una', password: passwordOf('una') });
+    await robot.submit({ otp: await codeFor({ secret: SECRET_A }) });
+    expect(robot.page.url).toContain('code=');
+  });
+
+  test('unsafe API calls with the session cookie need the CSRF token', async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === 'otp_helpdesk_session');
+    const [una] = await kc.users.find({ realm: target.realm, username: 'una', exact: true });
+    const response = await fetch(`${sidecar.url}/api/v1/helpdesk/users/${una?.id}/reset-otp`, {
+      method: 'POST',
+      headers: { cookie: `otp_helpdesk_session=${cookie?.value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'forged from another site' }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'csrf' });
+    const read = await fetch(`${sidecar.url}/api/v1/helpdesk/users?search=una`, {
+      headers: { cookie: `otp_helpdesk_session=${cookie?.value}` },
+    });
+    expect(read.status).toBe(200);
+  });
+
+  test('signing out ends the session', async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === 'otp_helpdesk_session');
+    await page.goto(`${sidecar.url}/helpdesk`);
+    await page.click('form.signout button');
+    // Keycloak asks before ending its own session (the sidecar keeps no ID token to hint with).
+    await page.waitForSelector('#kc-logout');
+    expect(await page.textContent('#kc-page-title')).toBe('Logging out');
+    await page.click('#kc-logout');
+    await page.waitForURL(/\/helpdesk\/signed-out$/);
+    expect(await page.textContent('h1')).toBe('Signed out');
+    const after = await fetch(`${sidecar.url}/api/v1/helpdesk/users?search=una`, {
+      headers: { cookie: `otp_helpdesk_session=${cookie?.value}` },
+    });
+    expect(after.status).toBe(401);
+    // The Keycloak session is over too: the next visit asks for the password again.
+    await page.goto(`${sidecar.url}/helpdesk`);
+    await page.waitForSelector('#password');
+  });
+});
+
+test('an account without the helpdesk role gets no page', async () => {
+  const context = await openContext();
+  const page = await context.newPage();
+  await withScreenshotOnFailure(page, 'no-role', async () => {
+    await signIn(page, 'nora', SECRET_C);
+    await page.waitForSelector('h1');
+    expect(await page.textContent('h1')).toBe('Not allowed');
+    expect(await page.locator('#search').count()).toBe(0);
+  });
+  await context.close();
+});
+
+test('no token ever travels in a URL', () => {
+  expect(seenUrls.length).toBeGreaterThan(5);
+  for (const url of seenUrls) expect(url).not.toMatch(/access_token|refresh_token|id_token|eyJ[\w-]+\.eyJ/);
+});
