@@ -11,6 +11,7 @@ import { DeviceMirror, SyncAlreadyRunning } from './devices/mirror.js';
 import { complianceRouter } from './enforcement/compliance-api.js';
 import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-file.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
+import { refreshOtpPresence } from './enforcement/records.js';
 import { EventFeed } from './events/feed.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
 import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
@@ -104,7 +105,10 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     keycloak,
     db,
     logger,
-    onChanges: (changes) => recovery.onDeviceChanges(changes),
+    onChanges: async (changes) => {
+      await recovery.onDeviceChanges(changes);
+      await refreshOtpPresence(db, settings.KEYCLOAK_REALM, [...new Set(changes.map((c) => c.owner.userId))]);
+    },
     notify: sidecarPolicy.devices.notifyOwners,
     realmDisplayName: settings.KEYCLOAK_REALM,
     accountUrl: `${realmUrl}/account`,
@@ -252,6 +256,8 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       }),
     );
   }
+  // The event cursor is placed before the first full sync, so nothing between the two is missed.
+  await feed.start();
   // The first pass runs in the background: the service answers /healthz while it works.
   const firstPass = Promise.all([fullPass(), deviceSync('start')]).then(
     () => undefined,

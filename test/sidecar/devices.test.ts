@@ -274,6 +274,11 @@ describeEmulatorOnly('an interrupted full sync', () => {
   test('resumes where it stopped, without duplicates or false removals', async () => {
     for (let i = 0; i < 30; i++)
       await createUser(`bulk${String(i).padStart(2, '0')}`, [otpCredential(`Phone ${i}`, SECRET_A)]);
+    // Let the running sidecar's event feed finish with these users first: its reads would take the fault.
+    await eventually(
+      () => sidecar.db.query<{ n: number }>("select count(*)::int as n from otp_devices where username like 'bulk%'"),
+      (rows) => rows[0]?.n === 30,
+    );
     const keycloak = sidecarConnection(kut, target.realm, { retries: 0, circuitThreshold: 1000 });
     const mirrorOptions = {
       keycloak,

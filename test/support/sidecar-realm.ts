@@ -30,8 +30,10 @@ export const bootstrapRealm = async (
   mail: MailCatcher,
   sidecarPolicy: Record<string, unknown>,
   prefix = 'sidecar',
+  /** an existing realm to bootstrap (default: a new one named after the prefix) */
+  existingRealm?: string,
 ): Promise<TestRealm> => {
-  const realm = uniqueName(prefix);
+  const realm = existingRealm ?? uniqueName(prefix);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const policy = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
   policy.realm = realm;

@@ -235,6 +235,7 @@ export const loginRouter = (state: EmulatorState): Router => {
     target.searchParams.set('session_state', session.id);
     target.searchParams.set('iss', `${ctx.request.baseUrl}/realms/${realm.name}`);
     target.searchParams.set('code', code);
+    if (authSession.notes.kcAction) target.searchParams.set('kc_action_status', 'success');
     res.redirect(302, target.toString());
   };
 
@@ -288,6 +289,13 @@ export const loginRouter = (state: EmulatorState): Router => {
         ? { codeChallenge: q.code_challenge, codeChallengeMethod: q.code_challenge_method ?? 'plain' }
         : {}),
     });
+    // An application-initiated action (the account console's "Set up authenticator application"):
+    // the action runs after sign-in even when the user has it not pending.
+    const action = q.kc_action ? realm.requiredActions.get(q.kc_action) : undefined;
+    if (action?.enabled) {
+      authSession.requiredActions.add(action.alias);
+      authSession.notes.kcAction = action.alias;
+    }
     req.query.tab_id = authSession.tabId;
     await proceed(res, contextFor(req, realm, authSession));
   });

@@ -48,6 +48,16 @@ const ownerOf = (user: UserRepresentation): DeviceOwner => ({
   ...(user.email ? { email: user.email } : {}),
 });
 
+/**
+ * Whether the owner hears of a change. Devices that came with the account (imported, or created in the
+ * same admin request, so within a moment of it; a person needs longer to scan a QR code) are not news.
+ */
+export const worthTelling = (change: DeviceChange, accountCreatedAt: number | undefined): boolean => {
+  if (change.kind !== 'added' || accountCreatedAt === undefined) return true;
+  const deviceCreatedAt = change.device.createdAt?.getTime();
+  return deviceCreatedAt === undefined || deviceCreatedAt > accountCreatedAt + 2_000;
+};
+
 export interface DeviceMirrorOptions {
   keycloak: KeycloakConnection;
   db: SqlDatabase;
@@ -110,7 +120,7 @@ export class DeviceMirror {
     const credentials = await keycloak.call('getCredentials', (c) =>
       c.users.getCredentials({ realm: this.realm, id: userId }),
     );
-    const changes = await this.record(ownerOf(user), otpDevicesOf(credentials), reason, true);
+    const changes = await this.record(ownerOf(user), otpDevicesOf(credentials), reason, true, user.createdTimestamp);
     if (changes.length > 0) await this.options.onChanges?.(changes);
     return changes;
   }
@@ -120,13 +130,14 @@ export class DeviceMirror {
     devices: ReturnType<typeof otpDevicesOf>,
     reason: string,
     notify: boolean,
+    accountCreatedAt?: number,
   ): Promise<DeviceChange[]> {
     const at = this.now();
     return this.options.db.transaction(async (tx) => {
       const changes = await recordUserDevices(tx, this.realm, owner, devices, at, reason);
       if (notify && this.options.notify)
         for (const change of changes)
-          if (change.owner.email)
+          if (change.owner.email && worthTelling(change, accountCreatedAt))
             await enqueueEmail(
               tx,
               deviceChangeEmail(change, {
@@ -168,7 +179,13 @@ export class DeviceMirror {
             const credentials = await keycloak.call('getCredentials', (c) =>
               c.users.getCredentials({ realm: this.realm, id: user.id as string }),
             );
-            return this.record(ownerOf(user), otpDevicesOf(credentials), 'removed in Keycloak', notify);
+            return this.record(
+              ownerOf(user),
+              otpDevicesOf(credentials),
+              'removed in Keycloak',
+              notify,
+              user.createdTimestamp,
+            );
           }),
         );
         users += page.length;

@@ -35,7 +35,7 @@ export interface DeviceRow {
 export interface DeviceChange {
   kind: 'added' | 'removed';
   owner: DeviceOwner;
-  device: { credentialId: string; label: string | null };
+  device: { credentialId: string; label: string | null; createdAt?: Date };
   at: Date;
   reason?: string;
 }
@@ -80,7 +80,11 @@ export const recordUserDevices = async (
       changes.push({
         kind: 'added',
         owner,
-        device: { credentialId: device.credentialId, label: device.label ?? null },
+        device: {
+          credentialId: device.credentialId,
+          label: device.label ?? null,
+          ...(device.createdAt ? { createdAt: device.createdAt } : {}),
+        },
         at,
       });
     await db.query(

@@ -55,6 +55,18 @@ export const saveDecision = async (
 export const forgetUnseen = (db: SqlExecutor, realm: string, seenAt: Date) =>
   db.query('delete from enforcement_users where realm = $1 and seen_at < $2', [realm, seenAt]);
 
+/**
+ * Brings the compliance records of these users in line with the device mirror, so the report moves as
+ * soon as a device is set up or removed rather than at the next full pass.
+ */
+export const refreshOtpPresence = (db: SqlExecutor, realm: string, userIds: string[]) =>
+  db.query(
+    `update enforcement_users e set has_otp = exists (
+        select 1 from otp_devices d where d.realm = e.realm and d.user_id = e.user_id and d.removed_at is null)
+      where e.realm = $1 and e.user_id = any($2)`,
+    [realm, userIds],
+  );
+
 export const lastReminders = async (db: SqlExecutor, realm: string, userIds: string[]): Promise<Map<string, Date>> => {
   if (userIds.length === 0) return new Map();
   const rows = await db.query<{ user_id: string; last_sent_at: Date }>(

@@ -56,12 +56,16 @@ export class EventFeed {
     return `event-cursor:${this.keycloak.realm}`;
   }
 
-  private async loadCursor(): Promise<Cursor> {
+  /**
+   * Loads the cursor, or on a first start places it at now and saves it. Call it before the first full
+   * sync starts: the sync covers what happened before, the feed everything after, with no gap between.
+   */
+  async start(): Promise<Cursor> {
     if (this.cursor) return this.cursor;
     const [row] = await this.db.query<{ value: Cursor }>('select value from job_state where name = $1', [this.key]);
-    // A first start begins now: what happened before is covered by the full sync.
-    this.cursor = row?.value ?? { time: Date.now(), seen: [] };
-    return this.cursor;
+    if (row) this.cursor = row.value;
+    else await this.saveCursor({ time: Date.now(), seen: [] });
+    return this.cursor as Cursor;
   }
 
   private async saveCursor(cursor: Cursor) {
@@ -112,7 +116,7 @@ export class EventFeed {
   /** Handles the events since the cursor; returns how many were applied. */
   async poll(): Promise<number> {
     const realm = this.keycloak.realm;
-    const cursor = await this.loadCursor();
+    const cursor = await this.start();
     if (this.polls++ % 60 === 0 && !(await this.checkCoverage(cursor))) return 0;
     const own = await this.ownId();
     const dateFrom = String(cursor.time);

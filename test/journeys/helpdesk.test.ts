@@ -1,39 +1,24 @@
 /**
- * The helpdesk web page in Chromium: staff sign in through Keycloak (code flow + PKCE, OTP on the
- * login page), find a user with two devices, remove the wrong one with a reason; the audit row shows on
- * the page, Keycloak keeps the other device, the owner is told and can still sign in with it. Sessions
- * are HttpOnly cookies, unsafe calls without the CSRF token are refused, accounts without the role get
- * no page, and signing out ends the session.
+ * Journey 3 — the helpdesk, in Chromium: staff sign in to the helpdesk page through Keycloak (code flow
+ * + PKCE, OTP on the login page), find a user with two devices, remove the wrong one with a reason; the
+ * audit row shows on the page, Keycloak keeps the other device, the owner is told and still signs in
+ * with it. Sessions are HttpOnly cookies, unsafe calls without the CSRF token are refused, accounts
+ * without the role get no page, and signing out ends the session.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Sidecar } from '../../sidecar/src/main.js';
-import { codeFor, launchBrowser, saveScreenshot } from '../support/browser.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import { LoginRobot } from '../support/login-robot.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { codeFor } from '../support/browser.js';
+import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
+import { DISTANT_DEADLINE, grantRealmRoles } from '../support/sidecar-realm.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
 const SECRET_C = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let browser: Browser;
-let target: TestRealm;
-let sidecar: Sidecar;
+let journey: Journey;
 const seenUrls: string[] = [];
 
 beforeAll(async () => {
-  [kut, mail, browser] = await Promise.all([startKeycloakUnderTest(), startMailCatcher(), launchBrowser()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'hdpage');
+  journey = await startJourney('helpdesk', { policy: { enforcement: DISTANT_DEADLINE } });
+  const { kc, target, sidecar } = journey;
   const realm = target.realm;
   await createTestUser(kc, realm, 'una', {
     credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_B)],
@@ -41,30 +26,25 @@ beforeAll(async () => {
   const sam = await createTestUser(kc, realm, 'sam', { credentials: [otpCredential('Staff phone', SECRET_C)] });
   await grantRealmRoles(kc, realm, sam, ['otp-helpdesk']);
   await createTestUser(kc, realm, 'nora', { credentials: [otpCredential('Phone', SECRET_C)] });
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
   // The page's client must know where the sidecar listens in this test.
-  const [client] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
-  await kc.clients.update(
+  const [client] = await journey.kc.clients.find({ realm, clientId: 'otp-helpdesk' });
+  await journey.kc.clients.update(
     { realm, id: client?.id as string },
     { ...client, redirectUris: [`${sidecar.url}/helpdesk/*`] },
   );
 });
 
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([browser?.close(), mail?.close(), kut?.close()]);
-});
+afterAll(() => journey?.close());
 
 const openContext = async () => {
-  const context = await browser.newContext();
+  const context = await journey.browser.newContext();
   context.on('request', (request) => seenUrls.push(request.url()));
   return context;
 };
 
 /** Signs in on Keycloak's pages as the helpdesk page sends a person there. */
 const signIn = async (page: Page, username: string, secret: string) => {
-  await page.goto(`${sidecar.url}/helpdesk`);
+  await page.goto(`${journey.sidecar.url}/helpdesk`);
   await page.waitForSelector('#username');
   await page.fill('#username', username);
   await page.fill('#password', passwordOf(username));
@@ -72,15 +52,6 @@ const signIn = async (page: Page, username: string, secret: string) => {
   await page.waitForSelector('#otp');
   await page.fill('#otp', await codeFor({ secret }));
   await page.click('#kc-login');
-};
-
-const withScreenshotOnFailure = async (page: Page, name: string, run: () => Promise<void>) => {
-  try {
-    await run();
-  } catch (error) {
-    await saveScreenshot(page, `helpdesk-page-${name}`).catch(() => undefined);
-    throw error;
-  }
 };
 
 describe('the helpdesk page', () => {
@@ -94,13 +65,13 @@ describe('the helpdesk page', () => {
   afterAll(() => context?.close());
 
   test('sends a visitor without a session to Keycloak with PKCE', async () => {
-    const response = await fetch(`${sidecar.url}/helpdesk`, { redirect: 'manual' });
+    const response = await fetch(`${journey.sidecar.url}/helpdesk`, { redirect: 'manual' });
     expect(response.status).toBe(302);
-    const login = await fetch(new URL(response.headers.get('location') as string, sidecar.url), {
+    const login = await fetch(new URL(response.headers.get('location') as string, journey.sidecar.url), {
       redirect: 'manual',
     });
     const authorize = new URL(login.headers.get('location') as string);
-    expect(authorize.pathname).toBe(`/realms/${target.realm}/protocol/openid-connect/auth`);
+    expect(authorize.pathname).toBe(`/realms/${journey.target.realm}/protocol/openid-connect/auth`);
     expect(authorize.searchParams.get('client_id')).toBe('otp-helpdesk');
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
@@ -108,7 +79,7 @@ describe('the helpdesk page', () => {
   });
 
   test('staff sign in, find a user with two devices, and remove the wrong one with a reason', async () => {
-    await withScreenshotOnFailure(page, 'remove-device', async () => {
+    await step(journey, [page], 'remove-device', async () => {
       await signIn(page, 'sam', SECRET_C);
       await page.waitForSelector('#search');
       expect(await page.textContent('#staff')).toBe('sam');
@@ -144,35 +115,41 @@ describe('the helpdesk page', () => {
       expect(status).toContain('removed');
     });
 
-    const [una] = await kc.users.find({ realm: target.realm, username: 'una', exact: true });
-    const left = (await kc.users.getCredentials({ realm: target.realm, id: una?.id as string })).filter(
+    const [una] = await journey.kc.users.find({ realm: journey.target.realm, username: 'una', exact: true });
+    const left = (await journey.kc.users.getCredentials({ realm: journey.target.realm, id: una?.id as string })).filter(
       (c) => c.type === 'otp',
     );
     expect(left.map((c) => c.userLabel)).toEqual(['Pixel 8']);
-    const notice = await mail.waitFor((m) => m.to.includes('una@example.org') && /Old iPhone/.test(m.text));
+    const notice = await journey.mail.waitFor(
+      (m) => m.to.includes('una@example.org') && m.subject.startsWith('A change to the sign-in'),
+    );
+    expect(notice.text).toContain('Old iPhone');
     expect(notice.text).toContain('Phone was replaced');
 
     // The user still signs in with the device that was kept.
-    const robot = new LoginRobot();
-    await robot.open(
-      `${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/auth?client_id=account-console&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${kut.baseUrl}/realms/${target.realm}/account/`)}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`,
-    );
-    await robot.submit({ username: 'una', password: passwordOf('una') });
-    await robot.submit({ otp: await codeFor({ secret: SECRET_A }) });
-    expect(robot.page.url).toContain('code=');
-  });
+    const own = await journey.browser.newContext();
+    const ownPage = await own.newPage();
+    await step(journey, [ownPage], 'owner-signs-in', async () => {
+      await signInWithPassword(journey, ownPage, 'una', passwordOf('una'));
+      await ownPage.waitForSelector('#otp');
+      await ownPage.fill('#otp', await codeFor({ secret: SECRET_A }));
+      await ownPage.click('#kc-login');
+      await signedIn(ownPage);
+    });
+    await own.close();
+  }, 90_000);
 
   test('unsafe API calls with the session cookie need the CSRF token', async () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'otp_helpdesk_session');
-    const [una] = await kc.users.find({ realm: target.realm, username: 'una', exact: true });
-    const response = await fetch(`${sidecar.url}/api/v1/helpdesk/users/${una?.id}/reset-otp`, {
+    const [una] = await journey.kc.users.find({ realm: journey.target.realm, username: 'una', exact: true });
+    const response = await fetch(`${journey.sidecar.url}/api/v1/helpdesk/users/${una?.id}/reset-otp`, {
       method: 'POST',
       headers: { cookie: `otp_helpdesk_session=${cookie?.value}`, 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'forged from another site' }),
     });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: 'csrf' });
-    const read = await fetch(`${sidecar.url}/api/v1/helpdesk/users?search=una`, {
+    const read = await fetch(`${journey.sidecar.url}/api/v1/helpdesk/users?search=una`, {
       headers: { cookie: `otp_helpdesk_session=${cookie?.value}` },
     });
     expect(read.status).toBe(200);
@@ -180,7 +157,7 @@ describe('the helpdesk page', () => {
 
   test('signing out ends the session', async () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'otp_helpdesk_session');
-    await page.goto(`${sidecar.url}/helpdesk`);
+    await page.goto(`${journey.sidecar.url}/helpdesk`);
     await page.click('form.signout button');
     // Keycloak asks before ending its own session (the sidecar keeps no ID token to hint with).
     await page.waitForSelector('#kc-logout');
@@ -188,12 +165,12 @@ describe('the helpdesk page', () => {
     await page.click('#kc-logout');
     await page.waitForURL(/\/helpdesk\/signed-out$/);
     expect(await page.textContent('h1')).toBe('Signed out');
-    const after = await fetch(`${sidecar.url}/api/v1/helpdesk/users?search=una`, {
+    const after = await fetch(`${journey.sidecar.url}/api/v1/helpdesk/users?search=una`, {
       headers: { cookie: `otp_helpdesk_session=${cookie?.value}` },
     });
     expect(after.status).toBe(401);
     // The Keycloak session is over too: the next visit asks for the password again.
-    await page.goto(`${sidecar.url}/helpdesk`);
+    await page.goto(`${journey.sidecar.url}/helpdesk`);
     await page.waitForSelector('#password');
   });
 });
@@ -201,7 +178,7 @@ describe('the helpdesk page', () => {
 test('an account without the helpdesk role gets no page', async () => {
   const context = await openContext();
   const page = await context.newPage();
-  await withScreenshotOnFailure(page, 'no-role', async () => {
+  await step(journey, [page], 'no-role', async () => {
     await signIn(page, 'nora', SECRET_C);
     await page.waitForSelector('h1');
     expect(await page.textContent('h1')).toBe('Not allowed');
