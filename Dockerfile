@@ -1,10 +1,23 @@
-# The OTP sidecar. Build: docker build -t otp-sidecar .
-# Run against a Keycloak: docker run -e KEYCLOAK_URL=... -e KEYCLOAK_REALM=... -e SIDECAR_CLIENT_SECRET=... otp-sidecar
-# (without KEYCLOAK_URL it starts the embedded demo: emulator, mail catcher, embedded database).
-FROM node:20-bookworm-slim AS deps
+# The OTP sidecar image: compiled JavaScript on Node 20, production dependencies only, as user `node`.
+#   docker build -t otp-sidecar .
+#   docker run -e KEYCLOAK_URL=... -e KEYCLOAK_REALM=... -e SIDECAR_CLIENT_SECRET=... -p 8081:8081 otp-sidecar
+# Without KEYCLOAK_URL it starts the embedded demo (emulator, mail catcher, embedded database).
+# The admin scripts are in the same image: docker run ... otp-sidecar node dist/admin-scripts/src/cli.js apply realm-config/demo
+
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY sidecar ./sidecar
+COPY admin-scripts ./admin-scripts
+COPY keycloak-emulator ./keycloak-emulator
+RUN npm run build
+
+FROM node:20-bookworm-slim AS production-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -12,15 +25,16 @@ ENV NODE_ENV=production \
     PORT=8081 \
     SIDECAR_DATA_DIR=/data
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY sidecar ./sidecar
-COPY admin-scripts ./admin-scripts
-COPY keycloak-emulator ./keycloak-emulator
+COPY --from=production-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY realm-config ./realm-config
+COPY keycloak-emulator/realms ./keycloak-emulator/realms
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8081
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "sidecar/src/cli.ts"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/sidecar/src/cli.js"]

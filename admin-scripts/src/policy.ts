@@ -61,7 +61,7 @@ const envName = z
 const smtp = z
   .object({
     host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(25),
+    port: z.coerce.number().int().min(1).max(65535).default(25),
     from: z.string().min(3),
     fromDisplayName: z.string().optional(),
     replyTo: z.string().optional(),
@@ -204,7 +204,7 @@ export const parseRealmPolicy = (file: string, data: unknown): RealmPolicy => pa
 /** Loads `realm.yaml` and `sidecar.yaml` of one realm's folder, and the secrets they name. */
 export const loadRealmConfig = (dir: string, env: NodeJS.ProcessEnv = process.env): RealmConfig => {
   const realmFile = join(dir, 'realm.yaml');
-  const realm = parseRealmPolicy(realmFile, readYamlFile(realmFile));
+  const realm = parseRealmPolicy(realmFile, readYamlFile(realmFile, env));
   const sidecar = loadSidecarPolicy(join(dir, 'sidecar.yaml'));
   const secret = (name: string | undefined, path: string) => {
     if (!name) return undefined;

@@ -23,6 +23,7 @@ const main = async () => {
   const sidecar = await startSidecar(settings);
   sidecar.logger.info({ settings: describeSettings(settings) }, 'sidecar started');
   console.log(`\nOTP sidecar:      ${sidecar.url}  (/healthz, /readyz, /metrics, /api/v1/compliance)`);
+  console.log(`  helpdesk page:    ${sidecar.url}/helpdesk   lost-phone page: ${sidecar.url}/recovery`);
   if (embedded) {
     console.log(`Keycloak (emulator): ${embedded.keycloakUrl}  admin console API: /admin/realms (admin/admin)`);
     console.log(

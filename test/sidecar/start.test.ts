@@ -7,10 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const start = (env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', 'sidecar/src/cli.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-  });
+/** `npm start` (TypeScript through tsx), or the compiled build the container image runs. */
+const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') =>
+  spawn(
+    process.execPath,
+    entry === 'source' ? ['--import', 'tsx', 'sidecar/src/cli.ts'] : ['dist/sidecar/src/cli.js'],
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    },
+  );
 
 const output = (child: ChildProcess) => {
   const chunks: string[] = [];
@@ -21,16 +26,19 @@ const output = (child: ChildProcess) => {
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('close', resolve));
 
-test('on embedded defaults it starts everything and becomes ready', async () => {
-  const child = start({
-    KC_HTTP_PORT: '0',
-    MAIL_SMTP_PORT: '0',
-    MAIL_INBOX_PORT: '0',
-    PORT: '0',
-    LISTEN_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    SIDECAR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sidecar-data-')),
-  });
+const startsAndBecomesReady = async (entry: 'source' | 'build') => {
+  const child = start(
+    {
+      KC_HTTP_PORT: '0',
+      MAIL_SMTP_PORT: '0',
+      MAIL_INBOX_PORT: '0',
+      PORT: '0',
+      LISTEN_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SIDECAR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sidecar-data-')),
+    },
+    entry,
+  );
   const text = output(child);
   try {
     let url: string | undefined;
@@ -51,11 +59,23 @@ test('on embedded defaults it starts everything and becomes ready', async () => 
       status: 'ready',
       checks: { store: 'ok', keycloak: 'ok' },
     });
+    // The helpdesk page's script is served (the build copies it next to the compiled code).
+    const script = await fetch(`${url}/helpdesk/app.js`);
+    expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   } finally {
     child.kill('SIGTERM');
-    await exited(child);
+    expect(await exited(child)).toBe(0);
   }
-}, 90_000);
+};
+
+test('on embedded defaults it starts everything and becomes ready', () => startsAndBecomesReady('source'), 90_000);
+
+test('the production build (what the container image runs) starts the same way', async () => {
+  const build = spawn('npm', ['run', 'build'], { env: process.env });
+  const log = output(build);
+  expect([await exited(build), log().includes('error')]).toEqual([0, false]);
+  await startsAndBecomesReady('build');
+}, 150_000);
 
 test('a missing setting stops the start with one line naming it', async () => {
   const child = start({ KEYCLOAK_URL: 'http://127.0.0.1:9', SIDECAR_CLIENT_SECRET: 'x' });

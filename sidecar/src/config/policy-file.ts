@@ -13,7 +13,30 @@ export class PolicyError extends Error {
   }
 }
 
-export const readYamlFile = (file: string): unknown => {
+const REFERENCE = /\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in the file's string values with the environment's values,
+ * so one folder serves several deployments (e.g. the SMTP host inside Docker). A reference to a variable
+ * that is unset and has no default is an error naming it. Secrets still belong in the `...Env` keys.
+ */
+export const interpolate = (file: string, value: unknown, env: NodeJS.ProcessEnv, path = ''): unknown => {
+  if (typeof value === 'string')
+    return value.replace(REFERENCE, (_, name: string, fallback: string | undefined) => {
+      const given = env[name];
+      if (given !== undefined && given !== '') return given;
+      if (fallback !== undefined) return fallback;
+      throw new PolicyError(`${file}: ${path || '(top level)'}: environment variable ${name} is not set`);
+    });
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(file, v, env, `${path}.${i}`));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(file, v, env, path ? `${path}.${k}` : k)]),
+    );
+  return value;
+};
+
+export const readYamlFile = (file: string, env: NodeJS.ProcessEnv = process.env): unknown => {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,8 +44,9 @@ export const readYamlFile = (file: string): unknown => {
     throw new PolicyError(`${file}: cannot be read`);
   }
   try {
-    return parseYaml(text);
+    return interpolate(file, parseYaml(text), env);
   } catch (error) {
+    if (error instanceof PolicyError) throw error;
     throw new PolicyError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 };

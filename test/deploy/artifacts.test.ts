@@ -1,0 +1,108 @@
+/**
+ * The deployment files cannot drift from the code: every setting they pass is one the sidecar knows,
+ * secrets come from secrets, the probes and commands point at what exists, the realm-config examples
+ * load, and docs/configuration.md is what the schema generates. (No Docker engine or cluster here: the
+ * image itself is proven by the test that runs the production build, test/sidecar/start.test.ts.)
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadRealmConfig } from '../../admin-scripts/src/index.js';
+import { configurationReference } from '../../sidecar/src/config/reference.js';
+import { SECRET_SETTINGS, SETTINGS } from '../../sidecar/src/config/schema.js';
+
+const SETTING_NAMES = new Set(Object.keys(SETTINGS.shape));
+const ADMIN_SCRIPT_SETTINGS = new Set([
+  'KEYCLOAK_URL',
+  'KEYCLOAK_ADMIN',
+  'KEYCLOAK_ADMIN_PASSWORD',
+  'SIDECAR_CLIENT_SECRET',
+  'KEYCLOAK_SMTP_PASSWORD',
+  'DEMO_SMTP_HOST',
+  'DEMO_SMTP_PORT',
+]);
+/** `dist/x/y.js` as the build names the compiled `x/y.ts` */
+const sourceOf = (compiled: string) => compiled.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+
+test('docs/configuration.md is generated from the settings schema', () => {
+  expect(readFileSync('docs/configuration.md', 'utf8')).toBe(configurationReference());
+});
+
+test('the Dockerfile builds in stages and runs the compiled sidecar as a non-root user with a health check', () => {
+  const dockerfile = readFileSync('Dockerfile', 'utf8');
+  expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+  expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  expect(dockerfile).toMatch(/^USER node$/m);
+  expect(dockerfile).toMatch(/^HEALTHCHECK .*\/healthz/ms);
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+  expect(cmd[0]).toBe('node');
+  expect(existsSync(sourceOf(cmd[1] ?? ''))).toBe(true);
+  // What the final stage copies from the tree exists.
+  for (const [, from] of dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm))
+    for (const path of (from ?? '').split(' ')) expect(existsSync(path)).toBe(true);
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
+
+  test('the sidecar gets only settings it knows; the bootstrap runs the admin scripts first', () => {
+    for (const name of Object.keys(compose.services.sidecar.environment)) expect(SETTING_NAMES).toContain(name);
+    expect(compose.services.sidecar.depends_on.bootstrap.condition).toBe('service_completed_successfully');
+    const command = compose.services.bootstrap.command as string[];
+    expect(existsSync(sourceOf(command[1] ?? ''))).toBe(true);
+    expect(existsSync(command[3] ?? '')).toBe(true);
+    for (const name of Object.keys(compose.services.bootstrap.environment))
+      expect(ADMIN_SCRIPT_SETTINGS).toContain(name);
+  });
+
+  test('Keycloak is the official 26 image with its health endpoint on', () => {
+    expect(compose.services.keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\./);
+    expect(compose.services.keycloak.environment.KC_HEALTH_ENABLED).toBe('true');
+  });
+});
+
+describe('the Kubernetes example', () => {
+  const dir = 'deploy/kubernetes';
+  const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
+  const documents = (kustomization.resources as string[]).flatMap((file) =>
+    parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS()),
+  );
+  const byKind = (kind: string) => documents.filter((d) => d.kind === kind);
+
+  test('two replicas with probes on /healthz and /readyz, as a non-root user on a read-only file system', () => {
+    const [deployment] = byKind('Deployment');
+    expect(deployment.spec.replicas).toBe(2);
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(byKind('PodDisruptionBudget')).toHaveLength(1);
+  });
+
+  test('settings are known to the sidecar and secrets come only from the Secret', () => {
+    const literals = (kustomization.configMapGenerator[0].literals as string[]).map((l) => l.split('=')[0] as string);
+    const [deployment] = byKind('Deployment');
+    const env = deployment.spec.template.spec.containers[0].env as { name: string; valueFrom?: unknown }[];
+    for (const name of [...literals, ...env.map((e) => e.name)]) expect(SETTING_NAMES).toContain(name);
+    for (const name of literals) expect(SECRET_SETTINGS.has(name)).toBe(false);
+    for (const e of env) if (SECRET_SETTINGS.has(e.name)) expect(e.valueFrom).toHaveProperty('secretKeyRef');
+    const secretKeys = Object.keys(parse(readFileSync(join(dir, 'secret.example.yaml'), 'utf8')).stringData);
+    for (const document of documents)
+      for (const [, key] of JSON.stringify(document).matchAll(/"secretKeyRef":\{"name":"otp-sidecar","key":"(\w+)"\}/g))
+        expect(secretKeys).toContain(key);
+  });
+
+  test('its realm-config loads, and the bootstrap job applies it with the admin scripts', () => {
+    const config = loadRealmConfig(join(dir, 'realm-config'), {
+      SIDECAR_CLIENT_SECRET: 'x'.repeat(32),
+      KEYCLOAK_SMTP_PASSWORD: 'smtp',
+    });
+    expect(config.realm.realm).toBe('example');
+    expect(readdirSync(join(dir, 'realm-config')).sort()).toEqual(['realm.yaml', 'sidecar.yaml']);
+    const [job] = byKind('Job');
+    const command = job.spec.template.spec.containers[0].command as string[];
+    expect(existsSync(sourceOf(command[1] ?? ''))).toBe(true);
+    expect(command.slice(2)).toEqual(['apply', '/etc/otp-sidecar/realm-config']);
+  });
+});
