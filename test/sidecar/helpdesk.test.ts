@@ -256,3 +256,12 @@ describe('staff at work', () => {
     await expect(sidecar.db.query('delete from audit_log')).rejects.toThrow('append-only');
   });
 });
+
+test('an enforcement pass on demand needs the helpdesk admin role and reports what it did', async () => {
+  const url = `${sidecar.url}/api/v1/compliance/reconcile`;
+  expect((await jsonCall(url, { token: staffToken, method: 'POST' })).status).toBe(403);
+  const run = await jsonCall(url, { token: adminToken, method: 'POST' });
+  expect(run.status).toBe(200);
+  expect(run.body.report).toMatchObject({ scanned: expect.any(Number), adminWrites: 0, dryRun: false });
+  expect(run.body.report.scanned).toBeGreaterThanOrEqual(5);
+});

@@ -82,7 +82,9 @@ export const SETTINGS = z
     DEVICE_SYNC_INTERVAL_SECONDS: seconds
       .default(21_600)
       .describe('full device sync every N seconds (events keep it current between)'),
-    EVENT_POLL_INTERVAL_SECONDS: seconds.default(5).describe('how often Keycloak events are read'),
+    EVENT_POLL_INTERVAL_SECONDS: seconds
+      .default(1)
+      .describe('how often Keycloak events are read (two admin API calls a poll)'),
     DRY_RUN: bool.default(false).describe('log what enforcement would change, change nothing'),
   })
   .strict();

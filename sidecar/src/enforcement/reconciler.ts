@@ -19,7 +19,7 @@ import {
   type UserFacts,
   withOtpSetup,
 } from './policy.js';
-import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecision } from './records.js';
+import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecisions } from './records.js';
 import { reminderEmail } from './reminder-email.js';
 
 export interface ReconcilerOptions {
@@ -43,6 +43,8 @@ export interface ReconcileReport {
   adminWrites: number;
   dryRun: boolean;
 }
+
+type Decided = { user: UserFacts; decision: Decision };
 
 const factsOf = (user: UserRepresentation, membership: Membership): UserFacts => ({
   id: user.id as string,
@@ -86,8 +88,12 @@ export class Reconciler {
         this.realm,
         page.map((u) => u.id as string),
       );
-      for (const user of page)
-        await this.enforce(factsOf(user, membership), reminders.get(user.id as string), started, report);
+      const decided: Decided[] = [];
+      for (const user of page) {
+        const result = await this.enforce(factsOf(user, membership), reminders.get(user.id as string), started, report);
+        if (result) decided.push(result);
+      }
+      await saveDecisions(db, this.realm, decided, started);
     }
     await forgetUnseen(db, this.realm, started);
     const counts = await complianceCounts(db, this.realm);
@@ -105,7 +111,9 @@ export class Reconciler {
     if (!user?.id) return false;
     const membership = await this.membershipOfUser(userId);
     const reminders = await lastReminders(db, this.realm, [userId]);
-    await this.enforce(factsOf(user, membership), reminders.get(userId), this.now(), this.emptyReport());
+    const now = this.now();
+    const result = await this.enforce(factsOf(user, membership), reminders.get(userId), now, this.emptyReport());
+    if (result) await saveDecisions(db, this.realm, [result], now);
     return true;
   }
 
@@ -139,7 +147,16 @@ export class Reconciler {
     };
   }
 
-  private async enforce(facts: UserFacts, lastReminder: Date | undefined, now: Date, report: ReconcileReport) {
+  /**
+   * Decides for one user and acts (CONFIGURE_TOTP, a reminder). A reminder is saved with the decision in
+   * one transaction; otherwise the decision is returned for the caller to save with its page.
+   */
+  private async enforce(
+    facts: UserFacts,
+    lastReminder: Date | undefined,
+    now: Date,
+    report: ReconcileReport,
+  ): Promise<Decided | undefined> {
     const { db, logger } = this.options;
     report.scanned += 1;
     let decision: Decision = decide(this.options.policy, facts, now, lastReminder);
@@ -153,27 +170,30 @@ export class Reconciler {
         decision = { ...decision, pending: true };
       }
     }
+    if (!(decision.action === 'remind' && facts.email && decision.deadline && !this.options.dryRun))
+      return { user: facts, decision };
+    const deadline = decision.deadline;
+    const email = facts.email;
     await db.transaction(async (tx) => {
-      if (decision.action === 'remind' && facts.email && decision.deadline && !this.options.dryRun) {
-        const queued = await enqueueEmail(
-          tx,
-          reminderEmail({
-            realm: this.realm,
-            userId: facts.id,
-            username: facts.username,
-            email: facts.email,
-            deadline: decision.deadline,
-            accountUrl: this.options.accountUrl,
-            now,
-          }),
-        );
-        if (queued) {
-          await recordReminder(tx, this.realm, facts.id, now);
-          report.remindersQueued += 1;
-        }
+      const queued = await enqueueEmail(
+        tx,
+        reminderEmail({
+          realm: this.realm,
+          userId: facts.id,
+          username: facts.username,
+          email,
+          deadline,
+          accountUrl: this.options.accountUrl,
+          now,
+        }),
+      );
+      if (queued) {
+        await recordReminder(tx, this.realm, facts.id, now);
+        report.remindersQueued += 1;
       }
-      await saveDecision(tx, this.realm, facts, decision, now);
+      await saveDecisions(tx, this.realm, [{ user: facts, decision }], now);
     });
+    return undefined;
   }
 
   /** Adds CONFIGURE_TOTP to the freshest representation, so nothing else the user has is overwritten. */

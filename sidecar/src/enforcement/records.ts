@@ -18,17 +18,30 @@ export interface NonCompliantUser {
   pending: boolean;
 }
 
-export const saveDecision = async (
+/**
+ * Saves the decisions of a page of users in one statement (arrays unnested), so a pass over 10^5 users
+ * costs a few hundred round trips to the database, not 10^5.
+ */
+export const saveDecisions = async (
   db: SqlExecutor,
   realm: string,
-  user: UserFacts,
-  decision: Decision,
+  decided: { user: UserFacts; decision: Decision }[],
   seenAt: Date,
 ) => {
+  if (decided.length === 0) return;
+  const column = (pick: (d: { user: UserFacts; decision: Decision }) => unknown): (string | null)[] =>
+    decided.map((d) => {
+      const value = pick(d);
+      return value === undefined || value === null ? null : value instanceof Date ? value.toISOString() : String(value);
+    });
   await db.query(
     `insert into enforcement_users
        (realm, user_id, username, email, enabled, created_at, required, has_otp, pending, deadline, exempt_reason, seen_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     select $1, u.user_id, u.username, u.email, u.enabled, u.created_at, u.required, u.has_otp, u.pending, u.deadline,
+            u.exempt_reason, $12
+       from unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[], $7::boolean[],
+                   $8::boolean[], $9::boolean[], $10::timestamptz[], $11::text[])
+         as u(user_id, username, email, enabled, created_at, required, has_otp, pending, deadline, exempt_reason)
      on conflict (realm, user_id) do update set
        username = excluded.username, email = excluded.email, enabled = excluded.enabled,
        created_at = excluded.created_at, required = excluded.required, has_otp = excluded.has_otp,
@@ -36,16 +49,16 @@ export const saveDecision = async (
        seen_at = excluded.seen_at`,
     [
       realm,
-      user.id,
-      user.username,
-      user.email ?? null,
-      user.enabled,
-      user.createdTimestamp ? new Date(user.createdTimestamp) : null,
-      decision.required,
-      decision.hasOtp,
-      decision.pending,
-      decision.deadline ?? null,
-      decision.exemptReason ?? null,
+      column((d) => d.user.id),
+      column((d) => d.user.username),
+      column((d) => d.user.email),
+      column((d) => d.user.enabled),
+      column((d) => (d.user.createdTimestamp ? new Date(d.user.createdTimestamp) : null)),
+      column((d) => d.decision.required),
+      column((d) => d.decision.hasOtp),
+      column((d) => d.decision.pending),
+      column((d) => d.decision.deadline),
+      column((d) => d.decision.exemptReason),
       seenAt,
     ],
   );

@@ -38,7 +38,39 @@ export const CREDENTIAL_EVENT_TYPES = new Set([
 const USER_PATH = /^users\/([0-9a-fA-F-]{8,})(\/.*)?$/;
 const PAGE = 500;
 
-type FeedEvent = { id: string; time: number; apply: () => Promise<unknown> | undefined };
+/** the kind of an event that asks for nothing (a login, the sidecar's own write): it only moves the cursor */
+const IGNORED = 'ignored';
+
+type FeedEvent = {
+  id: string;
+  time: number;
+  userId: string;
+  /** what the event asks for; consecutive equal kinds for one user need doing once; IGNORED: nothing */
+  kind: string;
+  apply: () => Promise<unknown> | undefined;
+};
+
+/**
+ * Applies events in time order per user, users side by side (at most `concurrency` at once): a user's
+ * reset request still comes before the device it leads to, while a burst of changes across many users
+ * does not queue behind one another. Repeats of the same kind for one user in a row are applied once —
+ * the handlers re-read the user's current state anyway.
+ */
+export const applyInUserOrder = async (events: FeedEvent[], concurrency: number): Promise<void> => {
+  const byUser = new Map<string, FeedEvent[]>();
+  for (const event of events) {
+    if (event.kind === IGNORED) continue;
+    const queue = byUser.get(event.userId) ?? [];
+    if (queue.at(-1)?.kind !== event.kind) queue.push(event);
+    else queue[queue.length - 1] = event;
+    byUser.set(event.userId, queue);
+  }
+  const queues = [...byUser.values()];
+  const worker = async () => {
+    for (let queue = queues.shift(); queue; queue = queues.shift()) for (const event of queue) await event.apply();
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
+};
 
 export class EventFeed {
   private cursor?: Cursor;
@@ -50,6 +82,8 @@ export class EventFeed {
     private readonly db: SqlDatabase,
     private readonly handlers: FeedHandlers,
     private readonly onLag: (seconds: number) => void = () => {},
+    /** users whose events are applied side by side */
+    private readonly concurrency = 8,
   ) {}
 
   private get key() {
@@ -151,6 +185,13 @@ export class EventFeed {
       events.push({
         id: `u:${(e as { id?: string }).id ?? `${e.time}:${e.type}:${userId}`}`,
         time: e.time ?? 0,
+        userId,
+        kind:
+          e.type === 'REGISTER' || e.type === 'SEND_RESET_PASSWORD'
+            ? e.type
+            : CREDENTIAL_EVENT_TYPES.has(e.type)
+              ? 'changed'
+              : IGNORED,
         apply,
       });
     }
@@ -164,21 +205,30 @@ export class EventFeed {
         : e.operationType === 'CREATE' && !match?.[2]
           ? () => this.handlers.userCreated(userId)
           : () => this.handlers.userChanged(userId, 'removed by an administrator');
-      events.push({ id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`, time: e.time ?? 0, apply });
+      events.push({
+        id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`,
+        time: e.time ?? 0,
+        userId,
+        kind: mine ? IGNORED : e.operationType === 'CREATE' && !match?.[2] ? 'REGISTER' : 'changed',
+        apply,
+      });
     }
     events.sort((a, b) => a.time - b.time);
-    let applied = 0;
     let next: Cursor = { time: cursor.time, seen: [...cursor.seen] };
+    const fresh: FeedEvent[] = [];
     for (const event of events) {
       if (event.time < next.time || (event.time === next.time && next.seen.includes(event.id))) continue;
-      await event.apply();
-      applied += 1;
+      fresh.push(event);
       next =
         event.time === next.time
           ? { time: next.time, seen: [...next.seen, event.id] }
           : { time: event.time, seen: [event.id] };
     }
-    if (applied > 0) await this.saveCursor(next);
+    await applyInUserOrder(fresh, this.concurrency);
+    // The cursor moves only once every event of the batch is applied: a failure replays the batch, and
+    // every handler is safe to repeat.
+    if (fresh.length > 0) await this.saveCursor(next);
+    const applied = fresh.length;
     const newest = events.at(-1)?.time;
     this.onLag(newest ? Math.max(0, (Date.now() - newest) / 1000) : 0);
     return applied;

@@ -44,10 +44,21 @@ export class TokenVerifier {
     return realmUrlOf(this.publicKeycloakUrl, this.realm);
   }
 
-  private async refreshKeys() {
+  private refreshing?: Promise<void>;
+
+  /** Fetches the JWKS; concurrent callers share one fetch, so a burst at start-up is not refused. */
+  private refreshKeys(): Promise<void> {
     // At most one JWKS fetch every 10 s, so forged key ids can't make us hammer Keycloak.
-    if (Date.now() - this.lastFetch < 10_000) return;
+    if (this.refreshing) return this.refreshing;
+    if (Date.now() - this.lastFetch < 10_000) return Promise.resolve();
     this.lastFetch = Date.now();
+    this.refreshing = this.fetchKeys().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async fetchKeys() {
     const response = await fetch(`${realmUrlOf(this.keycloakUrl, this.realm)}/protocol/openid-connect/certs`);
     if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
     const { keys } = (await response.json()) as { keys: Jwk[] };

@@ -2,7 +2,7 @@
  * The sidecar's database: PostgreSQL when DATABASE_URL is set (replicas share it), otherwise an
  * embedded PostgreSQL (PGlite) in a data folder. Both run the same SQL, so every query is written once.
  */
-export type SqlValue = string | number | boolean | null | Date | string[];
+export type SqlValue = string | number | boolean | null | Date | string[] | (string | null)[];
 
 export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
