@@ -52,10 +52,13 @@ const ownerOf = (user: UserRepresentation): DeviceOwner => ({
  * Whether the owner hears of a change. Devices that came with the account (imported, or created in the
  * same admin request, so within a moment of it; a person needs longer to scan a QR code) are not news.
  */
+/** a device created this soon after its account was created with it (Keycloak: the same transaction) */
+const SAME_REQUEST_MS = 100;
+
 export const worthTelling = (change: DeviceChange, accountCreatedAt: number | undefined): boolean => {
   if (change.kind !== 'added' || accountCreatedAt === undefined) return true;
   const deviceCreatedAt = change.device.createdAt?.getTime();
-  return deviceCreatedAt === undefined || deviceCreatedAt > accountCreatedAt + 2_000;
+  return deviceCreatedAt === undefined || deviceCreatedAt > accountCreatedAt + SAME_REQUEST_MS;
 };
 
 export interface DeviceMirrorOptions {

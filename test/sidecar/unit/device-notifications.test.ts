@@ -14,6 +14,7 @@ test('a device added after the account existed is news', () => {
   expect(worthTelling(change('added', ACCOUNT_CREATED + 5 * 60_000), ACCOUNT_CREATED)).toBe(true);
   // A new account's first sign-in: the QR scan takes a person more than a moment.
   expect(worthTelling(change('added', ACCOUNT_CREATED + 15_000), ACCOUNT_CREATED)).toBe(true);
+  expect(worthTelling(change('added', ACCOUNT_CREATED + 500), ACCOUNT_CREATED)).toBe(true);
 });
 
 test('devices that came with the account (imported or created with it) are not', () => {
