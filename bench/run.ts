@@ -21,6 +21,8 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 5);
 const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 10_000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 1000);
 const SECRET = 'bench-sidecar-secret-0123456789abcdef';
+/** Node flags of the sidecar process (BENCH_SIDECAR_NODE_FLAGS), e.g. a heap limit as the image sets it */
+const SIDECAR_NODE_FLAGS = (process.env.BENCH_SIDECAR_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const SEED_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 interface Emulator {
@@ -91,7 +93,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The compiled sidecar (what the container image runs) in its own process. */
 const startSidecarProcess = async (env: Record<string, string>) => {
-  const child = spawn(process.execPath, ['dist/sidecar/src/cli.js'], {
+  const child = spawn(process.execPath, [...SIDECAR_NODE_FLAGS, 'dist/sidecar/src/cli.js'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

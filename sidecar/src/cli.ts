@@ -5,13 +5,15 @@
  */
 import { ConfigurationError, describeSettings, loadSettings } from './config/load.js';
 import { PolicyError } from './config/policy-file.js';
-import { type EmbeddedParts, startEmbedded } from './embedded/index.js';
+import type { EmbeddedParts } from './embedded/index.js';
 import { startSidecar } from './main.js';
 
 const main = async () => {
   let embedded: EmbeddedParts | undefined;
   let env: NodeJS.ProcessEnv = process.env;
   if (!process.env.KEYCLOAK_URL) {
+    // Loaded only when used: a sidecar against a real Keycloak carries no emulator or mail catcher.
+    const { startEmbedded } = await import('./embedded/index.js');
     embedded = await startEmbedded({
       keycloakPort: Number(process.env.KC_HTTP_PORT ?? 8080),
       smtpPort: Number(process.env.MAIL_SMTP_PORT ?? 1025),

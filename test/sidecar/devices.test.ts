@@ -196,6 +196,20 @@ test('a rename comes in with a full sync; the device list filters and exports', 
   expect(noToken.status).toBe(401);
 });
 
+/** A second event feed on the sidecar's store that only notes why it would ask for a full sync. */
+const feedNoting = (keycloak: ReturnType<typeof sidecarConnection>) => {
+  const reasons: string[] = [];
+  const feed = new EventFeed(keycloak, sidecar.db, {
+    userCreated: async () => undefined,
+    userChanged: async () => undefined,
+    fullSyncNeeded: async (reason) => {
+      reasons.push(reason);
+    },
+    resetRequested: async () => undefined,
+  });
+  return { feed, reasons };
+};
+
 test('when the event cursor is behind the realm’s retention, the feed asks for a full sync', async () => {
   const keycloak = sidecarConnection(kut, target.realm);
   try {
@@ -205,18 +219,24 @@ test('when the event cursor is behind the realm’s retention, the feed asks for
        on conflict (name) do update set value = excluded.value`,
       [`event-cursor:${target.realm}`, JSON.stringify({ time: Date.now() - 40 * 86_400_000, seen: [] })],
     );
-    const reasons: string[] = [];
-    const feed = new EventFeed(keycloak, sidecar.db, {
-      userCreated: async () => undefined,
-      userChanged: async () => undefined,
-      fullSyncNeeded: async (reason) => {
-        reasons.push(reason);
-      },
-      resetRequested: async () => undefined,
-    });
+    const { feed, reasons } = feedNoting(keycloak);
     expect(await feed.poll()).toBe(0);
     expect(reasons).toEqual(['the event cursor fell behind the realm’s event retention']);
   } finally {
+    await keycloak.close();
+  }
+});
+
+test('when the realm’s user events are off, the feed asks for a full sync instead', async () => {
+  const keycloak = sidecarConnection(kut, target.realm);
+  const config = await kc.realms.getConfigEvents({ realm: target.realm });
+  try {
+    await kc.realms.updateConfigEvents({ realm: target.realm }, { ...config, eventsEnabled: false });
+    const { feed, reasons } = feedNoting(keycloak);
+    expect(await feed.poll()).toBe(0);
+    expect(reasons).toEqual(['user events are disabled in the realm']);
+  } finally {
+    await kc.realms.updateConfigEvents({ realm: target.realm }, config);
     await keycloak.close();
   }
 });

@@ -19,7 +19,7 @@ export interface FeedHandlers {
   resetRequested(userId: string, at: Date): Promise<unknown>;
 }
 
-interface Cursor {
+export interface Cursor {
   time: number;
   seen: string[];
 }
@@ -48,6 +48,25 @@ type FeedEvent = {
   /** what the event asks for; consecutive equal kinds for one user need doing once; IGNORED: nothing */
   kind: string;
   apply: () => Promise<unknown> | undefined;
+};
+
+/**
+ * The events not handled yet, in time order, and the cursor after them. The events API filters by
+ * millisecond (`dateFrom` is inclusive), so the cursor keeps the ids seen at its millisecond: another
+ * event of that same millisecond is new, one seen before is not applied twice.
+ */
+export const unseenEvents = <E extends { id: string; time: number }>(events: E[], cursor: Cursor) => {
+  let next: Cursor = { time: cursor.time, seen: [...cursor.seen] };
+  const fresh: E[] = [];
+  for (const event of [...events].sort((a, b) => a.time - b.time)) {
+    if (event.time < next.time || (event.time === next.time && next.seen.includes(event.id))) continue;
+    fresh.push(event);
+    next =
+      event.time === next.time
+        ? { time: next.time, seen: [...next.seen, event.id] }
+        : { time: event.time, seen: [event.id] };
+  }
+  return { fresh, next };
 };
 
 /**
@@ -213,17 +232,7 @@ export class EventFeed {
         apply,
       });
     }
-    events.sort((a, b) => a.time - b.time);
-    let next: Cursor = { time: cursor.time, seen: [...cursor.seen] };
-    const fresh: FeedEvent[] = [];
-    for (const event of events) {
-      if (event.time < next.time || (event.time === next.time && next.seen.includes(event.id))) continue;
-      fresh.push(event);
-      next =
-        event.time === next.time
-          ? { time: next.time, seen: [...next.seen, event.id] }
-          : { time: event.time, seen: [event.id] };
-    }
+    const { fresh, next } = unseenEvents(events, cursor);
     await applyInUserOrder(fresh, this.concurrency);
     // The cursor moves only once every event of the batch is applied: a failure replays the batch, and
     // every handler is safe to repeat.

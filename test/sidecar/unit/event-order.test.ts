@@ -1,5 +1,5 @@
 /** How a batch of Keycloak events is applied: per-user order, repeats once, users side by side. */
-import { applyInUserOrder } from '../../../sidecar/src/events/feed.js';
+import { applyInUserOrder, unseenEvents } from '../../../sidecar/src/events/feed.js';
 
 const recorder = () => {
   const log: string[] = [];
@@ -48,4 +48,27 @@ test('different users are applied side by side, at most `concurrency` at once', 
 test('a failure rejects the batch (the cursor then stays put and the batch is replayed)', async () => {
   const failing = { id: 'f', time: 0, userId: 'u9', kind: 'changed', apply: () => Promise.reject(new Error('503')) };
   await expect(applyInUserOrder([failing], 2)).rejects.toThrow('503');
+});
+
+describe('the event cursor', () => {
+  const at = (id: string, time: number) => ({ id, time });
+
+  test('events of the cursor’s millisecond that were seen are skipped, new ones of it are not', () => {
+    const { fresh, next } = unseenEvents([at('b', 100), at('a', 100), at('c', 101), at('old', 99)], {
+      time: 100,
+      seen: ['a'],
+    });
+    expect(fresh.map((e) => e.id)).toEqual(['b', 'c']);
+    expect(next).toEqual({ time: 101, seen: ['c'] });
+  });
+
+  test('a second read of the same events applies nothing and keeps the cursor', () => {
+    const events = [at('x', 200), at('y', 200)];
+    const first = unseenEvents(events, { time: 150, seen: [] });
+    expect(first.fresh.map((e) => e.id)).toEqual(['x', 'y']);
+    expect(first.next).toEqual({ time: 200, seen: ['x', 'y'] });
+    const again = unseenEvents([...events, at('z', 200)], first.next);
+    expect(again.fresh.map((e) => e.id)).toEqual(['z']);
+    expect(again.next).toEqual({ time: 200, seen: ['x', 'y', 'z'] });
+  });
 });
