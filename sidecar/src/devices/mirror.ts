@@ -18,7 +18,14 @@ import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
 import { deviceChangeEmail } from './device-email.js';
-import { type DeviceChange, type DeviceOwner, knownOwner, recordUserDevices, usersNotSeenSince } from './records.js';
+import {
+  type DeviceChange,
+  type DeviceOwner,
+  knownOwner,
+  type ObservedUser,
+  recordDevicesOfUsers,
+  usersNotSeenSince,
+} from './records.js';
 
 export interface SyncState {
   /** the running or interrupted full sync */
@@ -118,29 +125,33 @@ export class DeviceMirror {
     }
     if (!user?.id) {
       const owner = await knownOwner(this.options.db, this.realm, userId);
-      return owner ? this.record(owner, [], 'account deleted', true) : [];
+      return owner ? this.record([{ owner, devices: [] }], 'account deleted', true) : [];
     }
     const credentials = await keycloak.call('getCredentials', (c) =>
       c.users.getCredentials({ realm: this.realm, id: userId }),
     );
-    const changes = await this.record(ownerOf(user), otpDevicesOf(credentials), reason, true, user.createdTimestamp);
+    const changes = await this.record(
+      [{ owner: ownerOf(user), devices: otpDevicesOf(credentials), accountCreatedAt: user.createdTimestamp }],
+      reason,
+      true,
+    );
     if (changes.length > 0) await this.options.onChanges?.(changes);
     return changes;
   }
 
+  /** Records users' devices in one transaction, with the owners' notifications. */
   private async record(
-    owner: DeviceOwner,
-    devices: ReturnType<typeof otpDevicesOf>,
+    observed: (ObservedUser & { accountCreatedAt?: number | undefined })[],
     reason: string,
     notify: boolean,
-    accountCreatedAt?: number,
   ): Promise<DeviceChange[]> {
     const at = this.now();
+    const createdAt = new Map(observed.map((o) => [o.owner.userId, o.accountCreatedAt]));
     return this.options.db.transaction(async (tx) => {
-      const changes = await recordUserDevices(tx, this.realm, owner, devices, at, reason);
+      const changes = await recordDevicesOfUsers(tx, this.realm, observed, at, reason);
       if (notify && this.options.notify)
         for (const change of changes)
-          if (change.owner.email && worthTelling(change, accountCreatedAt))
+          if (change.owner.email && worthTelling(change, createdAt.get(change.owner.userId)))
             await enqueueEmail(
               tx,
               deviceChangeEmail(change, {
@@ -177,23 +188,22 @@ export class DeviceMirror {
         this.options.pageSize ?? PAGE,
       )) {
         const holders = page.filter((u) => u.totp && u.id);
-        const results = await Promise.all(
+        const observed = await Promise.all(
           holders.map(async (user) => {
             const credentials = await keycloak.call('getCredentials', (c) =>
               c.users.getCredentials({ realm: this.realm, id: user.id as string }),
             );
-            return this.record(
-              ownerOf(user),
-              otpDevicesOf(credentials),
-              'removed in Keycloak',
-              notify,
-              user.createdTimestamp,
-            );
+            return {
+              owner: ownerOf(user),
+              devices: otpDevicesOf(credentials),
+              accountCreatedAt: user.createdTimestamp,
+            };
           }),
         );
+        // The page is written in one transaction of a few statements, not one per user.
+        changes += (await this.record(observed, 'removed in Keycloak', notify)).length;
         users += page.length;
         withOtp += holders.length;
-        changes += results.reduce((n, r) => n + r.length, 0);
         position += page.length;
         await this.saveState({ ...previous, running: { startedAt: startedAt.toISOString(), offset: position } });
         if (page.length < (this.options.pageSize ?? PAGE)) break;

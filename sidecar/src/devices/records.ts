@@ -56,26 +56,38 @@ const toRow = (r: Record<string, unknown>): DeviceRow => ({
   removedReason: (r.removed_reason as string | null) ?? null,
 });
 
+export interface ObservedUser {
+  owner: DeviceOwner;
+  devices: ObservedDevice[];
+}
+
 /**
- * Records what a user has now: upserts the devices seen and marks the user's other current devices as
- * removed. Returns the additions and removals (for notifications).
+ * Records what users have now — one user, or a page of them in a few statements: upserts the devices
+ * seen and marks each user's other current devices as removed. Returns the additions and removals (for
+ * notifications).
  */
-export const recordUserDevices = async (
+export const recordDevicesOfUsers = async (
   db: SqlExecutor,
   realm: string,
-  owner: DeviceOwner,
-  devices: ObservedDevice[],
+  observed: ObservedUser[],
   at: Date,
   removedReason = 'removed in Keycloak',
 ): Promise<DeviceChange[]> => {
-  const known = await db.query<{ credential_id: string; label: string | null; removed_at: Date | null }>(
-    'select credential_id, label, removed_at from otp_devices where realm = $1 and user_id = $2',
-    [realm, owner.userId],
-  );
-  const byId = new Map(known.map((k) => [k.credential_id, k]));
+  if (observed.length === 0) return [];
+  const known = await db.query<{
+    user_id: string;
+    credential_id: string;
+    label: string | null;
+    removed_at: Date | null;
+  }>('select user_id, credential_id, label, removed_at from otp_devices where realm = $1 and user_id = any($2)', [
+    realm,
+    observed.map((o) => o.owner.userId),
+  ]);
+  const knownById = new Map(known.map((k) => [k.credential_id, k]));
   const changes: DeviceChange[] = [];
-  for (const device of devices) {
-    const before = byId.get(device.credentialId);
+  const seen = observed.flatMap(({ owner, devices }) => devices.map((device) => ({ owner, device })));
+  for (const { owner, device } of seen) {
+    const before = knownById.get(device.credentialId);
     if (!before || before.removed_at)
       changes.push({
         kind: 'added',
@@ -87,41 +99,53 @@ export const recordUserDevices = async (
         },
         at,
       });
+  }
+  if (seen.length > 0) {
+    const column = (pick: (s: (typeof seen)[number]) => string | Date | null | undefined) =>
+      seen.map((s) => {
+        const value = pick(s);
+        return value instanceof Date ? value.toISOString() : (value ?? null);
+      });
     await db.query(
-      `insert into otp_devices (realm, credential_id, user_id, username, email, type, label, created_at, first_seen_at, last_seen_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+      `insert into otp_devices
+         (realm, credential_id, user_id, username, email, type, label, created_at, first_seen_at, last_seen_at)
+       select $1, d.credential_id, d.user_id, d.username, d.email, d.type, d.label, d.created_at, $9, $9
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+           as d(credential_id, user_id, username, email, type, label, created_at)
        on conflict (realm, credential_id) do update set
          user_id = excluded.user_id, username = excluded.username, email = excluded.email, type = excluded.type,
          label = excluded.label, created_at = excluded.created_at, last_seen_at = excluded.last_seen_at,
          removed_at = null, removed_reason = null`,
       [
         realm,
-        device.credentialId,
-        owner.userId,
-        owner.username,
-        owner.email ?? null,
-        device.type,
-        device.label ?? null,
-        device.createdAt ?? null,
+        column((s) => s.device.credentialId),
+        column((s) => s.owner.userId),
+        column((s) => s.owner.username),
+        column((s) => s.owner.email),
+        column((s) => s.device.type),
+        column((s) => s.device.label),
+        column((s) => s.device.createdAt),
         at,
       ],
     );
   }
-  const present = new Set(devices.map((d) => d.credentialId));
-  for (const row of known)
-    if (!row.removed_at && !present.has(row.credential_id)) {
-      await db.query(
-        'update otp_devices set removed_at = $3, removed_reason = $4 where realm = $1 and credential_id = $2',
-        [realm, row.credential_id, at, removedReason],
-      );
+  const present = new Set(seen.map((s) => s.device.credentialId));
+  const owners = new Map(observed.map((o) => [o.owner.userId, o.owner]));
+  const gone = known.filter((k) => !k.removed_at && !present.has(k.credential_id));
+  if (gone.length > 0) {
+    await db.query(
+      'update otp_devices set removed_at = $3, removed_reason = $4 where realm = $1 and credential_id = any($2)',
+      [realm, gone.map((g) => g.credential_id), at, removedReason],
+    );
+    for (const row of gone)
       changes.push({
         kind: 'removed',
-        owner,
+        owner: owners.get(row.user_id) as DeviceOwner,
         device: { credentialId: row.credential_id, label: row.label },
         at,
         reason: removedReason,
       });
-    }
+  }
   return changes;
 };
 
