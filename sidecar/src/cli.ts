@@ -33,13 +33,19 @@ const main = async () => {
     );
     console.log(`Mail inbox:        ${embedded.inboxUrl}  (SMTP on 127.0.0.1:${embedded.smtpPort})`);
   }
-  const stop = async () => {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    // A second signal does not wait any longer.
+    if (stopping) process.exit(1);
+    stopping = true;
+    sidecar.logger.info({ signal }, 'shutting down: finishing requests and jobs in flight');
     await sidecar.close();
     await embedded?.close();
+    sidecar.logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 };
 
 main().catch((error) => {

@@ -2,7 +2,7 @@
  * The sidecar assembled from its settings: store, Keycloak connection, enforcement (full passes on a
  * schedule under a cluster-wide lock, new users within seconds), reminder delivery, and the HTTP API.
  */
-import type { Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Settings } from './config/schema.js';
@@ -14,12 +14,13 @@ import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { refreshOtpPresence } from './enforcement/records.js';
 import { EventFeed } from './events/feed.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
+import { closeInterrupted } from './helpdesk/intents.js';
 import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
 import { StaffSessions } from './helpdesk-page/staff-sessions.js';
 import { createApp } from './http/app.js';
 import { realmUrlOf, requireRole, TokenVerifier } from './http/auth.js';
 import { KeycloakConnection } from './keycloak/connection.js';
-import { createTransport, deliverDue } from './mail/outbox.js';
+import { createTransport, drainDue } from './mail/outbox.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { RecoveryService } from './recovery/recovery.js';
@@ -42,33 +43,58 @@ export interface Sidecar {
   close(): Promise<void>;
 }
 
-/** Runs `job` every `seconds`, never overlapping itself; errors are logged, not thrown. */
-const every = (seconds: number, logger: Logger, name: string, job: () => Promise<unknown>) => {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await job();
-    } catch (error) {
-      logger.warn({ job: name, err: (error as Error).message }, 'periodic job failed');
-    } finally {
-      running = false;
-    }
+/**
+ * Runs `job` every `seconds`, never overlapping itself; errors go to `onError`, not thrown. `stop` ends
+ * the schedule and resolves when the run in progress has finished.
+ */
+const every = (
+  seconds: number,
+  onError: (job: string, error: unknown) => void,
+  name: string,
+  job: () => Promise<unknown>,
+) => {
+  let current: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    current ??= job()
+      .then(
+        () => undefined,
+        (error) => onError(name, error),
+      )
+      .finally(() => {
+        current = undefined;
+      });
   }, seconds * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await current;
+    },
+  };
 };
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
   const logger = createLogger(settings.LOG_LEVEL);
   const metrics = createMetrics();
+  // Aborted at shutdown: long passes stop at their next page (both resume or start over safely).
+  const stopping = new AbortController();
+  const jobFailed = (job: string, error: unknown) =>
+    stopping.signal.aborted
+      ? logger.info({ job }, 'stopped for shutdown')
+      : logger.warn({ job, err: (error as Error).message }, 'periodic job failed');
   const policyFile = join(settings.REALM_CONFIG_DIR ?? join('realm-config', settings.KEYCLOAK_REALM), 'sidecar.yaml');
   const sidecarPolicy = loadSidecarPolicy(policyFile);
   const policy = enforcementPolicyOf(sidecarPolicy);
   const db = await openStore({
     ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
     ...(options.inMemoryStore ? {} : { dataDir: settings.SIDECAR_DATA_DIR }),
+    waitSeconds: settings.DATABASE_WAIT_SECONDS,
+    onWait: (error, retryInMs) => logger.warn({ err: error.message, retryInMs }, 'database not reachable yet; waiting'),
   });
   const keycloak = new KeycloakConnection({
     baseUrl: settings.KEYCLOAK_URL,
@@ -92,6 +118,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     metrics,
     dryRun: settings.DRY_RUN,
     accountUrl: `${realmUrl}/account`,
+    signal: stopping.signal,
   });
   const recovery = new RecoveryService({
     keycloak,
@@ -110,6 +137,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       await refreshOtpPresence(db, settings.KEYCLOAK_REALM, [...new Set(changes.map((c) => c.owner.userId))]);
     },
     notify: sidecarPolicy.devices.notifyOwners,
+    signal: stopping.signal,
     realmDisplayName: settings.KEYCLOAK_REALM,
     accountUrl: `${realmUrl}/account`,
   });
@@ -227,6 +255,19 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(settings.PORT, settings.LISTEN_HOST, () => resolve(s));
   });
+  // Requests Node refuses before express sees them (headers too large, malformed HTTP) still get JSON.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      error: status === 431 ? 'headers_too_large' : 'bad_request',
+      message: status === 431 ? 'The request headers are too large' : 'The request could not be read',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   const address = server.address() as AddressInfo;
   const host = settings.LISTEN_HOST === '0.0.0.0' ? '127.0.0.1' : settings.LISTEN_HOST;
 
@@ -239,10 +280,15 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     }
     return report;
   };
-  const stops = [
-    every(settings.RECONCILE_INTERVAL_SECONDS, logger, 'enforcement', fullPass),
-    every(settings.EVENT_POLL_INTERVAL_SECONDS, logger, 'events', () => feed.poll()),
-    every(settings.DEVICE_SYNC_INTERVAL_SECONDS, logger, 'device-sync', () => deviceSync('schedule')),
+  const jobs = [
+    every(settings.RECONCILE_INTERVAL_SECONDS, jobFailed, 'enforcement', fullPass),
+    every(settings.EVENT_POLL_INTERVAL_SECONDS, jobFailed, 'events', () => feed.poll()),
+    every(settings.DEVICE_SYNC_INTERVAL_SECONDS, jobFailed, 'device-sync', () => deviceSync('schedule')),
+    // Work a stopped or failed run left half done: recovery swaps, helpdesk actions without their audit entry.
+    every(5, jobFailed, 'housekeeping', async () => {
+      await recovery.completePending();
+      await closeInterrupted(db, keycloak, settings.KEYCLOAK_REALM, settings.KEYCLOAK_REALM);
+    }),
   ];
   let transport: ReturnType<typeof createTransport> | undefined;
   if (settings.SMTP_HOST) {
@@ -256,9 +302,9 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       from: settings.SMTP_FROM,
     });
     transport = smtp;
-    stops.push(
-      every(5, logger, 'outbox', async () => {
-        const { sent, failed } = await deliverDue(db, smtp, settings.SMTP_FROM);
+    jobs.push(
+      every(5, jobFailed, 'outbox', async () => {
+        const { sent, failed } = await drainDue(db, smtp, settings.SMTP_FROM);
         if (sent) metrics.emailsSent.inc({ kind: 'any' }, sent);
         if (failed) metrics.emailFailures.inc(failed);
       }),
@@ -270,6 +316,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const firstPass = Promise.all([fullPass(), deviceSync('start')]).then(
     () => undefined,
     (error) => {
+      if (stopping.signal.aborted) return logger.info('first pass stopped for shutdown');
       metrics.reconcileRuns.inc({ outcome: 'error' });
       logger.warn({ err: (error as Error).message }, 'first enforcement pass failed; it will be retried');
     },
@@ -285,10 +332,19 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     logger,
     firstPass,
     runEnforcement: fullPass,
+    /**
+     * Graceful stop: no new connections; requests in flight and the periodic job running finish (long
+     * passes stop at their next page); after SHUTDOWN_TIMEOUT_SECONDS open connections are cut.
+     */
     close: async () => {
-      await firstPass;
-      for (const stop of stops) stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopping.abort();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const finished = Promise.all([serverClosed, firstPass, ...jobs.map((job) => job.stop())]).then(() => true);
+      if (!(await Promise.race([finished, sleep(settings.SHUTDOWN_TIMEOUT_SECONDS * 1000).then(() => false)]))) {
+        logger.warn({ seconds: settings.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown bound reached; cutting open connections');
+        server.closeAllConnections();
+      }
       transport?.close();
       await keycloak.close();
       await db.close();

@@ -10,11 +10,21 @@ beforeAll(async () => {
   [db, mail] = await Promise.all([openStore({}), startMailCatcher()]);
 });
 afterAll(async () => {
+  smtp?.close(); // pooled connections, else the mail catcher waits for them
   await Promise.all([db?.close(), mail?.close()]);
 });
 
-const transport = () =>
-  createTransport({ host: mail.host, port: mail.port, secure: false, requireTLS: false, from: 'x@example.org' });
+let smtp: ReturnType<typeof createTransport> | undefined;
+const transport = () => {
+  smtp ??= createTransport({
+    host: mail.host,
+    port: mail.port,
+    secure: false,
+    requireTLS: false,
+    from: 'x@example.org',
+  });
+  return smtp;
+};
 
 const email = (key: string) => ({
   dedupeKey: key,

@@ -51,28 +51,32 @@ export const startTestSidecar = (
   mail: MailCatcher,
   target: TestRealm,
   extra: Record<string, string> = {},
-) =>
-  startSidecar(
-    loadSettings({
-      KEYCLOAK_URL: kut.baseUrl,
-      KEYCLOAK_REALM: target.realm,
-      SIDECAR_CLIENT_SECRET: SIDECAR_SECRET,
-      REALM_CONFIG_DIR: target.dir,
-      LISTEN_HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SMTP_HOST: mail.host,
-      SMTP_PORT: String(mail.port),
-      SMTP_FROM: 'otp-sidecar@example.org',
-      RECONCILE_INTERVAL_SECONDS: '3600',
-      DEVICE_SYNC_INTERVAL_SECONDS: '3600',
-      EVENT_POLL_INTERVAL_SECONDS: '1',
-      // Tests sign staff in with the password grant of admin-cli; the helpdesk page uses otp-helpdesk.
-      HELPDESK_TOKEN_CLIENTS: 'otp-helpdesk,admin-cli',
-      ...extra,
-    }),
-    { inMemoryStore: true },
-  );
+) => startSidecar(loadSettings(testSidecarEnv(kut, mail, target, extra)), { inMemoryStore: true });
+
+/** The settings a test sidecar runs on: this Keycloak, realm and mail catcher; schedules far apart. */
+export const testSidecarEnv = (
+  kut: KeycloakUnderTest,
+  mail: MailCatcher,
+  target: TestRealm,
+  extra: Record<string, string> = {},
+): Record<string, string> => ({
+  KEYCLOAK_URL: kut.baseUrl,
+  KEYCLOAK_REALM: target.realm,
+  SIDECAR_CLIENT_SECRET: SIDECAR_SECRET,
+  REALM_CONFIG_DIR: target.dir,
+  LISTEN_HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  SMTP_HOST: mail.host,
+  SMTP_PORT: String(mail.port),
+  SMTP_FROM: 'otp-sidecar@example.org',
+  RECONCILE_INTERVAL_SECONDS: '3600',
+  DEVICE_SYNC_INTERVAL_SECONDS: '3600',
+  EVENT_POLL_INTERVAL_SECONDS: '1',
+  // Tests sign staff in with the password grant of admin-cli; the helpdesk page uses otp-helpdesk.
+  HELPDESK_TOKEN_CLIENTS: 'otp-helpdesk,admin-cli',
+  ...extra,
+});
 
 /** A realm access token for a user, by the password grant of the realm's admin-cli client. */
 export const realmToken = async (kut: KeycloakUnderTest, realm: string, username: string, password: string) => {

@@ -86,6 +86,15 @@ export const SETTINGS = z
       .default(1)
       .describe('how often Keycloak events are read (two admin API calls a poll)'),
     DRY_RUN: bool.default(false).describe('log what enforcement would change, change nothing'),
+    DATABASE_WAIT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(60)
+      .describe('at start, how long to wait for a PostgreSQL that does not answer yet before giving up'),
+    SHUTDOWN_TIMEOUT_SECONDS: seconds
+      .default(20)
+      .describe('on SIGTERM, how long requests and jobs in flight may take before connections are cut'),
   })
   .strict();
 

@@ -76,6 +76,8 @@ export interface DeviceMirrorOptions {
   notify: boolean;
   realmDisplayName: string;
   accountUrl: string;
+  /** aborted when the sidecar shuts down: a running full sync stops at the next page and resumes later */
+  signal?: AbortSignal;
   /** called with the changes a per-user sync found (recovery completes on them) */
   onChanges?: (changes: DeviceChange[]) => Promise<void>;
   /** users per page of the full sync (its position is saved after each) */
@@ -186,6 +188,7 @@ export class DeviceMirror {
             c.users.find({ realm: this.realm, first: offset + first, max, briefRepresentation: false } as never),
           ),
         this.options.pageSize ?? PAGE,
+        this.options.signal,
       )) {
         const holders = page.filter((u) => u.totp && u.id);
         const observed = await Promise.all(
@@ -209,8 +212,10 @@ export class DeviceMirror {
         if (page.length < (this.options.pageSize ?? PAGE)) break;
       }
       // Devices the walk did not see: confirm with a fresh read before calling them removed.
-      for (const userId of await usersNotSeenSince(this.options.db, this.realm, startedAt))
+      for (const userId of await usersNotSeenSince(this.options.db, this.realm, startedAt)) {
+        this.options.signal?.throwIfAborted();
         changes += (await this.syncUser(userId)).length;
+      }
       const finished = this.now();
       await this.saveState({
         lastCompletedAt: finished.toISOString(),

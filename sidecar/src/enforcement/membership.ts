@@ -29,9 +29,17 @@ const groupIdByPath = async (keycloak: KeycloakConnection, path: string): Promis
     return ((await response.json()) as { id: string }).id;
   });
 
-/** Pages through a list endpoint until a short page. */
-export async function* pages<T>(fetchPage: (first: number, max: number) => Promise<T[]>, size = PAGE) {
+/**
+ * Pages through a list endpoint until a short page. An aborted `signal` stops the walk between pages (a
+ * shutting-down sidecar leaves long passes at a page boundary, where they resume or start over safely).
+ */
+export async function* pages<T>(
+  fetchPage: (first: number, max: number) => Promise<T[]>,
+  size = PAGE,
+  signal?: AbortSignal,
+) {
   for (let first = 0; ; first += size) {
+    signal?.throwIfAborted();
     const page = await fetchPage(first, size);
     yield page;
     if (page.length < size) return;

@@ -33,6 +33,8 @@ export interface ReconcilerOptions {
   /** the account console, linked from reminders */
   accountUrl: string;
   now?: () => Date;
+  /** aborted when the sidecar shuts down: a running pass stops at the next page */
+  signal?: AbortSignal;
 }
 
 export interface ReconcileReport {
@@ -82,6 +84,7 @@ export class Reconciler {
           c.users.find({ realm: this.realm, first, max, briefRepresentation: false } as never),
         ),
       this.options.pageSize ?? 200,
+      this.options.signal,
     )) {
       const reminders = await lastReminders(
         db,

@@ -19,6 +19,7 @@ import { enqueueEmail } from '../mail/outbox.js';
 import type { SqlDatabase } from '../store/database.js';
 import { type AuditEntry, type AuditRow, appendAudit, findAudit } from './audit.js';
 import { helpdeskActionEmail } from './helpdesk-email.js';
+import { closeIntent, type IntendedAction, intentLock, openIntent } from './intents.js';
 
 export interface HelpdeskOptions {
   keycloak: KeycloakConnection;
@@ -139,15 +140,37 @@ export const helpdeskRouter = (options: HelpdeskOptions): Router => {
       reason: body.reason,
       ...(body.ticket ? { ticket: body.ticket } : {}),
     };
+    // Written before Keycloak is touched, held under its lock until the audit entry lands (see intents.ts).
+    const intentId = await openIntent(db, realm, base, user.email);
+    const auditId = await db.withLock(intentLock(intentId), () => runAudited(intentId, base, user, body, action, run));
+    res.json({ result: 'ok', auditId });
+  };
+
+  const runAudited = async (
+    intentId: number,
+    base: IntendedAction,
+    user: UserRepresentation,
+    body: z.infer<typeof ACTION_BODY>,
+    action: AuditEntry['action'],
+    run: (
+      user: UserRepresentation,
+    ) => Promise<{ credentialId?: string; label?: string; details?: Record<string, unknown> }>,
+  ): Promise<number> => {
     let outcome: Awaited<ReturnType<typeof run>>;
     try {
       outcome = await run(user);
     } catch (error) {
+      // A refusal (ApiError) changed nothing and is not audited; a Keycloak failure is.
+      await db.transaction(async (tx) => {
+        if (!(error instanceof ApiError))
+          await appendAudit(tx, realm, { ...base, result: `failed: ${(error as Error).message.slice(0, 200)}` });
+        await closeIntent(tx, intentId);
+      });
       if (error instanceof ApiError) throw error;
-      await appendAudit(db, realm, { ...base, result: `failed: ${(error as Error).message.slice(0, 200)}` });
       throw new ApiError(502, 'keycloak_error', 'Keycloak did not complete the change; nothing was reported as done');
     }
-    const auditId = await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
+      await closeIntent(tx, intentId);
       const id = await appendAudit(tx, realm, {
         ...base,
         ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
@@ -177,19 +200,21 @@ export const helpdeskRouter = (options: HelpdeskOptions): Router => {
         );
       return id;
     });
-    res.json({ result: 'ok', auditId });
   };
 
   const sendSetupEmail = (id: string) =>
-    keycloak.call('executeActionsEmail', (c) =>
-      c.users.executeActionsEmail({
-        realm,
-        id,
-        actions: [CONFIGURE_TOTP],
-        lifespan: options.setupEmail.lifespanSeconds,
-        clientId: options.setupEmail.clientId,
-        ...(options.setupEmail.redirectUri ? { redirectUri: options.setupEmail.redirectUri } : {}),
-      }),
+    keycloak.call(
+      'executeActionsEmail',
+      (c) =>
+        c.users.executeActionsEmail({
+          realm,
+          id,
+          actions: [CONFIGURE_TOTP],
+          lifespan: options.setupEmail.lifespanSeconds,
+          clientId: options.setupEmail.clientId,
+          ...(options.setupEmail.redirectUri ? { redirectUri: options.setupEmail.redirectUri } : {}),
+        }),
+      { atMostOnce: true },
     );
 
   router.get('/users', async (req, res) => {

@@ -18,8 +18,12 @@ export const helpdeskActionEmail = (input: {
   label?: string;
   reason: string;
   realmDisplayName: string;
+  /** the sidecar stopped during the action: it may have been done in part */
+  interrupted?: boolean;
 }): OutgoingEmail => {
-  const what = WHAT[input.action](input.label ?? 'an authenticator without a name');
+  const what = input.interrupted
+    ? 'The helpdesk started a change to the authenticators of your account; it may not have been completed. Check them in your account page.'
+    : WHAT[input.action](input.label ?? 'an authenticator without a name');
   const guidance = 'If you did not ask for this, contact your helpdesk at once.';
   return {
     dedupeKey: `helpdesk:${input.realm}:${input.auditId}`,

@@ -42,8 +42,10 @@ export const createApp = ({ logger, metrics, readiness, api, pages = {} }: AppOp
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      // Query strings can carry codes and tokens; log the path only.
+      // Query strings can carry codes and tokens; log the path only. Response headers can carry the
+      // helpdesk session cookie; log the status only.
       serializers: {
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,

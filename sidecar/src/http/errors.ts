@@ -16,6 +16,26 @@ export class ApiError extends Error {
 export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'bad_request', message, details);
 export const notFound = (message = 'Not found') => new ApiError(404, 'not_found', message);
 
+/**
+ * PostgreSQL refusing a value the client sent: a NUL or invalid character (22021, 22P05), a value of the
+ * wrong form (22P02, 22007, 22008) or too long (22001). The input was bad, so a 400, not a 500.
+ */
+const UNSTORABLE_INPUT = new Set(['22021', '22P05', '22P02', '22007', '22008', '22001']);
+
+/** PostgreSQL's "cannot connect" classes, and network errors of a connection that went away */
+const STORE_DOWN = /^(08|57P0[1-3])/;
+const NETWORK_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/** Which dependency an error says is down: the store or Keycloak; undefined for anything else. */
+const dependencyDown = (error: unknown): 'store' | 'keycloak' | undefined => {
+  if ((error as Error)?.name === 'KeycloakUnavailableError') return 'keycloak';
+  const code = String((error as { code?: string })?.code ?? '');
+  const message = String((error as Error)?.message ?? '');
+  if (STORE_DOWN.test(code) || NETWORK_DOWN.has(code) || /Connection terminated|connection timeout/i.test(message))
+    return 'store';
+  return undefined;
+};
+
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 
@@ -39,6 +59,21 @@ export const errorHandler =
     }
     if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
       res.status(parser.status).json({ error: 'bad_request', message: 'The request could not be read' });
+      return;
+    }
+    if (UNSTORABLE_INPUT.has(String((error as { code?: string }).code))) {
+      res
+        .status(400)
+        .json({ error: 'bad_request', message: 'The request holds characters or values that cannot be used' });
+      return;
+    }
+    const unavailable = dependencyDown(error);
+    if (unavailable) {
+      logger.warn({ err: (error as Error).message, requestId: req.id }, `${unavailable} unavailable`);
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({ error: `${unavailable}_unavailable`, message: `The ${unavailable} is unavailable; try again shortly` });
       return;
     }
     logger.error({ err: error, requestId: req.id }, 'request failed');

@@ -45,6 +45,14 @@ export const statusOf = (error: unknown): number | undefined => {
   return typeof response?.status === 'number' ? response.status : undefined;
 };
 
+/** A catch handler that turns one HTTP status into a value (e.g. 404 into "already gone"). */
+export const whenStatus =
+  <T>(status: number, value: T) =>
+  (error: unknown): T => {
+    if (statusOf(error) === status) return value;
+    throw error;
+  };
+
 const retryAfterMs = (error: unknown): number | undefined => {
   const header = (error as { response?: Response }).response?.headers?.get?.('retry-after');
   if (!header) return undefined;
@@ -63,6 +71,20 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, operation: string): Pro
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Keycloak surely did not act on the request: it refused the connection, or answered 429. */
+const surelyNotProcessed = (error: unknown) => {
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  return code === 'ECONNREFUSED' || statusOf(error) === 429;
+};
+
+export interface CallOptions {
+  /**
+   * Not safe to repeat (it sends an email): retried only when Keycloak surely did not act on it, never
+   * after a timeout, a dropped connection or a 5xx, where it may have.
+   */
+  atMostOnce?: boolean;
+}
 
 type Circuit =
   | { state: 'closed' }
@@ -197,9 +219,9 @@ export class KeycloakConnection {
 
   /**
    * Runs one admin operation with the connection's policies. `operation` names it for metrics and logs.
-   * Writes must be safe to repeat (they are: every write the sidecar makes is idempotent or checked).
+   * Writes are safe to repeat (idempotent or checked) unless marked `atMostOnce`.
    */
-  async call<T>(operation: string, fn: (client: KcAdminClient) => Promise<T>): Promise<T> {
+  async call<T>(operation: string, fn: (client: KcAdminClient) => Promise<T>, options: CallOptions = {}): Promise<T> {
     const started = performance.now();
     const done = (outcome: 'ok' | 'client_error' | 'retry_exhausted' | 'circuit_open') =>
       this.options.onCall?.(operation, outcome, (performance.now() - started) / 1000);
@@ -232,7 +254,8 @@ export class KeycloakConnection {
           throw error;
         }
         if (status !== 429) this.recordFailure(error);
-        if (attempt >= this.options.retries || this.circuit.state === 'open') {
+        const mayHaveActed = options.atMostOnce && !surelyNotProcessed(error);
+        if (mayHaveActed || attempt >= this.options.retries || this.circuit.state === 'open') {
           done('retry_exhausted');
           throw new KeycloakUnavailableError(
             `Keycloak ${operation} failed: ${this.lastError ?? (error as Error).message}`,

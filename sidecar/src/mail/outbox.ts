@@ -26,6 +26,11 @@ export interface SmtpSettings {
 }
 
 const MAX_ATTEMPTS = 12;
+/**
+ * A claimed message is not due again for this long: another replica skips it, and if the claiming
+ * process dies before sending, the message goes out after the lease instead of never.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 /** Records an email; false when one with this dedupe key exists already. */
 export const enqueueEmail = async (db: SqlExecutor, email: OutgoingEmail): Promise<boolean> => {
@@ -39,6 +44,9 @@ export const enqueueEmail = async (db: SqlExecutor, email: OutgoingEmail): Promi
 
 export const createTransport = (smtp: SmtpSettings): Transporter =>
   nodemailer.createTransport({
+    // A few reused connections: a rollout's reminders are thousands of messages.
+    pool: true,
+    maxConnections: 3,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -46,7 +54,7 @@ export const createTransport = (smtp: SmtpSettings): Transporter =>
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
   });
 
-/** Sends the due messages; returns how many were sent and how many failed this round. */
+/** Claims and sends the due messages; returns how many were sent and how many failed this round. */
 export const deliverDue = async (
   db: SqlDatabase,
   transport: Pick<Transporter, 'sendMail'>,
@@ -62,10 +70,15 @@ export const deliverDue = async (
     html_body: string;
     attempts: number;
   }>(
-    `select id, recipient, subject, text_body, html_body, attempts from outbox
-      where status = 'pending' and next_attempt_at <= $1 order by id limit $2`,
-    [now, batch],
+    // One statement claims the batch: replicas delivering at the same time never take the same row.
+    // Security notices go before reminders, which can be thousands at the start of a rollout.
+    `update outbox set next_attempt_at = $3
+      where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1
+                    order by (kind = 'otp-reminder'), id limit $2 for update skip locked)
+      returning id, recipient, subject, text_body, html_body, attempts`,
+    [now, batch, new Date(now.getTime() + CLAIM_LEASE_MS)],
   );
+  due.sort((a, b) => Number(a.id) - Number(b.id));
   let sent = 0;
   let failed = 0;
   for (const message of due) {
@@ -99,4 +112,21 @@ export const deliverDue = async (
     }
   }
   return { sent, failed };
+};
+
+/** Delivers until nothing is due (a batch at a time), so a backlog drains in one run of the job. */
+export const drainDue = async (
+  db: SqlDatabase,
+  transport: Pick<Transporter, 'sendMail'>,
+  from: string,
+  batch = 50,
+): Promise<{ sent: number; failed: number }> => {
+  const total = { sent: 0, failed: 0 };
+  for (;;) {
+    const round = await deliverDue(db, transport, from, new Date(), batch);
+    total.sent += round.sent;
+    total.failed += round.failed;
+    // Stop on a short batch, or when SMTP fails: the failed messages wait for their backoff.
+    if (round.sent + round.failed < batch || round.failed > 0) return total;
+  }
 };

@@ -8,7 +8,7 @@
 
 import type { DeviceChange } from '../devices/records.js';
 import type { SidecarPolicy } from '../enforcement/policy-file.js';
-import type { KeycloakConnection } from '../keycloak/connection.js';
+import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -57,15 +57,18 @@ export class RecoveryService {
     const [user] = await keycloak.call('findUser', (c) => c.users.find({ realm, ...lookup, exact: true, max: 2 }));
     if (!user?.id || user.enabled === false || !user.email) return 'ignored';
     await this.open(user.id, 'self-service');
-    await keycloak.call('executeActionsEmail', (c) =>
-      c.users.executeActionsEmail({
-        realm,
-        id: user.id as string,
-        actions: policy.actions,
-        lifespan: policy.linkLifespanMinutes * 60,
-        clientId: policy.clientId,
-        ...(policy.redirectUri ? { redirectUri: policy.redirectUri } : {}),
-      }),
+    await keycloak.call(
+      'executeActionsEmail',
+      (c) =>
+        c.users.executeActionsEmail({
+          realm,
+          id: user.id as string,
+          actions: policy.actions,
+          lifespan: policy.linkLifespanMinutes * 60,
+          clientId: policy.clientId,
+          ...(policy.redirectUri ? { redirectUri: policy.redirectUri } : {}),
+        }),
+      { atMostOnce: true },
     );
     logger.info({ userId: user.id }, 'recovery email sent');
     return 'sent';
@@ -82,7 +85,25 @@ export class RecoveryService {
     }
   }
 
-  private async completeIfOpen(owner: DeviceChange['owner'], fresh: Set<string>) {
+  /**
+   * Completes the recoveries whose new device the mirror has recorded but whose swap did not finish (the
+   * sidecar stopped, or Keycloak failed, between the two). Runs on a schedule; cheap when there are none.
+   */
+  async completePending(): Promise<number> {
+    if (!this.options.policy.retireOldDevices) return 0;
+    const owners = await this.options.db.query<{ user_id: string; username: string; email: string | null }>(
+      `select distinct d.user_id, d.username, d.email from recovery_requests r
+         join otp_devices d on d.realm = r.realm and d.user_id = r.user_id
+        where r.realm = $1 and r.completed_at is null and r.expires_at > $2 and r.requested_at <= $2
+          and d.removed_at is null and d.first_seen_at > r.requested_at`,
+      [this.realm, this.now()],
+    );
+    for (const o of owners)
+      await this.completeIfOpen({ userId: o.user_id, username: o.username, ...(o.email ? { email: o.email } : {}) });
+    return owners.length;
+  }
+
+  private async completeIfOpen(owner: DeviceChange['owner'], fresh = new Set<string>()) {
     const { db, keycloak, logger } = this.options;
     const realm = this.realm;
     const now = this.now();
@@ -102,7 +123,10 @@ export class RecoveryService {
     const retire = old.filter((d) => !fresh.has(d.credential_id));
     for (const device of retire)
       await keycloak.call('deleteCredential', (c) =>
-        c.users.deleteCredential({ realm, id: owner.userId, credentialId: device.credential_id }),
+        c.users
+          .deleteCredential({ realm, id: owner.userId, credentialId: device.credential_id })
+          // Gone already: an earlier attempt removed it before it could record so.
+          .catch(whenStatus(404, undefined)),
       );
     await keycloak.call('logoutUser', (c) => c.users.logout({ realm, id: owner.userId }));
     await db.transaction(async (tx) => {

@@ -12,9 +12,27 @@ export interface StoreLocation {
   databaseUrl?: string;
   /** folder of the embedded database; undefined keeps it in memory (tests) */
   dataDir?: string;
+  /** how long to wait for a PostgreSQL that does not answer yet (it may be starting with us) */
+  waitSeconds?: number;
+  /** told of each failed attempt while waiting */
+  onWait?: (error: Error, retryInMs: number) => void;
 }
 
-export const openStore = async (location: StoreLocation): Promise<SqlDatabase> => {
+/** Errors that mean "the server is not there yet", as opposed to a wrong password or a bad schema. */
+const NOT_REACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+const notReachable = (error: unknown) => {
+  const code = String((error as { code?: string }).code ?? '');
+  return (
+    NOT_REACHABLE.has(code) ||
+    code.startsWith('08') ||
+    code === '57P03' ||
+    /timeout|terminated/i.test((error as Error).message)
+  );
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const openMigrated = async (location: StoreLocation): Promise<SqlDatabase> => {
   const db = location.databaseUrl ? await openPostgres(location.databaseUrl) : await openPglite(location.dataDir);
   try {
     await migrate(db);
@@ -23,5 +41,19 @@ export const openStore = async (location: StoreLocation): Promise<SqlDatabase> =
     throw error;
   }
   return db;
+};
+
+export const openStore = async (location: StoreLocation): Promise<SqlDatabase> => {
+  const until = Date.now() + (location.waitSeconds ?? 0) * 1000;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await openMigrated(location);
+    } catch (error) {
+      const retryInMs = Math.min(250 * 2 ** attempt, 5_000);
+      if (!location.databaseUrl || !notReachable(error) || Date.now() + retryInMs > until) throw error;
+      location.onWait?.(error as Error, retryInMs);
+      await sleep(retryInMs);
+    }
+  }
 };
 export { SqlFilter } from './filter.js';

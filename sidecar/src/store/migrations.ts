@@ -144,14 +144,33 @@ export const MIGRATIONS: Migration[] = [
       create index helpdesk_sessions_expiry on helpdesk_sessions (expires_at)
     `,
   },
+  {
+    version: 5,
+    name: 'helpdesk intents (write-ahead for the audit log)',
+    sql: `
+      create table helpdesk_intents (
+        id bigserial primary key,
+        realm text not null,
+        action jsonb not null,
+        owner_email text,
+        started_at timestamptz not null default now(),
+        finished_at timestamptz
+      );
+      create index helpdesk_intents_open on helpdesk_intents (realm, started_at) where finished_at is null
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
-  await db.query(`create table if not exists schema_migrations (
-    version integer primary key,
-    name text not null,
-    applied_at timestamptz not null default now()
-  )`);
+  // Under the migrations lock: replicas starting together would race on "create table if not exists".
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [lockKey('sidecar-migrations')]);
+    await tx.query(`create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      applied_at timestamptz not null default now()
+    )`);
+  });
   const applied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     const ran = await db.transaction(async (tx) => {

@@ -6,6 +6,9 @@ export const openPostgres = async (connectionString: string): Promise<SqlDatabas
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   // An idle connection that breaks (server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // A connection held by a transaction or a lock when the server goes away errors outside any query:
+  // without a listener that would crash the process; the work in progress sees the failure instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const executor = (target: pg.Pool | pg.PoolClient): SqlExecutor => ({
     async query<T>(sql: string, params: SqlValue[] = []) {
       return (await target.query(sql, params)).rows as T[];

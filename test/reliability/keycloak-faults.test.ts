@@ -1,0 +1,167 @@
+/**
+ * Keycloak failing under a running sidecar: taken away (connections refused, open ones cut), answering
+ * 5xx bursts and 429 with Retry-After, or too slow. The sidecar reports not ready, keeps serving mirror
+ * reads, refuses writes with a JSON 503, retries within bounds, never repeats an action that sends an
+ * email, and catches up on what happened while Keycloak was away.
+ */
+import type { Sidecar } from '../../sidecar/src/main.js';
+import { jsonCall } from '../support/http-json.js';
+import {
+  describeEmulatorOnly,
+  type KeycloakUnderTest,
+  masterAdminClient,
+  startKeycloakUnderTest,
+} from '../support/keycloak.js';
+import {
+  bootstrapRealm,
+  DISTANT_DEADLINE,
+  helpdeskToken,
+  startTestSidecar,
+  type TestRealm,
+} from '../support/sidecar-realm.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
+import { eventually } from '../support/wait.js';
+
+let kut: KeycloakUnderTest;
+let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+let mail: MailCatcher;
+let proxy: TcpProxy;
+let target: TestRealm;
+let sidecar: Sidecar;
+let token: string;
+
+const emulator = () => kut.emulator as NonNullable<KeycloakUnderTest['emulator']>;
+const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
+  jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
+const ready = async () => {
+  const response = await fetch(`${sidecar.url}/readyz`);
+  return { status: response.status, body: await response.json() };
+};
+
+describeEmulatorOnly('Keycloak failing', () => {
+  beforeAll(async () => {
+    [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
+    proxy = await startTcpProxy(kut.baseUrl);
+    kc = await masterAdminClient(kut);
+    target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'kcfaults');
+    token = await helpdeskToken(kc, kut, target.realm);
+    // The sidecar reaches Keycloak through the proxy; staff tokens name Keycloak's own URL as issuer.
+    sidecar = await startTestSidecar(kut, mail, target, {
+      KEYCLOAK_URL: proxy.url,
+      KEYCLOAK_PUBLIC_URL: kut.baseUrl,
+      KEYCLOAK_TIMEOUT_MS: '1000',
+    });
+    await sidecar.firstPass;
+  });
+  afterEach(() => emulator().faults.clear());
+  afterAll(async () => {
+    await sidecar?.close();
+    await Promise.all([proxy?.close(), mail?.close(), kut?.close()]);
+  });
+
+  test('down: not ready, mirror reads served, writes refused with a JSON 503; back: it catches up', async () => {
+    const id = await createTestUser(kc, target.realm, 'kara', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
+    const devices = async () =>
+      (await api(`/users/${id}/devices`)).body.devices as { label: string; removedAt: string | null }[];
+    await eventually(devices, (d) => d?.length === 1);
+
+    await proxy.down();
+    expect((await eventually(ready, (r) => r.status === 503)).body).toEqual({
+      status: 'not_ready',
+      checks: { store: 'ok', keycloak: 'failing' },
+    });
+    // While Keycloak is away an admin removes the device there.
+    const [credential] = (await kc.users.getCredentials({ realm: target.realm, id })).filter((c) => c.type === 'otp');
+    await kc.users.deleteCredential({ realm: target.realm, id, credentialId: credential?.id as string });
+
+    const read = await api(`/users/${id}/devices`);
+    expect(read.status).toBe(200);
+    expect(read.body.devices).toMatchObject([{ label: 'Pixel 8', removedAt: null }]);
+    const write = await api(`/helpdesk/users/${id}/reset-otp`, { method: 'POST', json: { reason: 'phone lost' } });
+    expect(write.status).toBe(503);
+    expect(write.body).toMatchObject({ error: 'keycloak_unavailable' });
+    expect(JSON.stringify(write.body)).not.toMatch(/at .*\.ts|ECONNREFUSED/);
+
+    await proxy.up();
+    expect((await eventually(ready, (r) => r.status === 200, 30_000)).status).toBe(200);
+    const after = await eventually(devices, (d) => Boolean(d[0]?.removedAt), 30_000);
+    expect(after[0]?.removedAt).toBeTruthy();
+    const told = await eventually(
+      async () =>
+        mail.messages.filter((m) => m.to.includes('kara@example.org') && /authenticator was removed/.test(m.subject)),
+      (m) => m.length > 0,
+      20_000,
+    );
+    expect(told).toHaveLength(1);
+  }, 90_000);
+
+  test('5xx bursts and 429 during a pass: it completes, marks each user once, and a second pass writes nothing', async () => {
+    const realm = target.realm;
+    const users = Array.from({ length: 80 }, (_, i) => ({
+      username: `burst-${i}`,
+      enabled: true,
+      email: `burst-${i}@example.org`,
+    }));
+    await kc.realms.partialImport({ realm, rep: { ifResourceExists: 'FAIL', users } as never });
+    const deadlinePassed = await bootstrapRealm(
+      kc,
+      mail,
+      { enforcement: { scope: 'all', deadline: '2020-01-01', newUserGraceDays: 0, reminders: { enabled: false } } },
+      'kcfaults',
+      realm,
+    );
+    emulator().faults.add({
+      match: new RegExp(`^GET /admin/realms/${realm}/users$`),
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 2,
+    });
+    emulator().faults.add({
+      match: new RegExp(`^PUT /admin/realms/${realm}/users/`),
+      status: 503,
+      rate: 0.3,
+      times: 20,
+    });
+    emulator().faults.add({
+      match: new RegExp(`^GET /admin/realms/${realm}/users/[^/]+$`),
+      status: 500,
+      rate: 0.2,
+      times: 20,
+    });
+    const enforcing = await startTestSidecar(kut, mail, deadlinePassed, { LOG_LEVEL: 'silent' });
+    try {
+      await enforcing.firstPass;
+      const report = await enforcing.runEnforcement();
+      expect(report?.adminWrites).toBe(0);
+      const burst = (await kc.users.find({ realm, search: 'burst-', max: 200, briefRepresentation: false })).filter(
+        (u) => u.username?.startsWith('burst-'),
+      );
+      expect(burst).toHaveLength(80);
+      for (const user of burst) expect(user.requiredActions).toEqual(['CONFIGURE_TOTP']);
+    } finally {
+      await enforcing.close();
+    }
+  }, 90_000);
+
+  test('a setup email whose request timed out is not sent again: one email, the audit says it failed', async () => {
+    const id = await createTestUser(kc, target.realm, 'lars');
+    emulator().faults.add({
+      match: new RegExp(`^PUT /admin/realms/${target.realm}/users/${id}/execute-actions-email`),
+      delayMs: 2_500,
+    });
+    const result = await api(`/helpdesk/users/${id}/send-setup-email`, {
+      method: 'POST',
+      json: { reason: 'new phone' },
+    });
+    expect(result.status).toBe(502);
+    await mail.waitFor((m) => m.to.includes('lars@example.org') && m.subject === 'Update Your Account');
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(mail.messages.filter((m) => m.to.includes('lars@example.org'))).toHaveLength(1);
+    const audit = await api(`/helpdesk/users/${id}/audit`);
+    expect(audit.body.entries).toMatchObject([
+      { action: 'send-setup-email', result: expect.stringMatching(/^failed: /) },
+    ]);
+  }, 60_000);
+});
