@@ -107,7 +107,19 @@ const startSidecarProcess = async (env: Record<string, string>) => {
   for (let i = 0; i < 600; i++) {
     const url = /OTP sidecar:\s+(http:\/\/\S+)/.exec(output)?.[1];
     if (url)
-      return { url, pid: child.pid as number, stop: () => new Promise((r) => child.once('close', r).kill('SIGTERM')) };
+      return {
+        url,
+        pid: child.pid as number,
+        stop: () =>
+          new Promise((r) => {
+            child.once('close', () => {
+              // For profiling (e.g. BENCH_SIDECAR_NODE_FLAGS=--trace-gc): everything the sidecar printed.
+              if (process.env.BENCH_SIDECAR_OUTPUT) writeFileSync(process.env.BENCH_SIDECAR_OUTPUT, output);
+              r(undefined);
+            });
+            child.kill('SIGTERM');
+          }),
+      };
     if (child.exitCode !== null) break;
     await sleep(100);
   }
@@ -366,14 +378,25 @@ const benchSize = async (users: number) => {
   const holderNames = Array.from({ length: users }, (_, i) => i)
     .filter((i) => devicesOf(i) > 0)
     .map((i) => `user${String(i).padStart(6, '0')}`);
-  const lookup = await measure(sidecar.pid, () =>
-    load({
-      url: sidecar.url,
-      rate: 500,
-      headers: auth,
-      paths: holderNames.map((name) => `/api/v1/users/${name}/devices`),
-    }),
-  );
+  // The floor of this machine: the same load on /healthz (no token, no database), so the lookup's
+  // latency can be told apart from the load generator's and the scheduler's share of two cores.
+  const floor = await load({ url: `${sidecar.url}/healthz`, rate: 500 });
+  // Three 10 s runs: a 10 s run's p99 rests on its 50 slowest answers, which a stray pause on two shared
+  // cores moves a lot; the run with the median p99 is reported, with the range.
+  const lookupRuns: LoadResult[] = [];
+  const lookup = await measure(sidecar.pid, async () => {
+    for (let run = 0; run < 3; run++)
+      lookupRuns.push(
+        await load({
+          url: sidecar.url,
+          rate: 500,
+          headers: auth,
+          paths: holderNames.map((name) => `/api/v1/users/${name}/devices`),
+        }),
+      );
+    const byP99 = [...lookupRuns].sort((a, b) => a.p99Ms - b.p99Ms);
+    return { ...(byP99[1] as LoadResult), p99RangeMs: [byP99[0]?.p99Ms, byP99[2]?.p99Ms] };
+  });
   const audit = await load({ url: `${sidecar.url}/api/v1/helpdesk/audit?max=100`, rate: 200, headers: auth });
   const recovery = await measure(sidecar.pid, () =>
     load({
@@ -432,6 +455,7 @@ const benchSize = async (users: number) => {
       lagP95Ms: percentile(lags, 95),
       wallS: incremental.wallMs / 1000,
     },
+    httpFloor: floor,
     helpdeskLookup: { ...lookup.value, peakRssMb: lookup.peakRssMb },
     auditListing: audit,
     recovery: { ...recovery.value, peakRssMb: recovery.peakRssMb },
@@ -463,9 +487,13 @@ const table = (results: Awaited<ReturnType<typeof benchSize>>[]) => {
       (r) => `${r.incremental.lagP50Ms} / ${r.incremental.lagP95Ms} (${r.incremental.seen}/${r.incremental.changes})`,
     ],
     [
-      'helpdesk device lookup @500 rps: rps, p50 / p99 ms, status codes',
+      'floor: /healthz @500 rps (no token, no database): p50 / p99 ms',
+      (r) => (r.httpFloor ? `${r.httpFloor.p50Ms} / ${r.httpFloor.p99Ms}` : 'n/a'),
+    ],
+    [
+      'helpdesk device lookup @500 rps, median of 3 runs: rps, p50 / p99 ms (p99 range), status codes',
       (r) =>
-        `${r.helpdeskLookup.rps}, ${r.helpdeskLookup.p50Ms} / ${r.helpdeskLookup.p99Ms}, ${JSON.stringify(r.helpdeskLookup.statusCodes)}`,
+        `${r.helpdeskLookup.rps}, ${r.helpdeskLookup.p50Ms} / ${r.helpdeskLookup.p99Ms} (${r.helpdeskLookup.p99RangeMs.join('–')}), ${JSON.stringify(r.helpdeskLookup.statusCodes)}`,
     ],
     [
       'audit listing @200 rps: rps, p50 / p99 ms',

@@ -52,8 +52,13 @@ const stop = async () => {
   sidecar = undefined;
 };
 const query = async <T>(text: string, params: unknown[] = []) => (await sql.query(text, params)).rows as T[];
-const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
-  jsonCall(`${sidecar?.url}/api/v1${path}`, { token, ...init });
+/** every API answer, for the secrets test */
+const answers: string[] = [];
+const api = async (path: string, init: { method?: string; json?: unknown } = {}) => {
+  const answer = await jsonCall(`${sidecar?.url}/api/v1${path}`, { token, ...init });
+  answers.push(JSON.stringify(answer.body));
+  return answer;
+};
 const otpOf = async (userId: string) =>
   (await kc.users.getCredentials({ realm: target.realm, id: userId })).filter((c) => c.type === 'otp');
 const mailsTo = (address: string, subject: RegExp) =>
@@ -299,7 +304,18 @@ describeEmulatorOnly('restarts', () => {
     expect((await api('/devices')).status).toBe(200);
   }, 120_000);
 
-  test('no secret appears in anything the sidecar printed or stored', async () => {
+  test('no secret appears in anything the sidecar printed, answered or stored', async () => {
+    await start();
+    const [iris] = await kc.users.find({ realm: target.realm, username: 'iris', exact: true });
+    for (const path of [
+      `/helpdesk/users/${iris?.id}`,
+      `/users/${iris?.id}/devices`,
+      '/devices?max=500',
+      '/helpdesk/audit',
+      '/compliance',
+      '/sync',
+    ])
+      expect((await api(path)).status).toBe(200);
     const stored = await query<{ dump: string }>(
       `select string_agg(t::text, E'\\n') as dump from (
          select row_to_json(d)::text as t from otp_devices d union all select row_to_json(a)::text from audit_log a
@@ -307,7 +323,7 @@ describeEmulatorOnly('restarts', () => {
          union all select row_to_json(r)::text from recovery_requests r
          union all select row_to_json(i)::text from helpdesk_intents i) all_rows`,
     );
-    const everything = `${allOutput.join('')}\n${stored[0]?.dump ?? ''}`;
+    const everything = `${allOutput.join('')}\n${answers.join('\n')}\n${stored[0]?.dump ?? ''}`;
     expect(everything.length).toBeGreaterThan(10_000);
     expect(allOutput.join('')).toContain('"msg":"request completed"'); // request logs were on
     const found = [...secretsUsed].filter((secret) => secret.length >= 8 && everything.includes(secret));

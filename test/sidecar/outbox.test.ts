@@ -66,3 +66,18 @@ test('an SMTP failure keeps the message for a later attempt', async () => {
   expect(await deliverDue(db, transport(), 'sidecar@example.org', later)).toEqual({ sent: 1, failed: 0 });
   expect(mail.messages.filter((m) => m.subject === 'Subject b')).toHaveLength(1);
 });
+
+test('SMTP down: the message waits and goes out once when the server is back', async () => {
+  await enqueueEmail(db, email('c'));
+  const unreachable = createTransport({ host: '127.0.0.1', port: 9, secure: false, requireTLS: false, from: 'x' });
+  const now = new Date();
+  try {
+    expect(await deliverDue(db, unreachable, 'sidecar@example.org', now)).toEqual({ sent: 0, failed: 1 });
+  } finally {
+    unreachable.close();
+  }
+  const later = new Date(now.getTime() + 3_600_000);
+  expect(await deliverDue(db, transport(), 'sidecar@example.org', later)).toEqual({ sent: 1, failed: 0 });
+  expect(await deliverDue(db, transport(), 'sidecar@example.org', later)).toEqual({ sent: 0, failed: 0 });
+  expect(mail.messages.filter((m) => m.subject === 'Subject c')).toHaveLength(1);
+});

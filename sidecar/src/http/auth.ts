@@ -27,9 +27,13 @@ interface Jwk {
   alg?: string;
 }
 
+/** tokens remembered after a full check, so a page's burst of calls pays for one RSA verification */
+const VERIFIED_CACHE_SIZE = 1_000;
+
 export class TokenVerifier {
   private keys = new Map<string, KeyObject>();
   private lastFetch = 0;
+  private readonly verified = new Map<string, { caller: Caller; expiresAt: number }>();
 
   constructor(
     private readonly keycloakUrl: string,
@@ -70,6 +74,20 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Caller | undefined> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.caller;
+    this.verified.delete(token);
+    const caller = await this.check(token);
+    if (caller) {
+      // Oldest out first (a Map keeps insertion order).
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { caller: caller.caller, expiresAt: caller.expiresAt });
+    }
+    return caller?.caller;
+  }
+
+  /** The full check: signature by a published key, RS256 only, issuer, expiry, client, subject. */
+  private async check(token: string): Promise<{ caller: Caller; expiresAt: number } | undefined> {
     const header = jwt.decode(token, { complete: true })?.header;
     if (!header?.kid) return undefined;
     if (!this.keys.has(header.kid)) await this.refreshKeys().catch(() => undefined);
@@ -84,11 +102,14 @@ export class TokenVerifier {
       if (claims.typ && claims.typ !== 'Bearer') return undefined;
       const azp = (claims as { azp?: string }).azp;
       if (this.clients.length > 0 && (!azp || !this.clients.includes(azp))) return undefined;
-      if (!claims.sub) return undefined;
+      if (!claims.sub || typeof claims.exp !== 'number') return undefined;
       return {
-        userId: String(claims.sub),
-        username: claims.preferred_username ?? '',
-        roles: claims.realm_access?.roles ?? [],
+        caller: {
+          userId: String(claims.sub),
+          username: claims.preferred_username ?? '',
+          roles: claims.realm_access?.roles ?? [],
+        },
+        expiresAt: claims.exp * 1000,
       };
     } catch {
       return undefined;
