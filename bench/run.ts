@@ -378,22 +378,49 @@ const benchSize = async (users: number) => {
   const holderNames = Array.from({ length: users }, (_, i) => i)
     .filter((i) => devicesOf(i) > 0)
     .map((i) => `user${String(i).padStart(6, '0')}`);
+  // Steady state before the load phases: the bulk writes above leave PostgreSQL's autovacuum busy for a
+  // while on two shared cores; a running service's database is long past that.
+  await db.query('vacuum analyze');
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await db.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`,
+    );
+    if (!rows[0]?.n) break;
+    await sleep(200);
+  }
   // The floor of this machine: the same load on /healthz (no token, no database), so the lookup's
   // latency can be told apart from the load generator's and the scheduler's share of two cores.
   const floor = await load({ url: `${sidecar.url}/healthz`, rate: 500 });
   // Three 10 s runs: a 10 s run's p99 rests on its 50 slowest answers, which a stray pause on two shared
   // cores moves a lot; the run with the median p99 is reported, with the range.
-  const lookupRuns: LoadResult[] = [];
+  // With each run, the sidecar's own view (its /metrics): the longest event-loop delay and GC time, so a
+  // slow tail can be told apart from time lost outside the process (other processes on the two cores).
+  const sidecarView = async () => {
+    const text = await (await fetch(`${sidecar.url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+    return {
+      loopDelayMaxMs: value(/^otp_sidecar_nodejs_eventloop_lag_max_seconds (\S+)/m) * 1000,
+      gcSeconds: value(/^otp_sidecar_nodejs_gc_duration_seconds_sum\{kind="major"\} (\S+)/m),
+    };
+  };
+  const lookupRuns: (LoadResult & { loopDelayMaxMs: number; majorGcMs: number })[] = [];
   const lookup = await measure(sidecar.pid, async () => {
-    for (let run = 0; run < 3; run++)
-      lookupRuns.push(
-        await load({
-          url: sidecar.url,
-          rate: 500,
-          headers: auth,
-          paths: holderNames.map((name) => `/api/v1/users/${name}/devices`),
-        }),
-      );
+    for (let run = 0; run < 3; run++) {
+      const before = await sidecarView();
+      const result = await load({
+        url: sidecar.url,
+        rate: 500,
+        headers: auth,
+        paths: holderNames.map((name) => `/api/v1/users/${name}/devices`),
+      });
+      const after = await sidecarView();
+      lookupRuns.push({
+        ...result,
+        loopDelayMaxMs: Math.round(after.loopDelayMaxMs),
+        majorGcMs: Math.round((after.gcSeconds - before.gcSeconds) * 1000),
+      });
+    }
+    console.log(`[${users}] lookup runs: ${JSON.stringify(lookupRuns.map(({ statusCodes, ...r }) => r))}`);
     const byP99 = [...lookupRuns].sort((a, b) => a.p99Ms - b.p99Ms);
     return { ...(byP99[1] as LoadResult), p99RangeMs: [byP99[0]?.p99Ms, byP99[2]?.p99Ms] };
   });
