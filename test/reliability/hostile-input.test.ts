@@ -275,6 +275,30 @@ describe('HTTP hardening', () => {
   });
 });
 
+describe('cookies', () => {
+  const loginCookie = async (url: string) => {
+    const response = await fetch(`${url}/helpdesk/login`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    return response.headers.get('set-cookie') ?? '';
+  };
+
+  test('HttpOnly and SameSite=Lax always; Secure when the sidecar is published over https', async () => {
+    const plain = await loginCookie(sidecar.url);
+    expect(plain).toMatch(/HttpOnly/);
+    expect(plain).toMatch(/SameSite=Lax/);
+    expect(plain).not.toMatch(/Secure/);
+    const published = await startTestSidecar(kut, mail, target, { PUBLIC_URL: 'https://helpdesk.example.org' });
+    try {
+      const secure = await loginCookie(published.url);
+      expect(secure).toMatch(/HttpOnly/);
+      expect(secure).toMatch(/SameSite=Lax/);
+      expect(secure).toMatch(/; Secure/);
+    } finally {
+      await published.close();
+    }
+  });
+});
+
 describe('realm-config loader, fuzzed', () => {
   const demo = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
   const sidecarPolicy = readFileSync('realm-config/demo/sidecar.yaml', 'utf8');
