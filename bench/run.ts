@@ -95,7 +95,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The compiled sidecar (what the container image runs) in its own process. */
 const startSidecarProcess = async (env: Record<string, string>) => {
-  const child = spawn(process.execPath, [...SIDECAR_NODE_FLAGS, 'dist/sidecar/src/cli.js'], {
+  // BENCH_SIDECAR_CPUS (e.g. "1", with the bench itself under `taskset -c 0`) gives the sidecar cores of
+  // its own, to tell its latency apart from that of the processes it shares a machine with.
+  const cpus = process.env.BENCH_SIDECAR_CPUS;
+  const command = [process.execPath, ...SIDECAR_NODE_FLAGS, 'dist/sidecar/src/cli.js'];
+  const child = spawn(cpus ? 'taskset' : (command[0] as string), cpus ? ['-c', cpus, ...command] : command.slice(1), {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
