@@ -5,6 +5,7 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Settings } from './config/schema.js';
 import { devicesRouter } from './devices/devices-api.js';
 import { DeviceMirror, SyncAlreadyRunning } from './devices/mirror.js';
@@ -72,11 +73,6 @@ const every = (
     },
   };
 };
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
   const logger = createLogger(settings.LOG_LEVEL);
@@ -341,7 +337,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = Promise.all([serverClosed, firstPass, ...jobs.map((job) => job.stop())]).then(() => true);
-      if (!(await Promise.race([finished, sleep(settings.SHUTDOWN_TIMEOUT_SECONDS * 1000).then(() => false)]))) {
+      if (!(await Promise.race([finished, delay(settings.SHUTDOWN_TIMEOUT_SECONDS * 1000, false, { ref: false })]))) {
         logger.warn({ seconds: settings.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown bound reached; cutting open connections');
         server.closeAllConnections();
       }

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { loadRealmConfig, PolicyError } from '../../admin-scripts/src/policy.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { jsonCall } from '../support/http-json.js';
+import { b64, jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import {
   bootstrapRealm,
@@ -189,8 +189,6 @@ describe('every endpoint, fuzzed', () => {
 });
 
 describe('tokens', () => {
-  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
   test('a token signed by a key Keycloak does not publish, or issued under another host name, is refused', async () => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString());
     const header = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString());

@@ -8,6 +8,7 @@ import type { Sidecar } from '../../sidecar/src/main.js';
 import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
+  emulatorOf,
   type KeycloakUnderTest,
   masterAdminClient,
   startKeycloakUnderTest,
@@ -32,7 +33,7 @@ let target: TestRealm;
 let sidecar: Sidecar;
 let token: string;
 
-const emulator = () => kut.emulator as NonNullable<KeycloakUnderTest['emulator']>;
+const emulator = () => emulatorOf(kut);
 const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
   jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
 const ready = async () => {

@@ -8,6 +8,7 @@ import type { Sidecar } from '../../sidecar/src/main.js';
 import { openStore, type SqlDatabase } from '../../sidecar/src/store/index.js';
 import {
   describeEmulatorOnly,
+  emulatorOf,
   type KeycloakUnderTest,
   masterAdminClient,
   startKeycloakUnderTest,
@@ -56,7 +57,7 @@ afterAll(async () => {
 describeEmulatorOnly('two replicas', () => {
   test('an enforcement pass runs in one replica at a time; each user gets one reminder', async () => {
     // Slow listing, so the two replicas' passes overlap.
-    kut.emulator!.faults.latencyMs = 30;
+    emulatorOf(kut).faults.latencyMs = 30;
     const shared = { DATABASE_URL: postgres.url, LOG_LEVEL: 'silent' };
     replicas.push(
       ...(await Promise.all([
@@ -67,7 +68,7 @@ describeEmulatorOnly('two replicas', () => {
     await Promise.all(replicas.map((r) => r.firstPass));
     const reports = await Promise.all(replicas.map((r) => r.runEnforcement()));
     expect(reports.filter(Boolean)).toHaveLength(1);
-    kut.emulator!.faults.latencyMs = 0;
+    emulatorOf(kut).faults.latencyMs = 0;
 
     const reminders = () => mail.messages.filter((m) => m.to.some((to) => to.startsWith('member-')));
     await eventually(

@@ -13,6 +13,7 @@ import { codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
+  emulatorOf,
   type KeycloakUnderTest,
   masterAdminClient,
   startKeycloakUnderTest,
@@ -42,7 +43,7 @@ let sidecar: SidecarProcess | undefined;
 /** every secret the run used, for the last test */
 const secretsUsed = new Set<string>([SECRET_A, SECRET_B, SIDECAR_SECRET]);
 
-const emulator = () => kut.emulator as NonNullable<KeycloakUnderTest['emulator']>;
+const emulator = () => emulatorOf(kut);
 const start = async (extra: Record<string, string> = {}) => {
   sidecar = await startSidecarProcess(sidecarEnv(kut, mail, target, postgres.url, extra));
   return sidecar;

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { jsonCall } from '../support/http-json.js';
+import { b64, jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import {
   bootstrapRealm,
@@ -39,8 +39,6 @@ const auditRows = async (targetId: string) =>
     'select action, result, reason, actor_username from audit_log where target_user_id = $1 order by id',
     [targetId],
   );
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);

@@ -1,3 +1,6 @@
+/** JSON as base64url, as in a JWT's header and payload (tests forge tokens with it). */
+export const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
 /** A JSON call to the sidecar's API with an optional bearer token; the body parsed when it is JSON. */
 export const jsonCall = async (
   url: string,

@@ -21,6 +21,12 @@ export const againstRealKeycloak = Boolean(process.env.KEYCLOAK_URL);
 /** `describe` for tests that need the emulator's own controls (fault injection, counters). */
 export const describeEmulatorOnly = againstRealKeycloak ? describe.skip : describe;
 
+/** The emulator behind a Keycloak under test, for tests inside `describeEmulatorOnly`. */
+export const emulatorOf = (kut: KeycloakUnderTest): Emulator => {
+  if (!kut.emulator) throw new Error('this test needs the Keycloak emulator');
+  return kut.emulator;
+};
+
 export const startKeycloakUnderTest = async (): Promise<KeycloakUnderTest> => {
   if (process.env.KEYCLOAK_URL) {
     return {

@@ -142,7 +142,7 @@ export const helpdeskRouter = (options: HelpdeskOptions): Router => {
     };
     // Written before Keycloak is touched, held under its lock until the audit entry lands (see intents.ts).
     const intentId = await openIntent(db, realm, base, user.email);
-    const auditId = await db.withLock(intentLock(intentId), () => runAudited(intentId, base, user, body, action, run));
+    const auditId = await db.withLock(intentLock(intentId), () => runAudited(intentId, base, user, run));
     res.json({ result: 'ok', auditId });
   };
 
@@ -150,8 +150,6 @@ export const helpdeskRouter = (options: HelpdeskOptions): Router => {
     intentId: number,
     base: IntendedAction,
     user: UserRepresentation,
-    body: z.infer<typeof ACTION_BODY>,
-    action: AuditEntry['action'],
     run: (
       user: UserRepresentation,
     ) => Promise<{ credentialId?: string; label?: string; details?: Record<string, unknown> }>,
@@ -177,17 +175,17 @@ export const helpdeskRouter = (options: HelpdeskOptions): Router => {
         result: 'ok',
         ...(outcome.details ? { details: outcome.details } : {}),
       });
-      if (action !== 'send-setup-email' && user.email)
+      if (base.action !== 'send-setup-email' && user.email)
         await enqueueEmail(
           tx,
           helpdeskActionEmail({
             realm,
             auditId: id,
-            action,
+            action: base.action,
             username: user.username ?? '',
             email: user.email,
             ...(outcome.label ? { label: outcome.label } : {}),
-            reason: body.reason,
+            reason: base.reason,
             realmDisplayName: options.realmDisplayName,
           }),
         );

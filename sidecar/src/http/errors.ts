@@ -1,6 +1,7 @@
 /** JSON errors for the sidecar's API: `{ "error": code, "message": text }`, never a stack or a secret. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
+import { isStoreUnreachable } from '../store/database.js';
 
 export class ApiError extends Error {
   constructor(
@@ -22,18 +23,10 @@ export const notFound = (message = 'Not found') => new ApiError(404, 'not_found'
  */
 const UNSTORABLE_INPUT = new Set(['22021', '22P05', '22P02', '22007', '22008', '22001']);
 
-/** PostgreSQL's "cannot connect" classes, and network errors of a connection that went away */
-const STORE_DOWN = /^(08|57P0[1-3])/;
-const NETWORK_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
-
 /** Which dependency an error says is down: the store or Keycloak; undefined for anything else. */
 const dependencyDown = (error: unknown): 'store' | 'keycloak' | undefined => {
   if ((error as Error)?.name === 'KeycloakUnavailableError') return 'keycloak';
-  const code = String((error as { code?: string })?.code ?? '');
-  const message = String((error as Error)?.message ?? '');
-  if (STORE_DOWN.test(code) || NETWORK_DOWN.has(code) || /Connection terminated|connection timeout/i.test(message))
-    return 'store';
-  return undefined;
+  return isStoreUnreachable(error) ? 'store' : undefined;
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) =>

@@ -5,6 +5,7 @@
  * (honouring Retry-After) but never on other 4xx, and a circuit that fails fast while Keycloak is down
  * instead of hammering it.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { Agent } from 'undici';
 import { Semaphore } from '../util/semaphore.js';
@@ -69,8 +70,6 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, operation: string): Pro
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Keycloak surely did not act on the request: it refused the connection, or answered 429. */
 const surelyNotProcessed = (error: unknown) => {
@@ -266,7 +265,7 @@ export class KeycloakConnection {
         }
         const wait =
           status === 429 ? Math.min(retryAfterMs(error) ?? this.backoff(attempt), 60_000) : this.backoff(attempt);
-        await sleep(wait);
+        await delay(wait);
       }
     }
   }

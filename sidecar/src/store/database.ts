@@ -2,6 +2,33 @@
  * The sidecar's database: PostgreSQL when DATABASE_URL is set (replicas share it), otherwise an
  * embedded PostgreSQL (PGlite) in a data folder. Both run the same SQL, so every query is written once.
  */
+/** Network errors, and PostgreSQL's "cannot connect" and "shutting down" classes (08, 57P01–57P03). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Whether an error says the database is not there (not yet, or no more), as opposed to a refused query,
+ * a wrong password or a bad schema: the start waits on it, and requests answer 503 for it.
+ */
+export const isStoreUnreachable = (error: unknown): boolean => {
+  const code = String((error as { code?: string } | undefined)?.code ?? '');
+  return (
+    UNREACHABLE_CODES.has(code) ||
+    /^(08|57P0[1-3])/.test(code) ||
+    // node-postgres's own messages for a connection that broke or could not be made in time
+    /connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
+      String((error as Error | undefined)?.message ?? ''),
+    )
+  );
+};
+
 export type SqlValue = string | number | boolean | null | Date | string[] | (string | null)[];
 
 export interface SqlExecutor {

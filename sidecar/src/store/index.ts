@@ -1,10 +1,11 @@
 /** Opens the sidecar's store: PostgreSQL for a postgres:// URL, else embedded PGlite; migrated. */
-import type { SqlDatabase } from './database.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isStoreUnreachable, type SqlDatabase } from './database.js';
 import { migrate } from './migrations.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
-export type { SqlDatabase, SqlExecutor, SqlValue } from './database.js';
+export { isStoreUnreachable, type SqlDatabase, type SqlExecutor, type SqlValue } from './database.js';
 export { MIGRATIONS, migrate } from './migrations.js';
 
 export interface StoreLocation {
@@ -17,20 +18,6 @@ export interface StoreLocation {
   /** told of each failed attempt while waiting */
   onWait?: (error: Error, retryInMs: number) => void;
 }
-
-/** Errors that mean "the server is not there yet", as opposed to a wrong password or a bad schema. */
-const NOT_REACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
-const notReachable = (error: unknown) => {
-  const code = String((error as { code?: string }).code ?? '');
-  return (
-    NOT_REACHABLE.has(code) ||
-    code.startsWith('08') ||
-    code === '57P03' ||
-    /timeout|terminated/i.test((error as Error).message)
-  );
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const openMigrated = async (location: StoreLocation): Promise<SqlDatabase> => {
   const db = location.databaseUrl ? await openPostgres(location.databaseUrl) : await openPglite(location.dataDir);
@@ -50,9 +37,9 @@ export const openStore = async (location: StoreLocation): Promise<SqlDatabase> =
       return await openMigrated(location);
     } catch (error) {
       const retryInMs = Math.min(250 * 2 ** attempt, 5_000);
-      if (!location.databaseUrl || !notReachable(error) || Date.now() + retryInMs > until) throw error;
+      if (!location.databaseUrl || !isStoreUnreachable(error) || Date.now() + retryInMs > until) throw error;
       location.onWait?.(error as Error, retryInMs);
-      await sleep(retryInMs);
+      await delay(retryInMs);
     }
   }
 };
