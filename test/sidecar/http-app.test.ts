@@ -1,0 +1,95 @@
+/**
+ * The HTTP shell every capability is mounted in: request ids, the one log line per request (path and
+ * status only), the request metric, JSON errors. Real HTTP on loopback, the real logger writing to memory.
+ */
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { Router } from 'express';
+import { createApp } from '../../sidecar/src/http/app.js';
+import { createLogger } from '../../sidecar/src/observability/logger.js';
+import { createMetrics } from '../../sidecar/src/observability/metrics.js';
+
+const lines: Record<string, any>[] = [];
+const memory = new Writable({
+  write(chunk, _encoding, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    done();
+  },
+});
+const metrics = createMetrics();
+let base: string;
+let close: () => void;
+
+beforeAll(async () => {
+  const things = Router();
+  things.get('/:id', (req, res) => {
+    res.setHeader('Set-Cookie', 'session=cookie-value-never-logged');
+    res.json({ id: req.params.id });
+  });
+  const app = createApp({
+    logger: createLogger('info', memory),
+    metrics,
+    readiness: [],
+    api: { '/things': things },
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => server.close();
+});
+afterAll(() => close());
+
+const completed = (id: string) => lines.find((l) => l.msg === 'request completed' && l.req?.id === id);
+
+test('a plain caller request id is echoed; anything else is replaced by a new UUID', async () => {
+  const echoed = await fetch(`${base}/api/v1/things/a`, { headers: { 'x-request-id': 'trace-42.a_b' } });
+  expect(echoed.headers.get('x-request-id')).toBe('trace-42.a_b');
+  for (const given of ['has space', 'x'.repeat(65), 'semi;colon']) {
+    const replaced = await fetch(`${base}/api/v1/things/a`, { headers: { 'x-request-id': given } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  }
+  const none = await fetch(`${base}/healthz`);
+  expect(none.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+test('each request is logged once when answered: method, path without query, status, time; no headers', async () => {
+  const response = await fetch(`${base}/api/v1/things/b?code=123456&token=secret-query`, {
+    headers: { 'x-request-id': 'log-1', authorization: 'Bearer secret-bearer', cookie: 'session=secret-cookie' },
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+  await new Promise((resolve) => setImmediate(resolve));
+  const line = completed('log-1');
+  expect(line).toMatchObject({
+    level: 30,
+    req: { id: 'log-1', method: 'GET', path: '/api/v1/things/b' },
+    res: { statusCode: 200 },
+  });
+  expect(typeof line?.responseTime).toBe('number');
+  expect(lines.filter((l) => l.req?.id === 'log-1')).toHaveLength(1);
+  const text = JSON.stringify(lines);
+  for (const secret of ['123456', 'secret-query', 'secret-bearer', 'secret-cookie', 'cookie-value-never-logged'])
+    expect(text).not.toContain(secret);
+});
+
+test('probes and metrics are not logged; unknown paths are, with a JSON 404', async () => {
+  for (const path of ['/healthz', '/readyz', '/metrics'])
+    await fetch(`${base}${path}`, { headers: { 'x-request-id': `probe${path.replace('/', '-')}` } });
+  const missing = await fetch(`${base}/api/v1/nowhere`, { headers: { 'x-request-id': 'missing-1' } });
+  expect(missing.status).toBe(404);
+  expect(await missing.json()).toMatchObject({ error: expect.any(String) });
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(lines.filter((l) => String(l.req?.id).startsWith('probe'))).toHaveLength(0);
+  expect(completed('missing-1')).toMatchObject({ res: { statusCode: 404 } });
+});
+
+test('every answer counts in the request metric by route and status class', async () => {
+  await fetch(`${base}/api/v1/things/c`);
+  await fetch(`${base}/api/v1/nowhere`);
+  const text = await metrics.registry.metrics();
+  expect(text).toMatch(
+    /otp_sidecar_http_requests_total\{route="\/api\/v1\/things\/:id",method="GET",status="2xx"\} [1-9]/,
+  );
+  expect(text).toMatch(/otp_sidecar_http_requests_total\{route="unmatched",method="GET",status="4xx"\} [1-9]/);
+});
