@@ -6,16 +6,19 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageCommand } from '../support/image.js';
 
-/** `npm start` (TypeScript through tsx), or the compiled build the container image runs. */
-const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') =>
-  spawn(
+/** `npm start` (TypeScript through tsx), or the compiled build as the container image runs it. */
+const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') => {
+  const image = imageCommand();
+  return spawn(
     process.execPath,
-    entry === 'source' ? ['--import', 'tsx', 'sidecar/src/cli.ts'] : ['dist/sidecar/src/cli.js'],
+    entry === 'source' ? ['--import', 'tsx', 'sidecar/src/cli.ts'] : [...image.nodeFlags, image.script],
     {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     },
   );
+};
 
 const output = (child: ChildProcess) => {
   const chunks: string[] = [];
