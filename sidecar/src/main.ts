@@ -193,6 +193,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const app = createApp({
     logger,
     metrics,
+    ...(settings.TRUST_PROXY !== undefined ? { trustProxy: settings.TRUST_PROXY } : {}),
     readiness: [
       { name: 'store', check: () => db.ping() },
       {

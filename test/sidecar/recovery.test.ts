@@ -22,11 +22,11 @@ let target: TestRealm;
 let sidecar: Sidecar;
 const PER_IP = 60;
 
-const recover = async (identifier: string) => {
+const recover = async (identifier: string, headers: Record<string, string> = {}, url = sidecar.url) => {
   const started = performance.now();
-  const response = await fetch(`${sidecar.url}/api/v1/recovery`, {
+  const response = await fetch(`${url}/api/v1/recovery`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ identifier }),
   });
   return { status: response.status, body: await response.text(), ms: performance.now() - started };
@@ -97,16 +97,32 @@ describe('rate limits', () => {
     expect(results).toEqual([202, 202, 202, 429]);
   });
 
-  test('per client IP', async () => {
+  test('per client IP; a forged X-Forwarded-For does not make a new client', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < PER_IP; i++) statuses.push((await recover(`spray-${i}`)).status);
+    for (let i = 0; i < PER_IP; i++)
+      statuses.push((await recover(`spray-${i}`, { 'x-forwarded-for': `198.51.100.${i % 250}` })).status);
     expect(statuses).toContain(429);
-    const limited = await recover('one-more');
+    const limited = await recover('one-more', { 'x-forwarded-for': '192.0.2.77' });
     expect(limited.status).toBe(429);
     expect(JSON.parse(limited.body)).toEqual({
       error: 'too_many_requests',
       message: 'Too many recovery requests; try again later',
     });
+  });
+
+  test('behind a trusted proxy (TRUST_PROXY) each forwarded client has a limit of its own', async () => {
+    const proxied = await startTestSidecar(kut, mail, target, { TRUST_PROXY: 'loopback' });
+    try {
+      const from = (address: string, i: number) =>
+        recover(`proxied-${address}-${i}`, { 'x-forwarded-for': address }, proxied.url).then((r) => r.status);
+      const first: number[] = [];
+      for (let i = 0; i <= PER_IP; i++) first.push(await from('203.0.113.1', i));
+      expect(first.slice(0, PER_IP).every((status) => status === 202)).toBe(true);
+      expect(first[PER_IP]).toBe(429);
+      expect(await from('203.0.113.2', 0)).toBe(202);
+    } finally {
+      await proxied.close();
+    }
   });
 });
 

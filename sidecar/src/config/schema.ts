@@ -3,6 +3,7 @@
  * SIDECAR_CONFIG_FILE, whose keys are the same names). Validated once at start: a wrong or missing
  * setting stops the start with one line naming it. Secret values never appear in messages.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -11,6 +12,27 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const url = z.url({ protocol: /^https?$/ });
+/** Express's `trust proxy`: a hop count, or proxies by address, subnet or name (loopback, uniquelocal, …). */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustedProxies = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      /^\d{1,2}$/.test(value) ||
+      value.split(',').every((entry) => {
+        const [address = '', bits, ...rest] = entry.trim().split('/');
+        return (
+          rest.length === 0 &&
+          (PROXY_NAMES.has(address)
+            ? bits === undefined
+            : isIP(address) !== 0 &&
+              (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128))))
+        );
+      }),
+    'expected a hop count (e.g. 1) or comma-separated addresses/subnets (e.g. 10.0.0.0/8, loopback)',
+  )
+  .transform((value) => (/^\d+$/.test(value) ? Number(value) : value));
 
 export const SETTINGS = z
   .object({
@@ -74,6 +96,11 @@ export const SETTINGS = z
     LISTEN_HOST: z.string().min(1).default('0.0.0.0').describe('address the HTTP server listens on'),
     PORT: port.default(8081).describe('HTTP port'),
     PUBLIC_URL: url.optional().describe('the sidecar’s public base URL (links in emails, helpdesk login redirect)'),
+    TRUST_PROXY: trustedProxies
+      .optional()
+      .describe(
+        'reverse proxies whose X-Forwarded-For names the client (per-IP rate limits): a hop count or addresses/subnets; unset = the connecting address',
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

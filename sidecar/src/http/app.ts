@@ -23,6 +23,8 @@ export interface AppOptions {
   api: Record<string, Router | RequestHandler[]>;
   /** routers mounted at the root (pages) */
   pages?: Record<string, Router>;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (req.ip) */
+  trustProxy?: number | string;
 }
 
 declare module 'node:http' {
@@ -66,8 +68,10 @@ const requestTrail =
     next();
   };
 
-export const createApp = ({ logger, metrics, readiness, api, pages = {} }: AppOptions): Express => {
+export const createApp = ({ logger, metrics, readiness, api, pages = {}, trustProxy }: AppOptions): Express => {
   const app = express();
+  // Without it every client behind a proxy is the proxy, and shares one per-IP rate limit.
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestTrail(logger, metrics));

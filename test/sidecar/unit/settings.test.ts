@@ -1,0 +1,22 @@
+/** Settings the sidecar refuses at start, with one message naming them. */
+import { expect, test } from '@jest/globals';
+import { ConfigurationError, loadSettings } from '../../../sidecar/src/config/load.js';
+
+const base = { KEYCLOAK_URL: 'http://127.0.0.1:8080', KEYCLOAK_REALM: 'demo', SIDECAR_CLIENT_SECRET: 'x' };
+
+test('TRUST_PROXY: a hop count, or addresses, subnets and the named ranges', () => {
+  // An empty variable is an unset one, as for every setting.
+  for (const unset of [{}, { TRUST_PROXY: '' }])
+    expect(loadSettings({ ...base, ...unset }).TRUST_PROXY).toBeUndefined();
+  expect(loadSettings({ ...base, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+  for (const value of ['loopback', '10.0.0.0/8, 192.168.1.7', 'uniquelocal,fd00::/8', '::1'])
+    expect(loadSettings({ ...base, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+});
+
+test.each(['true', 'everyone', '10.0.0.0/8/1', '300.1.1.1', 'loopback/8', '10.0.0.0/33', '::/129', '-1', ' , '])(
+  'TRUST_PROXY=%j stops the start naming the setting',
+  (value) => {
+    expect(() => loadSettings({ ...base, TRUST_PROXY: value })).toThrow(ConfigurationError);
+    expect(() => loadSettings({ ...base, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+  },
+);
