@@ -72,13 +72,23 @@ export const recoveryRouters = (
     draining = false;
   };
 
-  const perIp: RequestHandler = rateLimit({
+  const limitPerIp: RequestHandler = rateLimit({
     windowMs: 15 * 60_000,
     limit: policy.perIpPer15Minutes,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // its own check prints to the console and names Express's setting; ours goes to the log, below
+    validate: { xForwardedForHeader: false },
     handler: (_req, _res, next) => next(tooMany()),
   });
+  let proxyWarned = false;
+  const perIp: RequestHandler = (req, res, next) => {
+    if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined && req.app.get('trust proxy') === false) {
+      proxyWarned = true;
+      logger.warn('X-Forwarded-For received but TRUST_PROXY is unset: per-IP recovery limits count the proxy');
+    }
+    limitPerIp(req, res, next);
+  };
 
   const api = Router();
   api.use(express.urlencoded({ extended: false, limit: '2kb' }));
