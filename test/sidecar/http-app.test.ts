@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Router } from 'express';
 import { createApp } from '../../sidecar/src/http/app.js';
@@ -23,6 +24,10 @@ let close: () => void;
 
 beforeAll(async () => {
   const things = Router();
+  things.get('/slow', async (_req, res) => {
+    await delay(500);
+    res.json({ late: true });
+  });
   things.get('/:id', (req, res) => {
     res.setHeader('Set-Cookie', 'session=cookie-value-never-logged');
     res.json({ id: req.params.id });
@@ -92,4 +97,20 @@ test('every answer counts in the request metric by route and status class', asyn
     /otp_sidecar_http_requests_total\{route="\/api\/v1\/things\/:id",method="GET",status="2xx"\} [1-9]/,
   );
   expect(text).toMatch(/otp_sidecar_http_requests_total\{route="unmatched",method="GET",status="4xx"\} [1-9]/);
+});
+
+test('a client that leaves before the answer is logged and counted as aborted', async () => {
+  await expect(
+    fetch(`${base}/api/v1/things/slow`, { headers: { 'x-request-id': 'gone-1' }, signal: AbortSignal.timeout(100) }),
+  ).rejects.toThrow();
+  for (let i = 0; i < 50 && !lines.some((l) => l.req?.id === 'gone-1'); i++) await delay(20);
+  expect(lines.find((l) => l.req?.id === 'gone-1')).toMatchObject({
+    msg: 'request aborted',
+    res: { statusCode: null },
+  });
+  expect(await metrics.registry.metrics()).toMatch(
+    /otp_sidecar_http_requests_total\{route="\/api\/v1\/things\/slow",method="GET",status="aborted"\} 1/,
+  );
+  await delay(600); // the handler's late answer goes nowhere and changes nothing
+  expect(lines.filter((l) => l.req?.id === 'gone-1')).toHaveLength(1);
 });

@@ -38,7 +38,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * One middleware per request for its id, its metric and its log line, written when the answer is sent.
+ * One middleware per request for its id, its metric and its log line, written when the answer is sent
+ * (or the client gave up).
  * pino-http did this before with a child logger per request; that one object graph was a fifth of what a
  * device lookup allocated, and the GC it caused was the lookup's latency tail (bench/). The line logs the
  * path only (query strings can carry codes and tokens) and the status only (response headers can carry the
@@ -51,18 +52,21 @@ const requestTrail =
     req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     const started = performance.now();
-    res.once('finish', () => {
+    // 'close' comes after the answer is sent, or when the client left before it was: counted as aborted.
+    res.once('close', () => {
+      const answered = res.writableFinished;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      metrics.httpRequests.inc({ route, method: req.method, status: `${Math.floor(res.statusCode / 100)}xx` });
+      const status = answered ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted';
+      metrics.httpRequests.inc({ route, method: req.method, status });
       const path = req.originalUrl.split('?')[0] as string;
       if (!logger.isLevelEnabled('info') || UNLOGGED.has(path)) return;
       logger.info(
         {
           req: { id: req.id, method: req.method, path },
-          res: { statusCode: res.statusCode },
+          res: { statusCode: answered ? res.statusCode : null },
           responseTime: Math.round(performance.now() - started),
         },
-        'request completed',
+        answered ? 'request completed' : 'request aborted',
       );
     });
     next();

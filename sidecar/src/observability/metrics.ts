@@ -8,7 +8,7 @@ export const createMetrics = () => {
     registry,
     httpRequests: new Counter({
       name: 'otp_sidecar_http_requests_total',
-      help: 'HTTP requests served, by route and status class',
+      help: 'HTTP requests, by route and status class (aborted: the client left before the answer)',
       labelNames: ['route', 'method', 'status'] as const,
       registers: [registry],
     }),
