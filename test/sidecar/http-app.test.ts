@@ -20,7 +20,7 @@ const memory = new Writable({
 });
 const metrics = createMetrics();
 let base: string;
-let close: () => void;
+let close: () => Promise<unknown>;
 
 beforeAll(async () => {
   const things = Router();
@@ -41,7 +41,11 @@ beforeAll(async () => {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => server.close();
+  close = () =>
+    new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
 });
 afterAll(() => close());
 
