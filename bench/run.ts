@@ -567,6 +567,6 @@ writeFileSync(
   'bench/results/latest.json',
   `${JSON.stringify({ at: stamp, latencyMs: LATENCY_MS, sidecarNodeFlags: SIDECAR_NODE_FLAGS, results }, null, 2)}\n`,
 );
-const markdown = `# Benchmark ${stamp}\n\n${LATENCY_MS} ms injected per Keycloak request; store: PostgreSQL; sidecar = the compiled build in its own process (node ${SIDECAR_NODE_FLAGS.join(' ')}); \`npm run bench\` (BENCH_SIZES=${SIZES.join(',')}).\n* = baseline extrapolated from its first ${BASELINE_MAX} users.\n\n${table(results)}\n`;
+const markdown = `# Benchmark ${stamp}\n\n${LATENCY_MS} ms injected per Keycloak request; store: PostgreSQL; sidecar = the compiled build in its own process (node ${SIDECAR_NODE_FLAGS.join(' ')}); \`npm run bench\` (BENCH_SIZES=${SIZES.join(',')}).\n\\* = baseline extrapolated from its first ${BASELINE_MAX} users.\n\n${table(results)}\n`;
 writeFileSync('bench/results/latest.md', markdown);
 console.log(`\n${markdown}`);

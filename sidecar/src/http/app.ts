@@ -58,8 +58,9 @@ const requestTrail =
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       const status = answered ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted';
       metrics.httpRequests.inc({ route, method: req.method, status });
+      if (!logger.isLevelEnabled('info')) return;
       const path = req.originalUrl.split('?')[0] as string;
-      if (!logger.isLevelEnabled('info') || UNLOGGED.has(path)) return;
+      if (UNLOGGED.has(path)) return;
       logger.info(
         {
           req: { id: req.id, method: req.method, path },
