@@ -1,7 +1,7 @@
 /** `export`: the live realm's policy, in the realm.yaml format, to start from an existing realm. */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { stringify } from 'yaml';
-import { readFlow } from './flows.js';
+import { readFlow, requiredActionsOf } from './flows.js';
 import { OTP_APPS, type OtpApp, RESET_OTP_MODES, type ResetOtpMode, SIDECAR_ROLES_DEFAULT } from './policy.js';
 
 const invert = <K extends string, V extends string>(map: Record<K, V>) =>
@@ -15,7 +15,7 @@ export const exportRealmPolicy = async (
   const live = await kc.realms.findOne({ realm });
   if (!live) throw new Error(`realm ${realm} not found`);
   const apps = invert(OTP_APPS);
-  const requiredActions = await kc.authenticationManagement.getRequiredActions({ realm } as never);
+  const requiredActions = await requiredActionsOf(kc, realm);
   const browser = live.browserFlow ? await readFlow(kc, realm, live.browserFlow) : undefined;
   const otpStep = browser?.steps.find((s) => s.provider === 'auth-otp-form');
   const reset = live.resetCredentialsFlow ? await readFlow(kc, realm, live.resetCredentialsFlow) : undefined;

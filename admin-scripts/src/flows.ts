@@ -6,6 +6,7 @@
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type AuthenticationExecutionInfoRepresentation from '@keycloak/keycloak-admin-client/lib/defs/authenticationExecutionInfoRepresentation.js';
+import type RequiredActionProviderRepresentation from '@keycloak/keycloak-admin-client/lib/defs/requiredActionProviderRepresentation.js';
 import { type FlowStep, stepDifferences, stepsOf } from './desired.js';
 
 type Row = AuthenticationExecutionInfoRepresentation & { priority?: number };
@@ -33,8 +34,18 @@ export const readFlow = async (
   return { rows, steps: stepsOf(rows, configs) };
 };
 
+/**
+ * The realm's required actions. Declared as the admin client declares its own `getRequiredActions`,
+ * whose query type (`void`) cannot name the realm.
+ */
+export const requiredActionsOf = (kc: KcAdminClient, realm: string) =>
+  kc.authenticationManagement.makeRequest<{ realm: string }, RequiredActionProviderRepresentation[]>({
+    method: 'GET',
+    path: '/required-actions',
+  })({ realm });
+
 const flowId = async (kc: KcAdminClient, realm: string, alias: string) =>
-  (await kc.authenticationManagement.getFlows({ realm } as never)).find((f) => f.alias === alias)?.id;
+  (await kc.authenticationManagement.getFlows({ realm })).find((f) => f.alias === alias)?.id;
 
 interface FlowSpec {
   builtIn: string;

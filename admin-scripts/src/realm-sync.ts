@@ -15,7 +15,7 @@ import {
   fieldDifferences,
   stepDifferences,
 } from './desired.js';
-import { buildFlow, readFlow } from './flows.js';
+import { buildFlow, readFlow, requiredActionsOf } from './flows.js';
 import type { RealmConfig } from './policy.js';
 
 export interface Change {
@@ -137,7 +137,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
 
 const planRequiredActions = async (kc: KcAdminClient, config: RealmConfig): Promise<Change[]> => {
   const realm = config.realm.realm;
-  const live = await kc.authenticationManagement.getRequiredActions({ realm } as never);
+  const live = await requiredActionsOf(kc, realm);
   const changes: Change[] = [];
   for (const [alias, wanted] of Object.entries(config.realm.requiredActions)) {
     const current = live.find((a) => a.alias === alias);
@@ -152,8 +152,7 @@ const planRequiredActions = async (kc: KcAdminClient, config: RealmConfig): Prom
         area: 'required-action',
         summary: `update required action ${alias}`,
         details: detailLines(diffs),
-        apply: () =>
-          kc.authenticationManagement.updateRequiredAction({ alias, realm } as never, { ...current, ...desired }),
+        apply: () => kc.authenticationManagement.updateRequiredAction({ alias, realm }, { ...current, ...desired }),
       });
   }
   return changes;

@@ -3,7 +3,7 @@
  * JWKS, issuer and expiry checked), carrying the realm role the route asks for. Keys are cached and
  * fetched again when a token names an unknown key id.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { parseCookie } from 'cookie';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
@@ -20,7 +20,7 @@ export interface Caller {
   roles: string[];
 }
 
-interface Jwk {
+interface Jwk extends JsonWebKey {
   kid?: string;
   kty: string;
   use?: string;
@@ -69,7 +69,7 @@ export class TokenVerifier {
     this.keys = new Map(
       keys
         .filter((k) => k.kid && k.kty === 'RSA' && (k.use ?? 'sig') === 'sig')
-        .map((k) => [k.kid as string, createPublicKey({ key: k as never, format: 'jwk' })]),
+        .map((k) => [k.kid as string, createPublicKey({ key: k, format: 'jwk' })]),
     );
   }
 
