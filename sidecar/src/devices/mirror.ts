@@ -11,12 +11,12 @@
  */
 import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
-import { pages } from '../enforcement/membership.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
-import { statusOf } from '../keycloak/connection.js';
+import { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
+import { readJobState, saveJobState } from '../store/job-state.js';
 import { deviceChangeEmail } from './device-email.js';
 import {
   type DeviceChange,
@@ -88,9 +88,11 @@ export interface DeviceMirrorOptions {
 export class DeviceMirror {
   private running = false;
   private readonly now: () => Date;
+  private readonly users: KeycloakUsers;
 
   constructor(private readonly options: DeviceMirrorOptions) {
     this.now = options.now ?? (() => new Date());
+    this.users = new KeycloakUsers(options.keycloak);
   }
 
   private get realm() {
@@ -98,18 +100,11 @@ export class DeviceMirror {
   }
 
   async state(): Promise<SyncState> {
-    const [row] = await this.options.db.query<{ value: SyncState }>('select value from job_state where name = $1', [
-      STATE_KEY(this.realm),
-    ]);
-    return row?.value ?? {};
+    return (await readJobState<SyncState>(this.options.db, STATE_KEY(this.realm))) ?? {};
   }
 
   private async saveState(state: SyncState) {
-    await this.options.db.query(
-      `insert into job_state (name, value, updated_at) values ($1, $2, now())
-       on conflict (name) do update set value = excluded.value, updated_at = now()`,
-      [STATE_KEY(this.realm), JSON.stringify(state)],
-    );
+    await saveJobState(this.options.db, STATE_KEY(this.realm), state);
   }
 
   get isRunning() {
@@ -118,20 +113,12 @@ export class DeviceMirror {
 
   /** Records the devices a user has now (from a fresh read), and tells the owner of changes. */
   async syncUser(userId: string, reason = 'removed in Keycloak'): Promise<DeviceChange[]> {
-    const { keycloak } = this.options;
-    let user: UserRepresentation | undefined;
-    try {
-      user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+    const user = await this.users.getIfExists(userId);
     if (!user?.id) {
       const owner = await knownOwner(this.options.db, this.realm, userId);
       return owner ? this.record([{ owner, devices: [] }], 'account deleted', true) : [];
     }
-    const credentials = await keycloak.call('getCredentials', (c) =>
-      c.users.getCredentials({ realm: this.realm, id: userId }),
-    );
+    const credentials = await this.users.credentials(userId);
     const changes = await this.record(
       [{ owner: ownerOf(user), devices: otpDevicesOf(credentials), accountCreatedAt: user.createdTimestamp }],
       reason,
@@ -171,7 +158,7 @@ export class DeviceMirror {
     if (this.running) throw new SyncAlreadyRunning('a full sync is already running');
     this.running = true;
     try {
-      const { keycloak, logger } = this.options;
+      const { logger } = this.options;
       const previous = await this.state();
       const resumed = Boolean(previous.running);
       const startedAt = previous.running ? new Date(previous.running.startedAt) : this.now();
@@ -182,26 +169,18 @@ export class DeviceMirror {
       let users = 0;
       let withOtp = 0;
       let changes = 0;
-      for await (const page of pages(
-        (first, max) =>
-          keycloak.call('listUsers', (c) =>
-            c.users.find({ realm: this.realm, first: offset + first, max, briefRepresentation: false } as never),
-          ),
-        this.options.pageSize ?? PAGE,
-        this.options.signal,
-      )) {
+      for await (const page of this.users.pages({
+        pageSize: this.options.pageSize ?? PAGE,
+        from: offset,
+        signal: this.options.signal,
+      })) {
         const holders = page.filter((u) => u.totp && u.id);
         const observed = await Promise.all(
-          holders.map(async (user) => {
-            const credentials = await keycloak.call('getCredentials', (c) =>
-              c.users.getCredentials({ realm: this.realm, id: user.id as string }),
-            );
-            return {
-              owner: ownerOf(user),
-              devices: otpDevicesOf(credentials),
-              accountCreatedAt: user.createdTimestamp,
-            };
-          }),
+          holders.map(async (user) => ({
+            owner: ownerOf(user),
+            devices: otpDevicesOf(await this.users.credentials(user.id as string)),
+            accountCreatedAt: user.createdTimestamp,
+          })),
         );
         // The page is written in one transaction of a few statements, not one per user.
         changes += (await this.record(observed, 'removed in Keycloak', notify)).length;

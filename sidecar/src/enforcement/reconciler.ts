@@ -6,19 +6,13 @@
  */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SqlDatabase } from '../store/database.js';
-import { type Membership, pages, readMembership } from './membership.js';
-import {
-  CONFIGURE_TOTP,
-  type Decision,
-  decide,
-  type EnforcementPolicy,
-  type UserFacts,
-  withOtpSetup,
-} from './policy.js';
+import { type Membership, readMembership, readUserMembership } from './membership.js';
+import { type Decision, decide, type EnforcementPolicy, type UserFacts } from './policy.js';
 import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecisions } from './records.js';
 import { reminderEmail } from './reminder-email.js';
 
@@ -63,9 +57,11 @@ const factsOf = (user: UserRepresentation, membership: Membership): UserFacts =>
 
 export class Reconciler {
   private readonly now: () => Date;
+  private readonly users: KeycloakUsers;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.users = new KeycloakUsers(options.keycloak);
   }
 
   private get realm() {
@@ -78,14 +74,7 @@ export class Reconciler {
     const started = this.now();
     const report = this.emptyReport();
     const membership = await readMembership(keycloak, policy);
-    for await (const page of pages(
-      (first, max) =>
-        keycloak.call('listUsers', (c) =>
-          c.users.find({ realm: this.realm, first, max, briefRepresentation: false } as never),
-        ),
-      this.options.pageSize ?? 200,
-      this.options.signal,
-    )) {
+    for await (const page of this.users.pages({ pageSize: this.options.pageSize, signal: this.options.signal })) {
       const reminders = await lastReminders(
         db,
         this.realm,
@@ -109,10 +98,10 @@ export class Reconciler {
 
   /** Enforces the policy for one user (a new account, a changed one); false when the user is gone. */
   async runForUser(userId: string): Promise<boolean> {
-    const { keycloak, db } = this.options;
-    const user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
+    const { db, policy } = this.options;
+    const user = await this.users.get(userId);
     if (!user?.id) return false;
-    const membership = await this.membershipOfUser(userId);
+    const membership = await readUserMembership(this.users, policy, userId);
     const reminders = await lastReminders(db, this.realm, [userId]);
     const now = this.now();
     const result = await this.enforce(factsOf(user, membership), reminders.get(userId), now, this.emptyReport());
@@ -128,25 +117,6 @@ export class Reconciler {
       remindersQueued: 0,
       adminWrites: 0,
       dryRun: Boolean(this.options.dryRun),
-    };
-  }
-
-  /** One user's groups (as paths) and direct realm roles, for a single-user decision. */
-  private async membershipOfUser(userId: string): Promise<Membership> {
-    const { keycloak, policy } = this.options;
-    const groups = await keycloak.call('userGroups', (c) =>
-      c.users.listGroups({ realm: this.realm, id: userId, max: 1000 }),
-    );
-    const paths = groups.map((g) => g.path ?? '');
-    const roles = await keycloak.call('userRealmRoles', (c) =>
-      c.users.listRealmRoleMappings({ realm: this.realm, id: userId }),
-    );
-    const under = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}/`));
-    const exemptGroup = policy.exempt.groups.find(under);
-    const exemptRole = policy.exempt.roles.find((r) => roles.some((m) => m.name === r));
-    return {
-      inScope: () => policy.scope === 'all' || policy.scope.groups.some(under),
-      exemptBy: () => exemptGroup ?? (exemptRole ? `role ${exemptRole}` : undefined),
     };
   }
 
@@ -168,9 +138,13 @@ export class Reconciler {
       report.markedForSetup += 1;
       if (this.options.dryRun) {
         logger.info({ userId: facts.id, username: facts.username }, 'dry run: would add CONFIGURE_TOTP');
-      } else if (await this.requireOtpSetup(facts.id)) {
-        report.adminWrites += 1;
-        decision = { ...decision, pending: true };
+      } else {
+        const marked = await this.users.requireOtpSetup(facts.id);
+        if (marked) {
+          logger.info({ userId: facts.id, username: marked.username }, 'CONFIGURE_TOTP added');
+          report.adminWrites += 1;
+          decision = { ...decision, pending: true };
+        }
       }
     }
     if (!(decision.action === 'remind' && facts.email && decision.deadline && !this.options.dryRun))
@@ -197,20 +171,5 @@ export class Reconciler {
       await saveDecisions(tx, this.realm, [{ user: facts, decision }], now);
     });
     return undefined;
-  }
-
-  /** Adds CONFIGURE_TOTP to the freshest representation, so nothing else the user has is overwritten. */
-  private async requireOtpSetup(userId: string): Promise<boolean> {
-    const { keycloak } = this.options;
-    const user = await keycloak.call('getUser', (c) => c.users.findOne({ realm: this.realm, id: userId }));
-    if (!user || user.totp || user.requiredActions?.includes(CONFIGURE_TOTP)) return false;
-    await keycloak.call('addRequiredAction', (c) =>
-      c.users.update(
-        { realm: this.realm, id: userId },
-        { ...user, requiredActions: withOtpSetup(user.requiredActions ?? []) },
-      ),
-    );
-    this.options.logger.info({ userId, username: user.username }, 'CONFIGURE_TOTP added');
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 /** The enforcement state in the store: one row per user seen, and when each was last reminded. */
 import type { SqlExecutor } from '../store/database.js';
+import { columnsOf } from '../store/unnest.js';
 import type { Decision, UserFacts } from './policy.js';
 
 export interface ComplianceCounts {
@@ -29,11 +30,7 @@ export const saveDecisions = async (
   seenAt: Date,
 ) => {
   if (decided.length === 0) return;
-  const column = (pick: (d: { user: UserFacts; decision: Decision }) => unknown): (string | null)[] =>
-    decided.map((d) => {
-      const value = pick(d);
-      return value === undefined || value === null ? null : value instanceof Date ? value.toISOString() : String(value);
-    });
+  const column = columnsOf(decided);
   await db.query(
     `insert into enforcement_users
        (realm, user_id, username, email, enabled, created_at, required, has_otp, pending, deadline, exempt_reason, seen_at)

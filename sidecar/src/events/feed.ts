@@ -5,10 +5,10 @@
  * The sidecar's own admin writes are ignored. When events are off or the cursor has fallen behind the
  * realm's retention, the feed asks for a full sync instead and says why.
  */
-import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
-import type EventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/eventRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import { KeycloakEvents } from '../keycloak/events.js';
 import type { SqlDatabase } from '../store/database.js';
+import { readJobState, saveJobState } from '../store/job-state.js';
 
 export interface FeedHandlers {
   userCreated(userId: string): Promise<unknown>;
@@ -36,7 +36,6 @@ export const CREDENTIAL_EVENT_TYPES = new Set([
 ]);
 
 const USER_PATH = /^users\/([0-9a-fA-F-]{8,})(\/.*)?$/;
-const PAGE = 500;
 
 /** the kind of an event that asks for nothing (a login, the sidecar's own write): it only moves the cursor */
 const IGNORED = 'ignored';
@@ -94,7 +93,7 @@ export const applyInUserOrder = async (events: FeedEvent[], concurrency: number)
 export class EventFeed {
   private cursor?: Cursor;
   private polls = 0;
-  private ownUserId?: string;
+  private readonly events: KeycloakEvents;
 
   constructor(
     private readonly keycloak: KeycloakConnection,
@@ -103,7 +102,9 @@ export class EventFeed {
     private readonly onLag: (seconds: number) => void = () => {},
     /** users whose events are applied side by side */
     private readonly concurrency = 8,
-  ) {}
+  ) {
+    this.events = new KeycloakEvents(keycloak);
+  }
 
   private get key() {
     return `event-cursor:${this.keycloak.realm}`;
@@ -115,44 +116,20 @@ export class EventFeed {
    */
   async start(): Promise<Cursor> {
     if (this.cursor) return this.cursor;
-    const [row] = await this.db.query<{ value: Cursor }>('select value from job_state where name = $1', [this.key]);
-    if (row) this.cursor = row.value;
+    const saved = await readJobState<Cursor>(this.db, this.key);
+    if (saved) this.cursor = saved;
     else await this.saveCursor({ time: Date.now(), seen: [] });
     return this.cursor as Cursor;
   }
 
   private async saveCursor(cursor: Cursor) {
     this.cursor = cursor;
-    await this.db.query(
-      `insert into job_state (name, value, updated_at) values ($1, $2, now())
-       on conflict (name) do update set value = excluded.value, updated_at = now()`,
-      [this.key, JSON.stringify(cursor)],
-    );
-  }
-
-  /** The service account's user id: admin events it authored are its own writes. */
-  private async ownId(): Promise<string | undefined> {
-    if (this.ownUserId) return this.ownUserId;
-    const token = await this.keycloak.call('token', (c) => c.getAccessToken());
-    const payload = token?.split('.')[1];
-    if (payload) this.ownUserId = JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
-    return this.ownUserId;
-  }
-
-  private async fetchAll<T>(operation: string, fetchPage: (first: number) => Promise<T[]>): Promise<T[]> {
-    const out: T[] = [];
-    for (let first = 0; ; first += PAGE) {
-      const page = await this.keycloak.call(operation, () => fetchPage(first));
-      out.push(...page);
-      if (page.length < PAGE) return out;
-    }
+    await saveJobState(this.db, this.key, cursor);
   }
 
   /** Checks whether events can be followed; asks for a full sync when they can't. */
   private async checkCoverage(cursor: Cursor): Promise<boolean> {
-    const config = await this.keycloak.call('eventsConfig', (c) =>
-      c.realms.getConfigEvents({ realm: this.keycloak.realm }),
-    );
+    const config = await this.events.config();
     if (!config.eventsEnabled) {
       await this.handlers.fullSyncNeeded('user events are disabled in the realm');
       return false;
@@ -168,26 +145,10 @@ export class EventFeed {
 
   /** Handles the events since the cursor; returns how many were applied. */
   async poll(): Promise<number> {
-    const realm = this.keycloak.realm;
     const cursor = await this.start();
     if (this.polls++ % 60 === 0 && !(await this.checkCoverage(cursor))) return 0;
-    const own = await this.ownId();
-    const dateFrom = String(cursor.time);
-    const [userEvents, adminEvents] = await Promise.all([
-      this.fetchAll<EventRepresentation>('userEvents', (first) =>
-        this.keycloak.client.realms.findEvents({ realm, dateFrom, direction: 'asc', first, max: PAGE } as never),
-      ),
-      this.fetchAll<AdminEventRepresentation>('adminEvents', (first) =>
-        this.keycloak.client.realms.findAdminEvents({
-          realm,
-          resourceTypes: 'USER',
-          dateFrom,
-          direction: 'asc',
-          first,
-          max: PAGE,
-        } as never),
-      ),
-    ]);
+    const own = await this.events.ownId();
+    const { userEvents, adminEvents } = await this.events.since(cursor.time);
     const events: FeedEvent[] = [];
     for (const e of userEvents) {
       const userId = e.userId;
