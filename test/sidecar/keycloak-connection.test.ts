@@ -1,6 +1,7 @@
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { type Emulator, startEmulator } from '../../keycloak-emulator/src/index.js';
-import { KeycloakConnection, KeycloakUnavailableError } from '../../sidecar/src/keycloak/connection.js';
+import { KeycloakConnection } from '../../sidecar/src/keycloak/connection.js';
+import { KeycloakUnavailableError } from '../../sidecar/src/keycloak/errors.js';
 
 // Fault injection needs the emulator's controls, so this file always runs against the emulator.
 let emulator: Emulator;

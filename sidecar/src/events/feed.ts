@@ -5,6 +5,8 @@
  * The sidecar's own admin writes are ignored. When events are off or the cursor has fallen behind the
  * realm's retention, the feed asks for a full sync instead and says why.
  */
+import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
+import type EventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/eventRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
 import { KeycloakEvents } from '../keycloak/events.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -90,6 +92,59 @@ export const applyInUserOrder = async (events: FeedEvent[], concurrency: number)
   await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
 };
 
+/** What a user event asks for: a new account, a reset request, a credential change, or nothing. */
+const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEvent | undefined => {
+  const userId = e.userId;
+  const type = e.type;
+  if (!userId || !type) return undefined;
+  const reason = type === 'RESET_PASSWORD' ? 'removed by a password reset' : 'removed by the user';
+  const apply =
+    type === 'REGISTER'
+      ? () => handlers.userCreated(userId)
+      : type === 'SEND_RESET_PASSWORD'
+        ? () => handlers.resetRequested(userId, new Date(e.time ?? Date.now()))
+        : CREDENTIAL_EVENT_TYPES.has(type)
+          ? () => handlers.userChanged(userId, reason)
+          : () => undefined;
+  return {
+    id: `u:${(e as { id?: string }).id ?? `${e.time}:${type}:${userId}`}`,
+    time: e.time ?? 0,
+    userId,
+    kind:
+      type === 'REGISTER' || type === 'SEND_RESET_PASSWORD'
+        ? type
+        : CREDENTIAL_EVENT_TYPES.has(type)
+          ? 'changed'
+          : IGNORED,
+    apply,
+  };
+};
+
+/** What an admin event on a user asks for: a new account, a change, or nothing when the sidecar made it. */
+const adminFeedEvent = (
+  e: AdminEventRepresentation,
+  handlers: FeedHandlers,
+  own: string | undefined,
+): FeedEvent | undefined => {
+  const match = USER_PATH.exec(e.resourcePath ?? '');
+  const userId = match?.[1];
+  if (!userId) return undefined;
+  const mine = own !== undefined && e.authDetails?.userId === own;
+  const created = e.operationType === 'CREATE' && !match?.[2];
+  const apply = mine
+    ? () => undefined
+    : created
+      ? () => handlers.userCreated(userId)
+      : () => handlers.userChanged(userId, 'removed by an administrator');
+  return {
+    id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`,
+    time: e.time ?? 0,
+    userId,
+    kind: mine ? IGNORED : created ? 'REGISTER' : 'changed',
+    apply,
+  };
+};
+
 export class EventFeed {
   private cursor?: Cursor;
   private polls = 0;
@@ -149,50 +204,10 @@ export class EventFeed {
     if (this.polls++ % 60 === 0 && !(await this.checkCoverage(cursor))) return 0;
     const own = await this.events.ownId();
     const { userEvents, adminEvents } = await this.events.since(cursor.time);
-    const events: FeedEvent[] = [];
-    for (const e of userEvents) {
-      const userId = e.userId;
-      if (!userId || !e.type) continue;
-      const reason = e.type === 'RESET_PASSWORD' ? 'removed by a password reset' : 'removed by the user';
-      const apply =
-        e.type === 'REGISTER'
-          ? () => this.handlers.userCreated(userId)
-          : e.type === 'SEND_RESET_PASSWORD'
-            ? () => this.handlers.resetRequested(userId, new Date(e.time ?? Date.now()))
-            : CREDENTIAL_EVENT_TYPES.has(e.type)
-              ? () => this.handlers.userChanged(userId, reason)
-              : () => undefined;
-      events.push({
-        id: `u:${(e as { id?: string }).id ?? `${e.time}:${e.type}:${userId}`}`,
-        time: e.time ?? 0,
-        userId,
-        kind:
-          e.type === 'REGISTER' || e.type === 'SEND_RESET_PASSWORD'
-            ? e.type
-            : CREDENTIAL_EVENT_TYPES.has(e.type)
-              ? 'changed'
-              : IGNORED,
-        apply,
-      });
-    }
-    for (const e of adminEvents) {
-      const match = USER_PATH.exec(e.resourcePath ?? '');
-      const userId = match?.[1];
-      if (!userId) continue;
-      const mine = own !== undefined && e.authDetails?.userId === own;
-      const apply = mine
-        ? () => undefined
-        : e.operationType === 'CREATE' && !match?.[2]
-          ? () => this.handlers.userCreated(userId)
-          : () => this.handlers.userChanged(userId, 'removed by an administrator');
-      events.push({
-        id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`,
-        time: e.time ?? 0,
-        userId,
-        kind: mine ? IGNORED : e.operationType === 'CREATE' && !match?.[2] ? 'REGISTER' : 'changed',
-        apply,
-      });
-    }
+    const events = [
+      ...userEvents.map((e) => userFeedEvent(e, this.handlers)),
+      ...adminEvents.map((e) => adminFeedEvent(e, this.handlers, own)),
+    ].filter((e) => e !== undefined);
     const { fresh, next } = unseenEvents(events, cursor);
     await applyInUserOrder(fresh, this.concurrency);
     // The cursor moves only once every event of the batch is applied: a failure replays the batch, and
