@@ -1,13 +1,19 @@
 /** `export`: the live realm's policy, in the realm.yaml format, to start from an existing realm. */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { stringify } from 'yaml';
+import {
+  OTP_APPS,
+  type OtpApp,
+  RESET_OTP_MODES,
+  type ResetOtpMode,
+  SIDECAR_ROLES_DEFAULT,
+} from '../../realm-files/src/index.js';
 import { readFlow } from './flows.js';
-import { OTP_APPS, type OtpApp, RESET_OTP_MODES, type ResetOtpMode, SIDECAR_ROLES_DEFAULT } from './policy.js';
 
 const invert = <K extends string, V extends string>(map: Record<K, V>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<V, K>;
 
-export const exportRealmPolicy = async (
+export const exportRealmFile = async (
   kc: KcAdminClient,
   realm: string,
   sidecarClientId = 'otp-sidecar',

@@ -6,6 +6,7 @@
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
+import type { RealmConfig } from '../../realm-files/src/index.js';
 import {
   desiredBrowserSteps,
   desiredEventsConfig,
@@ -16,7 +17,6 @@ import {
   stepDifferences,
 } from './desired.js';
 import { buildFlow, readFlow } from './flows.js';
-import type { RealmConfig } from './policy.js';
 
 export interface Change {
   /** what part of the realm: realm, smtp, events, required-action, flow, client, role */

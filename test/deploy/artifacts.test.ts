@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadRealmConfig } from '../../admin-scripts/src/index.js';
+import { loadRealmConfig } from '../../realm-files/src/index.js';
 import { configurationReference } from '../../sidecar/src/config/reference.js';
 import { SECRET_SETTINGS, SETTINGS } from '../../sidecar/src/config/schema.js';
 import { imageCommand } from '../support/image.js';
