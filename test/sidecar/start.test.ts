@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageCommand } from '../support/image.js';
+import { imageCommand } from '../../devkit/src/index.js';
 
 /** `npm start` (TypeScript through tsx), or the compiled build with the Node flags the container image runs it with. */
 const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') => {
