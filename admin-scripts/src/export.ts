@@ -1,4 +1,4 @@
-/** `export`: the live realm's policy, in the realm.yaml format, to start from an existing realm. */
+/** `export`: the live realm's 2FA set-up, in the realm.yaml format, to start from an existing realm. */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { stringify } from 'yaml';
 import {
@@ -40,7 +40,7 @@ export const exportRealmFile = async (
         await kc.users.listClientRoleMappings({ realm, id: account.id, clientUniqueId: management.id })
       ).map((r) => r.name as string);
   }
-  const policy = {
+  const declared = {
     realm,
     ...(live.displayName ? { displayName: live.displayName } : {}),
     otpPolicy: {
@@ -110,5 +110,5 @@ export const exportRealmFile = async (
     },
     sidecarClient: { clientId: sidecarClientId, roles: sidecarRoles },
   };
-  return stringify(policy);
+  return stringify(declared);
 };
