@@ -1,7 +1,8 @@
 # The OTP sidecar image: compiled JavaScript on Node 20, production dependencies only, as user `node`.
 #   docker build -t otp-sidecar .
 #   docker run -e KEYCLOAK_URL=... -e KEYCLOAK_REALM=... -e SIDECAR_CLIENT_SECRET=... -p 8081:8081 otp-sidecar
-# Without KEYCLOAK_URL it starts the embedded demo (emulator, mail catcher, embedded database).
+# It needs a Keycloak: the embedded demo (emulator, mail catcher; `npm start` without KEYCLOAK_URL) is a
+# development tool and not in the image, so production code never ships its own test double.
 # The admin scripts are in the same image: docker run ... otp-sidecar node dist/admin-scripts/src/cli.js apply realm-config/demo
 
 FROM node:20-bookworm-slim AS build
@@ -9,9 +10,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# Only the wings the image runs; the build skips the others (embedded/, keycloak-emulator/) when absent.
+COPY realm-files ./realm-files
 COPY sidecar ./sidecar
 COPY admin-scripts ./admin-scripts
-COPY keycloak-emulator ./keycloak-emulator
 RUN npm run build
 
 FROM node:20-bookworm-slim AS production-deps
@@ -32,7 +34,6 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY realm-config ./realm-config
-COPY keycloak-emulator/realms ./keycloak-emulator/realms
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

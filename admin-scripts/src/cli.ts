@@ -4,9 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { loadRealmConfig, type RealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
 import { connect, connectionFromEnv } from './connect.js';
-import { exportRealmPolicy } from './export.js';
-import { loadRealmConfig, PolicyError, type RealmConfig } from './policy.js';
+import { exportRealmFile } from './export.js';
 import { applyChanges, type Change, planRealm } from './realm-sync.js';
 
 const program = new Command('realm-policy')
@@ -31,7 +31,7 @@ const connection = async () => {
   const flags = program.opts<{ url?: string; authRealm: string; username?: string; clientId?: string }>();
   const env = connectionFromEnv();
   const url = flags.url ?? env.url;
-  if (!url) throw new PolicyError('no Keycloak URL: pass --url or set KEYCLOAK_URL');
+  if (!url) throw new RealmConfigError('no Keycloak URL: pass --url or set KEYCLOAK_URL');
   return connect({
     ...env,
     url,
@@ -60,7 +60,7 @@ const run =
     try {
       process.exitCode = await action(...args);
     } catch (error) {
-      const bad = error instanceof PolicyError;
+      const bad = error instanceof RealmConfigError;
       console.error(`${bad ? '' : 'error: '}${(error as Error).message}`);
       process.exitCode = bad ? 2 : 1;
     }
@@ -127,7 +127,7 @@ program
   .option('--sidecar-client <clientId>', "the sidecar's client", 'otp-sidecar')
   .action(
     run(async (realm: string, options: { output?: string; sidecarClient: string }) => {
-      const yaml = await exportRealmPolicy(await connection(), realm, options.sidecarClient);
+      const yaml = await exportRealmFile(await connection(), realm, options.sidecarClient);
       if (options.output) writeFileSync(options.output, yaml);
       else process.stdout.write(yaml);
       return 0;

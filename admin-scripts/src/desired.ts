@@ -1,9 +1,9 @@
 /**
- * What a realm should look like under its policy — pure functions, no I/O. Flows are described as
+ * What a realm should look like under its realm.yaml — pure functions, no I/O. Flows are described as
  * steps (level, provider or subflow, requirement, config) derived from the live built-in flow, so the
- * same policy works across Keycloak 26 releases whose built-in flows differ in detail.
+ * same file works across Keycloak 26 releases whose built-in flows differ in detail.
  */
-import { OTP_APPS, RESET_OTP_MODES, type RealmPolicy } from './policy.js';
+import { OTP_APPS, RESET_OTP_MODES, type RealmFile } from '../../realm-files/src/index.js';
 
 export interface FlowStep {
   level: number;
@@ -12,7 +12,7 @@ export interface FlowStep {
   requirement: string;
   /** the authenticator config this step must carry */
   config?: Record<string, string>;
-  /** a subflow the policy adds (absent from the built-in flow), with its alias suffix */
+  /** a subflow realm.yaml adds (absent from the built-in flow), with its alias suffix */
   added?: string;
 }
 
@@ -54,10 +54,10 @@ const isCondition = (provider: string) => provider.startsWith('conditional-');
 
 /**
  * Browser flow. `conditional` keeps Keycloak's conditional 2FA: users with a device give a code; the
- * sidecar makes setup mandatory by its own policy. `required`: the 2FA subflow and the OTP form become
+ * sidecar makes setup mandatory by its enforcement policy. `required`: the 2FA subflow and the OTP form become
  * REQUIRED and its conditions are switched off, so a user without a device must set one up at login.
  */
-export const desiredBrowserSteps = (builtIn: FlowStep[], otp: RealmPolicy['browserFlow']['otp']): FlowStep[] => {
+export const desiredBrowserSteps = (builtIn: FlowStep[], otp: RealmFile['browserFlow']['otp']): FlowStep[] => {
   const steps = builtIn.map((s) => ({ ...s }));
   if (otp === 'conditional') return steps;
   const otpIndex = steps.findIndex((s) => s.provider === 'auth-otp-form');
@@ -79,12 +79,12 @@ export const desiredBrowserSteps = (builtIn: FlowStep[], otp: RealmPolicy['brows
  * Reset-credentials flow: Reset OTP configured with the declared mode; optionally a subflow right after
  * the email step that asks users who still have a device for a code from it.
  */
-export const desiredResetSteps = (builtIn: FlowStep[], policy: RealmPolicy['resetCredentialsFlow']): FlowStep[] => {
+export const desiredResetSteps = (builtIn: FlowStep[], flow: RealmFile['resetCredentialsFlow']): FlowStep[] => {
   const steps = builtIn.map((s) => ({ ...s }));
   const resetOtp = steps.find((s) => s.provider === 'reset-otp');
   if (!resetOtp) throw new Error('the built-in reset credentials flow has no Reset OTP step');
-  resetOtp.config = { action_on_otp_reset_flag: RESET_OTP_MODES[policy.resetOtp] };
-  if (!policy.requireCodeFromExistingDevice) return steps;
+  resetOtp.config = { action_on_otp_reset_flag: RESET_OTP_MODES[flow.resetOtp] };
+  if (!flow.requireCodeFromExistingDevice) return steps;
   const email = steps.findIndex((s) => s.provider === 'reset-credential-email');
   if (email < 0) throw new Error('the built-in reset credentials flow has no email step');
   const level = steps[email]?.level ?? 0;
@@ -123,11 +123,11 @@ export const stepDifferences = (live: FlowStep[], desired: FlowStep[]): string[]
   return out;
 };
 
-/** Realm representation fields the policy sets (flows and SMTP are handled separately). */
-export const desiredRealmFields = (policy: RealmPolicy): Record<string, unknown> => {
-  const otp = policy.otpPolicy;
+/** Realm representation fields realm.yaml sets (flows and SMTP are handled separately). */
+export const desiredRealmFields = (declared: RealmFile): Record<string, unknown> => {
+  const otp = declared.otpPolicy;
   return {
-    ...(policy.displayName !== undefined ? { displayName: policy.displayName } : {}),
+    ...(declared.displayName !== undefined ? { displayName: declared.displayName } : {}),
     // The OTP policy is always written whole: partial updates lose fields in some tools.
     otpPolicyType: otp.type,
     otpPolicyAlgorithm: otp.algorithm,
@@ -137,23 +137,23 @@ export const desiredRealmFields = (policy: RealmPolicy): Record<string, unknown>
     otpPolicyInitialCounter: otp.initialCounter,
     otpPolicyCodeReusable: otp.codeReusable,
     resetPasswordAllowed: true,
-    actionTokenGeneratedByUserLifespan: policy.actionTokens.userLifespanSeconds,
-    actionTokenGeneratedByAdminLifespan: policy.actionTokens.adminLifespanSeconds,
-    bruteForceProtected: policy.bruteForce.enabled,
-    failureFactor: policy.bruteForce.failureFactor,
-    waitIncrementSeconds: policy.bruteForce.waitIncrementSeconds,
-    maxFailureWaitSeconds: policy.bruteForce.maxFailureWaitSeconds,
-    permanentLockout: policy.bruteForce.permanentLockout,
+    actionTokenGeneratedByUserLifespan: declared.actionTokens.userLifespanSeconds,
+    actionTokenGeneratedByAdminLifespan: declared.actionTokens.adminLifespanSeconds,
+    bruteForceProtected: declared.bruteForce.enabled,
+    failureFactor: declared.bruteForce.failureFactor,
+    waitIncrementSeconds: declared.bruteForce.waitIncrementSeconds,
+    maxFailureWaitSeconds: declared.bruteForce.maxFailureWaitSeconds,
+    permanentLockout: declared.bruteForce.permanentLockout,
   };
 };
 
-/** Keycloak's names of the apps the policy declares (checked against the live realm's list). */
-export const supportedAppKeys = (policy: RealmPolicy): string[] =>
-  policy.otpPolicy.supportedApplications.map((app) => OTP_APPS[app]);
+/** Keycloak's names of the apps realm.yaml declares (checked against the live realm's list). */
+export const supportedAppKeys = (declared: RealmFile): string[] =>
+  declared.otpPolicy.supportedApplications.map((app) => OTP_APPS[app]);
 
 /** The SMTP settings as Keycloak holds them (strings), without the password. */
-export const desiredSmtp = (policy: RealmPolicy): Record<string, string> | undefined => {
-  const smtp = policy.smtp;
+export const desiredSmtp = (declared: RealmFile): Record<string, string> | undefined => {
+  const smtp = declared.smtp;
   if (!smtp) return undefined;
   return {
     host: smtp.host,
@@ -168,12 +168,12 @@ export const desiredSmtp = (policy: RealmPolicy): Record<string, string> | undef
   };
 };
 
-export const desiredEventsConfig = (policy: RealmPolicy) => ({
-  eventsEnabled: policy.events.enabled,
-  enabledEventTypes: [...policy.events.types].sort(),
-  eventsExpiration: policy.events.retentionDays * 86_400,
-  adminEventsEnabled: policy.events.adminEvents,
-  adminEventsDetailsEnabled: policy.events.adminEventsDetails,
+export const desiredEventsConfig = (declared: RealmFile) => ({
+  eventsEnabled: declared.events.enabled,
+  enabledEventTypes: [...declared.events.types].sort(),
+  eventsExpiration: declared.events.retentionDays * 86_400,
+  adminEventsEnabled: declared.events.adminEvents,
+  adminEventsDetailsEnabled: declared.events.adminEventsDetails,
 });
 
 /** Field-by-field differences of the keys `desired` declares. */

@@ -1,13 +1,19 @@
-/** `export`: the live realm's policy, in the realm.yaml format, to start from an existing realm. */
+/** `export`: the live realm's 2FA set-up, in the realm.yaml format, to start from an existing realm. */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { stringify } from 'yaml';
+import {
+  OTP_APPS,
+  type OtpApp,
+  RESET_OTP_MODES,
+  type ResetOtpMode,
+  SIDECAR_ROLES_DEFAULT,
+} from '../../realm-files/src/index.js';
 import { readFlow, requiredActionsOf } from './flows.js';
-import { OTP_APPS, type OtpApp, RESET_OTP_MODES, type ResetOtpMode, SIDECAR_ROLES_DEFAULT } from './policy.js';
 
 const invert = <K extends string, V extends string>(map: Record<K, V>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<V, K>;
 
-export const exportRealmPolicy = async (
+export const exportRealmFile = async (
   kc: KcAdminClient,
   realm: string,
   sidecarClientId = 'otp-sidecar',
@@ -34,7 +40,7 @@ export const exportRealmPolicy = async (
         await kc.users.listClientRoleMappings({ realm, id: account.id, clientUniqueId: management.id })
       ).map((r) => r.name as string);
   }
-  const policy = {
+  const declared = {
     realm,
     ...(live.displayName ? { displayName: live.displayName } : {}),
     otpPolicy: {
@@ -104,5 +110,5 @@ export const exportRealmPolicy = async (
     },
     sidecarClient: { clientId: sidecarClientId, roles: sidecarRoles },
   };
-  return stringify(policy);
+  return stringify(declared);
 };

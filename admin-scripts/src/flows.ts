@@ -84,7 +84,7 @@ export const buildFlow = async (kc: KcAdminClient, realm: string, spec: FlowSpec
       );
 };
 
-/** Sets requirements and configs on a fresh copy and adds the subflows the policy declares. */
+/** Sets requirements and configs on a fresh copy and adds the subflows realm.yaml declares. */
 const shapeCopy = async (kc: KcAdminClient, realm: string, alias: string, desired: FlowStep[]) => {
   const auth = kc.authenticationManagement;
   const rows = ((await readFlow(kc, realm, alias))?.rows ?? []) as Row[];

@@ -1,11 +1,12 @@
 /**
- * Plan and apply a realm's policy through the admin API. `planRealm` reads the live realm and returns
+ * Plan and apply a realm's realm.yaml through the admin API. `planRealm` reads the live realm and returns
  * the changes (each a readable summary with details and the calls that make it); `applyChanges` runs
- * them in order. Nothing the policy does not declare is read for change or touched.
+ * them in order. Nothing the file does not declare is read for change or touched.
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
+import type { RealmConfig } from '../../realm-files/src/index.js';
 import {
   desiredBrowserSteps,
   desiredEventsConfig,
@@ -16,7 +17,6 @@ import {
   stepDifferences,
 } from './desired.js';
 import { buildFlow, readFlow, requiredActionsOf } from './flows.js';
-import type { RealmConfig } from './policy.js';
 
 export interface Change {
   /** what part of the realm: realm, smtp, events, required-action, flow, client, role */
@@ -53,8 +53,8 @@ const clientByClientId = async (kc: KcAdminClient, realm: string, clientId: stri
   (await kc.clients.find({ realm, clientId })).find((c) => c.clientId === clientId);
 
 export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise<Change[]> => {
-  const policy = config.realm;
-  const realm = policy.realm;
+  const declared = config.realm;
+  const realm = declared.realm;
   const live = await findRealm(kc, realm);
   if (!live) {
     return [
@@ -71,7 +71,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
   }
   const changes: Change[] = [];
 
-  const fields = desiredRealmFields(policy);
+  const fields = desiredRealmFields(declared);
   const fieldDiffs = fieldDifferences('', live as Record<string, unknown>, fields);
   if (fieldDiffs.length > 0)
     changes.push({
@@ -81,7 +81,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
       apply: () => kc.realms.update({ realm }, fields),
     });
 
-  const smtp = desiredSmtp(policy);
+  const smtp = desiredSmtp(declared);
   if (smtp) {
     const liveSmtp = { ...((live.smtpServer ?? {}) as Record<string, string>) };
     delete liveSmtp.password;
@@ -109,7 +109,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
       });
   }
 
-  const events = desiredEventsConfig(policy);
+  const events = desiredEventsConfig(declared);
   const liveEvents = await kc.realms.getConfigEvents({ realm });
   const eventDiffs = fieldDifferences(
     'events.',

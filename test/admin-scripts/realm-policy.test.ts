@@ -9,7 +9,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { applyChanges, loadRealmConfig, PolicyError, planRealm } from '../../admin-scripts/src/index.js';
+import { applyChanges, planRealm } from '../../admin-scripts/src/index.js';
+import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import { LoginRobot } from '../support/login-robot.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
@@ -92,7 +93,7 @@ describe('bad input', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(PolicyError);
+    expect(error).toBeInstanceOf(RealmConfigError);
     const message = (error as Error).message;
     expect(message).toContain(`${file}: otpPolicy: unknown key "digts"`);
     expect(message).toMatch(new RegExp(`${file}: otpPolicy.period: .*number`));

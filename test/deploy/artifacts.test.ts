@@ -7,10 +7,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadRealmConfig } from '../../admin-scripts/src/index.js';
+import { imageCommand } from '../../devkit/src/index.js';
+import { loadRealmConfig } from '../../realm-files/src/index.js';
 import { configurationReference } from '../../sidecar/src/config/reference.js';
 import { SECRET_SETTINGS, SETTINGS } from '../../sidecar/src/config/schema.js';
-import { imageCommand } from '../support/image.js';
 
 const SETTING_NAMES = new Set(Object.keys(SETTINGS.shape));
 const ADMIN_SCRIPT_SETTINGS = new Set([
@@ -35,7 +35,7 @@ test('the Dockerfile builds in stages and runs the compiled sidecar as a non-roo
   expect(dockerfile).toMatch(/npm ci --omit=dev/);
   expect(dockerfile).toMatch(/^USER node$/m);
   expect(dockerfile).toMatch(/^HEALTHCHECK .*\/healthz/ms);
-  // The command itself is started by test/sidecar/start.test.ts and by the benchmark (test/support/image.ts).
+  // The command itself is started by the benchmark (devkit/src/image.ts); test/sidecar/start.test.ts runs the build with its flags.
   expect(existsSync(sourceOf(imageCommand(dockerfile).script))).toBe(true);
   // What the final stage copies from the tree exists.
   for (const [, from] of dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm))

@@ -5,7 +5,8 @@
  * code and a device name; the mirror shows the device and the report drops by one.
  */
 import type { Page } from 'playwright-core';
-import { loadRealmConfig, planRealm } from '../../admin-scripts/src/index.js';
+import { planRealm } from '../../admin-scripts/src/index.js';
+import { loadRealmConfig } from '../../realm-files/src/index.js';
 import { codeFor, parseKeyUri, scanQrCode } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { loadRealmConfig, PolicyError } from '../../admin-scripts/src/policy.js';
+import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { b64, jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
@@ -309,7 +309,7 @@ describe('realm-config loader, fuzzed', () => {
       loadRealmConfig(dir, env);
       return 'loaded';
     } catch (error) {
-      expect(error).toBeInstanceOf(PolicyError);
+      expect(error).toBeInstanceOf(RealmConfigError);
       expect((error as Error).message).toContain(dir);
       return 'refused';
     }
@@ -319,7 +319,7 @@ describe('realm-config loader, fuzzed', () => {
     expect(load(stringify(demo))).toBe('loaded');
   });
 
-  test('random text, a YAML alias bomb and random values at random places are refused with a PolicyError naming the file', () => {
+  test('random text, a YAML alias bomb and random values at random places are refused with a RealmConfigError naming the file', () => {
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`;
     expect(load(bomb)).toBe('refused');
     fc.assert(

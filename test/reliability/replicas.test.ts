@@ -3,6 +3,8 @@
  * queued and delivered once, and two delivery loops claiming the outbox at the same moment never send
  * the same message twice.
  */
+
+import { type PostgresServer, startPostgres } from '../../devkit/src/index.js';
 import { createTransport, deliverDue, enqueueEmail } from '../../sidecar/src/mail/outbox.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { openStore, type SqlDatabase } from '../../sidecar/src/store/index.js';
@@ -13,7 +15,6 @@ import {
   masterAdminClient,
   startKeycloakUnderTest,
 } from '../support/keycloak.js';
-import { type PostgresServer, startPostgres } from '../support/postgres.js';
 import { bootstrapRealm, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { eventually } from '../support/wait.js';

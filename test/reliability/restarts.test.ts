@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
+import { type PostgresServer, startPostgres } from '../../devkit/src/index.js';
 import { codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import {
@@ -19,7 +20,6 @@ import {
   startKeycloakUnderTest,
 } from '../support/keycloak.js';
 import { LoginRobot } from '../support/login-robot.js';
-import { type PostgresServer, startPostgres } from '../support/postgres.js';
 import { allOutput, type SidecarProcess, sidecarEnv, startSidecarProcess } from '../support/sidecar-process.js';
 import {
   bootstrapRealm,

@@ -6,14 +6,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageCommand } from '../support/image.js';
+import { imageCommand } from '../../devkit/src/index.js';
 
-/** `npm start` (TypeScript through tsx), or the compiled build as the container image runs it. */
+/** `npm start` (TypeScript through tsx), or the compiled build with the Node flags the container image runs it with. */
 const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') => {
   const image = imageCommand();
   return spawn(
     process.execPath,
-    entry === 'source' ? ['--import', 'tsx', 'sidecar/src/cli.ts'] : [...image.nodeFlags, image.script],
+    entry === 'source'
+      ? ['--import', 'tsx', 'embedded/src/start.ts']
+      : [...image.nodeFlags, 'dist/embedded/src/start.js'],
     {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     },

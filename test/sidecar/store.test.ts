@@ -1,5 +1,5 @@
+import { type PostgresServer, startPostgres } from '../../devkit/src/index.js';
 import { MIGRATIONS, openStore, type SqlDatabase } from '../../sidecar/src/store/index.js';
-import { type PostgresServer, startPostgres } from '../support/postgres.js';
 
 let postgres: PostgresServer;
 beforeAll(async () => {

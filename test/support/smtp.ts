@@ -4,4 +4,4 @@ export {
   type MailCatcher,
   type ReceivedMail,
   startMailCatcher,
-} from '../../sidecar/src/embedded/mail-catcher.js';
+} from '../../embedded/src/mail-catcher.js';

@@ -4,21 +4,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 export const SECRET_A = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 export const SECRET_B = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 
-/** An OTP credential as a realm import or user creation carries it (a base32 secret, default policy). */
-export const otpCredential = (label: string, secret: string, createdDate?: number) => ({
-  type: 'otp',
-  userLabel: label,
-  ...(createdDate ? { createdDate } : {}),
-  secretData: JSON.stringify({ value: secret }),
-  credentialData: JSON.stringify({
-    subType: 'totp',
-    digits: 6,
-    counter: 0,
-    period: 30,
-    algorithm: 'HmacSHA1',
-    secretEncoding: 'BASE32',
-  }),
-});
+export { otpCredential } from '../../devkit/src/index.js';
 
 export const passwordOf = (username: string) => `${username}-password`;
 

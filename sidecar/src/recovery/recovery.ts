@@ -6,8 +6,8 @@
  * sessions are ended, and the owner is told. Swap, never delete first.
  */
 
+import type { SidecarFile as SidecarPolicy } from '../config/sidecar-file.js';
 import type { DeviceChange } from '../devices/records.js';
-import type { SidecarPolicy } from '../enforcement/policy-file.js';
 import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';

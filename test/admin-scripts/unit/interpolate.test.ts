@@ -2,8 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRealmConfig } from '../../../admin-scripts/src/index.js';
-import { interpolate, PolicyError } from '../../../sidecar/src/config/policy-file.js';
+import { interpolate, loadRealmConfig, RealmConfigError } from '../../../realm-files/src/index.js';
 
 test('references take the environment’s value, else the default', () => {
   const data = { smtp: { host: '${SMTP_HOST:-127.0.0.1}', port: '${SMTP_PORT:-1025}' }, uris: ['${BASE}/x'] };
@@ -22,7 +21,7 @@ test('references take the environment’s value, else the default', () => {
 
 test('an unset variable without a default is an error naming it and where', () => {
   expect(() => interpolate('realm.yaml', { smtp: { host: '${MISSING_HOST}' } }, {})).toThrow(
-    new PolicyError('realm.yaml: smtp.host: environment variable MISSING_HOST is not set'),
+    new RealmConfigError('realm.yaml: smtp.host: environment variable MISSING_HOST is not set'),
   );
 });
 

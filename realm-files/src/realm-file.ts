@@ -1,12 +1,10 @@
 /**
- * A realm's declared 2FA policy (`realm-config/<realm>/realm.yaml`): the schema, and loading it with
- * errors that name the file, the path and what was expected. Secrets are never in the file: it names
- * the environment variables that hold them.
+ * A realm's declared 2FA set-up, `realm-config/<realm>/realm.yaml`: OTP policy, flows, SMTP, events, the
+ * sidecar's client and the helpdesk roles. Secrets are never in the file: it names the environment
+ * variables that hold them.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { PolicyError, parsePolicy, readYamlFile } from '../../sidecar/src/config/policy-file.js';
-import { loadSidecarPolicy, type SidecarPolicy } from '../../sidecar/src/enforcement/policy-file.js';
+import { parseWithSchema } from './yaml.js';
 
 const positive = z.number().int().positive();
 
@@ -89,7 +87,7 @@ const EVENT_TYPES_THE_SIDECAR_READS = [
 
 export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm'];
 
-export const REALM_POLICY = z
+export const REALM_FILE = z
   .object({
     realm: z.string().min(1),
     displayName: z.string().optional(),
@@ -189,40 +187,6 @@ export const REALM_POLICY = z
   })
   .strict();
 
-export type RealmPolicy = z.infer<typeof REALM_POLICY>;
+export type RealmFile = z.infer<typeof REALM_FILE>;
 
-export interface RealmConfig {
-  dir: string;
-  realm: RealmPolicy;
-  sidecar: SidecarPolicy;
-  /** secrets read from the environment variables the policy names */
-  secrets: { smtpPassword?: string; sidecarClientSecret?: string };
-}
-
-export const parseRealmPolicy = (file: string, data: unknown): RealmPolicy => parsePolicy(REALM_POLICY, file, data);
-
-/** Loads `realm.yaml` and `sidecar.yaml` of one realm's folder, and the secrets they name. */
-export const loadRealmConfig = (dir: string, env: NodeJS.ProcessEnv = process.env): RealmConfig => {
-  const realmFile = join(dir, 'realm.yaml');
-  const realm = parseRealmPolicy(realmFile, readYamlFile(realmFile, env));
-  const sidecar = loadSidecarPolicy(join(dir, 'sidecar.yaml'));
-  const secret = (name: string | undefined, path: string) => {
-    if (!name) return undefined;
-    const value = env[name];
-    if (!value) throw new PolicyError(`${realmFile}: ${path}: environment variable ${name} is not set`);
-    return value;
-  };
-  return {
-    dir,
-    realm,
-    sidecar,
-    secrets: {
-      ...(realm.smtp?.passwordEnv ? { smtpPassword: secret(realm.smtp.passwordEnv, 'smtp.passwordEnv') } : {}),
-      ...(realm.sidecarClient.secretEnv
-        ? { sidecarClientSecret: secret(realm.sidecarClient.secretEnv, 'sidecarClient.secretEnv') }
-        : {}),
-    },
-  };
-};
-
-export { PolicyError };
+export const parseRealmFile = (file: string, data: unknown): RealmFile => parseWithSchema(REALM_FILE, file, data);

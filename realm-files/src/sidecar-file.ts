@@ -1,14 +1,13 @@
 /**
- * The sidecar's own policy, `realm-config/<realm>/sidecar.yaml`, next to the realm's: who must have
- * OTP and from when. Validated with the same kind of messages as the realm policy (file: path: what).
+ * The sidecar's file, `realm-config/<realm>/sidecar.yaml`, next to the realm's: who must have OTP and
+ * from when, device notices, recovery. Validated with the same kind of messages as realm.yaml (file: path: what).
  */
 import { z } from 'zod';
-import { parsePolicy, readYamlFile } from '../config/policy-file.js';
-import type { EnforcementPolicy } from './policy.js';
+import { parseWithSchema, readYamlFile } from './yaml.js';
 
 const groupPath = z.string().regex(/^\/.+/, 'expected a group path such as /staff/it');
 
-export const SIDECAR_POLICY = z
+export const SIDECAR_FILE = z
   .object({
     enforcement: z
       .object({
@@ -76,21 +75,8 @@ export const SIDECAR_POLICY = z
   })
   .strict();
 
-export type SidecarPolicy = z.infer<typeof SIDECAR_POLICY>;
+export type SidecarFile = z.infer<typeof SIDECAR_FILE>;
 
-export const parseSidecarPolicy = (file: string, data: unknown): SidecarPolicy =>
-  parsePolicy(SIDECAR_POLICY, file, data);
+export const parseSidecarFile = (file: string, data: unknown): SidecarFile => parseWithSchema(SIDECAR_FILE, file, data);
 
-export const loadSidecarPolicy = (file: string): SidecarPolicy => parseSidecarPolicy(file, readYamlFile(file));
-
-/** The enforcement policy the decisions use. */
-export const enforcementPolicyOf = (policy: SidecarPolicy): EnforcementPolicy => {
-  const { scope, exempt, deadline, newUserGraceDays, reminders } = policy.enforcement;
-  return {
-    scope: scope === 'all' ? 'all' : { groups: scope.groups },
-    exempt,
-    ...(deadline ? { deadline: new Date(deadline) } : {}),
-    newUserGraceDays,
-    reminders,
-  };
-};
+export const loadSidecarFile = (file: string): SidecarFile => parseSidecarFile(file, readYamlFile(file));

@@ -1,12 +1,14 @@
 /**
  * Embedded defaults for `npm start` without KEYCLOAK_URL: the Keycloak emulator with the demo realm
  * (bootstrapped from realm-config/demo by the admin scripts' code), a local mail catcher with a web
- * inbox, and the settings that point the sidecar at them. Nothing here runs when a Keycloak is configured.
+ * inbox, and the settings that point the sidecar at them. Nothing here runs when a Keycloak is configured,
+ * and the container image does not carry it: the production sidecar never imports its own test double.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { applyChanges, connect, loadRealmConfig, planRealm } from '../../../admin-scripts/src/index.js';
-import { startEmulator } from '../../../keycloak-emulator/src/index.js';
+import { applyChanges, connect, planRealm } from '../../admin-scripts/src/index.js';
+import { startEmulator } from '../../keycloak-emulator/src/index.js';
+import { loadRealmConfig } from '../../realm-files/src/index.js';
 import { startMailCatcher, startWebInbox } from './mail-catcher.js';
 
 export interface EmbeddedParts {

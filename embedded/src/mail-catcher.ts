@@ -6,7 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { escapeHtml } from '../util/html.js';
+
+/** The inbox page's own escaping: the embedded wing reaches the sidecar only through its public surface. */
+const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface ReceivedMail {
   to: string[];

@@ -1,15 +1,16 @@
 /**
- * Reading the YAML policy files of realm-config/ (the realm's and the sidecar's): every problem is
+ * Reading the YAML files of realm-config/<realm>/ (realm.yaml and sidecar.yaml): every problem is
  * reported as `file: path: what was expected`, all at once, before anything acts on the file.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 
-export class PolicyError extends Error {
+/** A realm-config file that cannot be read or does not match its schema; the message is for the operator. */
+export class RealmConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'PolicyError';
+    this.name = 'RealmConfigError';
   }
 }
 
@@ -26,7 +27,7 @@ export const interpolate = (file: string, value: unknown, env: NodeJS.ProcessEnv
       const given = env[name];
       if (given !== undefined && given !== '') return given;
       if (fallback !== undefined) return fallback;
-      throw new PolicyError(`${file}: ${path || '(top level)'}: environment variable ${name} is not set`);
+      throw new RealmConfigError(`${file}: ${path || '(top level)'}: environment variable ${name} is not set`);
     });
   if (Array.isArray(value)) return value.map((v, i) => interpolate(file, v, env, `${path}.${i}`));
   if (value && typeof value === 'object')
@@ -41,13 +42,13 @@ export const readYamlFile = (file: string, env: NodeJS.ProcessEnv = process.env)
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new PolicyError(`${file}: cannot be read`);
+    throw new RealmConfigError(`${file}: cannot be read`);
   }
   try {
     return interpolate(file, parseYaml(text), env);
   } catch (error) {
-    if (error instanceof PolicyError) throw error;
-    throw new PolicyError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    if (error instanceof RealmConfigError) throw error;
+    throw new RealmConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 };
 
@@ -58,8 +59,9 @@ const describeIssue = (file: string, issue: z.core.$ZodIssue): string => {
   return `${file}: ${path}: ${what}`;
 };
 
-export const parsePolicy = <S extends z.ZodType>(schema: S, file: string, data: unknown): z.infer<S> => {
+/** The file's data checked against its schema, with the defaults filled in. */
+export const parseWithSchema = <S extends z.ZodType>(schema: S, file: string, data: unknown): z.infer<S> => {
   const result = schema.safeParse(data ?? {});
-  if (!result.success) throw new PolicyError(result.error.issues.map((i) => describeIssue(file, i)).join('\n'));
+  if (!result.success) throw new RealmConfigError(result.error.issues.map((i) => describeIssue(file, i)).join('\n'));
   return result.data;
 };
