@@ -8,7 +8,7 @@ import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/us
 import { badRequest, conflict, KeycloakHttpError } from '../http/errors.js';
 import type { RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState, unindexUser } from '../state/store.js';
-import { importAuthentication } from './authentication.js';
+import { importAuthentication } from './authentication/import.js';
 import { createClientFromRepresentation } from './clients.js';
 import { createGroupFromRepresentation } from './groups.js';
 import { mergeRealmSettings } from './realms.js';

@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import type { EmulatorState } from '../state/store.js';
 import { attackDetectionRouter } from './attack-detection.js';
-import { authenticationRouter } from './authentication.js';
+import { authenticationRouter } from './authentication/index.js';
 import { clientsRouter } from './clients.js';
 import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
