@@ -12,7 +12,7 @@ import { clientByClientId, findGroup, usersInOrder } from '../state/store.js';
 import { type AdminContext, adminContext } from './context.js';
 import { roleMappingsRouter } from './roles.js';
 import { groupByPath, toUserRepresentation } from './users/representation.js';
-import { userFor } from './users/router.js';
+import { userFor } from './users/route-context.js';
 
 const intParam = (value: unknown, fallback: number) => {
   const n = Number(value);

@@ -13,7 +13,7 @@ import { expandComposites } from '../state/roles.js';
 import { clientByClientId, MASTER_REALM, newRole, roleById, usersInOrder } from '../state/store.js';
 import { type AdminContext, adminContext } from './context.js';
 import { toUserRepresentation } from './users/representation.js';
-import { userFor } from './users/router.js';
+import { userFor } from './users/route-context.js';
 
 export const roleRepresentation = (role: RoleModel, brief = false): RoleRepresentation => ({
   id: role.id,
