@@ -10,7 +10,7 @@ import { baseUrlOf } from '../oidc/routes.js';
 import type { ClientModel, RealmModel } from '../state/model.js';
 import { clientByClientId, indexUser, newClient, newRole, newUser, unindexUser } from '../state/store.js';
 import { type AdminContext, adminContext } from './context.js';
-import { clientRoleContainer, roleContainerRouter } from './roles.js';
+import { clientRoleContainer, roleContainerRouter } from './roles/container.js';
 import { toUserRepresentation } from './users/representation.js';
 
 const newSecret = () => randomBytes(24).toString('base64url');

@@ -10,7 +10,7 @@ import { baseUrlOf } from '../oidc/routes.js';
 import type { GroupModel, RealmModel } from '../state/model.js';
 import { clientByClientId, findGroup, usersInOrder } from '../state/store.js';
 import { type AdminContext, adminContext } from './context.js';
-import { roleMappingsRouter } from './roles.js';
+import { roleMappingsRouter } from './roles/mappings.js';
 import { groupByPath, toUserRepresentation } from './users/representation.js';
 import { userFor } from './users/route-context.js';
 

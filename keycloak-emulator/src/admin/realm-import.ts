@@ -12,7 +12,7 @@ import { importAuthentication } from './authentication/import.js';
 import { createClientFromRepresentation } from './clients.js';
 import { createGroupFromRepresentation } from './groups.js';
 import { mergeRealmSettings } from './realms.js';
-import { importRoles } from './roles.js';
+import { importRoles } from './roles/import.js';
 import { createUserFromRepresentation } from './users/representation.js';
 
 type Rep = Record<string, unknown>;

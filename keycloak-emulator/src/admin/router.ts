@@ -8,7 +8,9 @@ import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
 import { groupByPathRouter, groupsRouter, userGroupsRouter } from './groups.js';
 import { realmRouter, realmsCollectionRouter } from './realms.js';
-import { rolesByIdRouter, rolesRouter, userRoleMappingsRouter } from './roles.js';
+import { rolesByIdRouter } from './roles/by-id.js';
+import { rolesRouter } from './roles/container.js';
+import { userRoleMappingsRouter } from './roles/mappings.js';
 import { usersRouter } from './users/router.js';
 
 export const adminRouter = (state: EmulatorState): Router => {
