@@ -10,8 +10,8 @@ import type { RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState, unindexUser } from '../state/store.js';
 import { importAuthentication } from './authentication/import.js';
 import { createClientFromRepresentation } from './clients.js';
-import { createGroupFromRepresentation } from './groups.js';
-import { mergeRealmSettings } from './realms.js';
+import { createGroupFromRepresentation } from './groups/tree.js';
+import { mergeRealmSettings } from './realm-representation.js';
 import { importRoles } from './roles/import.js';
 import { createUserFromRepresentation } from './users/representation.js';
 
