@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import { type Request, Router } from 'express';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import { baseUrlOf } from '../oidc/routes.js';
 import type { ClientModel, RealmModel } from '../state/model.js';
 import { clientByClientId, indexUser, newClient, newRole, newUser, unindexUser } from '../state/store.js';
 import { type AdminContext, adminContext } from './context.js';
-import { clientRoleContainer, roleContainerRouter } from './roles.js';
+import { clientRoleContainer, roleContainerRouter } from './roles/container.js';
+import { answerCreated, pageOf } from './route-helpers.js';
 import { toUserRepresentation } from './users/representation.js';
 
 const newSecret = () => randomBytes(24).toString('base64url');
@@ -133,11 +133,6 @@ export const createClientFromRepresentation = (realm: RealmModel, rep: ClientRep
   return client;
 };
 
-const intParam = (value: unknown, fallback: number) => {
-  const n = Number(value);
-  return value === undefined || !Number.isFinite(n) || n < 0 ? fallback : Math.floor(n);
-};
-
 const clientOf = (ctx: AdminContext, req: Request) => {
   const client = ctx.realm.clients.get(String(req.params.id));
   if (!client) throw notFound('Could not find client');
@@ -152,14 +147,12 @@ export const clientsRouter = (): Router => {
     ctx.require('query-clients', 'view-clients', 'manage-clients');
     const wanted = typeof req.query.clientId === 'string' ? req.query.clientId : undefined;
     const infix = req.query.search === 'true';
-    const first = intParam(req.query.first, 0);
-    const max = intParam(req.query.max, 100);
-    const clients = [...ctx.realm.clients.values()]
+    const matching = [...ctx.realm.clients.values()]
       .filter(
         (c) => !wanted || (infix ? c.clientId.toLowerCase().includes(wanted.toLowerCase()) : c.clientId === wanted),
       )
-      .sort((a, b) => a.clientId.localeCompare(b.clientId))
-      .slice(first, first + max);
+      .sort((a, b) => a.clientId.localeCompare(b.clientId));
+    const clients = pageOf(req, matching, 100);
     const full = ctx.canAny('view-clients', 'manage-clients');
     res.json(clients.map((c) => (full ? clientRepresentation(c, ctx) : { id: c.id, clientId: c.clientId })));
   });
@@ -175,10 +168,7 @@ export const clientsRouter = (): Router => {
       resourcePath: `clients/${client.id}`,
       representation: rep,
     });
-    res
-      .status(201)
-      .location(`${baseUrlOf(req)}/admin/realms/${encodeURIComponent(ctx.realm.name)}/clients/${client.id}`)
-      .end();
+    answerCreated(req, res, ctx.realm.name, `clients/${client.id}`);
   });
 
   router.get('/:id', (req, res) => {

@@ -8,11 +8,11 @@ import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/us
 import { badRequest, conflict, KeycloakHttpError } from '../http/errors.js';
 import type { RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState, unindexUser } from '../state/store.js';
-import { importAuthentication } from './authentication.js';
+import { importAuthentication } from './authentication/import.js';
 import { createClientFromRepresentation } from './clients.js';
-import { createGroupFromRepresentation } from './groups.js';
-import { mergeRealmSettings } from './realms.js';
-import { importRoles } from './roles.js';
+import { createGroupFromRepresentation } from './groups/tree.js';
+import { mergeRealmSettings } from './realm-representation.js';
+import { importRoles } from './roles/import.js';
 import { createUserFromRepresentation } from './users/representation.js';
 
 type Rep = Record<string, unknown>;

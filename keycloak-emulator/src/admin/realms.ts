@@ -3,89 +3,25 @@
  * the events configuration and partialImport.
  */
 import { type Request, type Response, Router } from 'express';
-import { SAVED_BY_DEFAULT } from '../events/event-types.js';
 import { badRequest, conflict, forbidden, KeycloakHttpError } from '../http/errors.js';
-import { baseUrlOf } from '../oidc/routes.js';
 import type { AccessTokenCaller } from '../oidc/tokens.js';
-import type { RealmModel } from '../state/model.js';
-import { NON_SETTING_FIELDS } from '../state/realm-defaults.js';
 import { effectiveRoles } from '../state/roles.js';
 import { type EmulatorState, MASTER_REALM } from '../state/store.js';
 import { AdminContext, adminContext } from './context.js';
 import { importRealm, partialImport } from './realm-import.js';
+import {
+  eventsConfig,
+  mergeRealmSettings,
+  realmRepresentation,
+  reducedRealmRepresentation,
+} from './realm-representation.js';
+import { answerCreated } from './route-helpers.js';
 
-const SMTP_PASSWORD_MASK = '**********';
+// login/required-actions.ts reads the OTP application list from here.
+export { otpSupportedApplications } from './realm-representation.js';
 
 /** Realm-level event listeners a Keycloak 26 server ships (metrics-listener is global-only). */
 const KNOWN_EVENT_LISTENERS = new Set(['jboss-logging', 'email']);
-
-/** The applications Keycloak lists on the OTP setup page for a policy (FreeOTP handles every policy). */
-export const otpSupportedApplications = (settings: Record<string, unknown>): string[] => {
-  const standard =
-    settings.otpPolicyType === 'totp' &&
-    settings.otpPolicyAlgorithm === 'HmacSHA1' &&
-    Number(settings.otpPolicyDigits) === 6 &&
-    Number(settings.otpPolicyPeriod) === 30;
-  return standard
-    ? ['totpAppFreeOTPName', 'totpAppGoogleName', 'totpAppMicrosoftAuthenticatorName']
-    : ['totpAppFreeOTPName'];
-};
-
-const defaultRoleRepresentation = (realm: RealmModel) => {
-  const role = realm.roles.get(`default-roles-${realm.name}`);
-  return role
-    ? {
-        id: role.id,
-        name: role.name,
-        description: role.description,
-        composite: true,
-        clientRole: false,
-        containerId: realm.id,
-      }
-    : undefined;
-};
-
-export const realmRepresentation = (realm: RealmModel) => {
-  const settings = { ...realm.settings };
-  const smtp = settings.smtpServer as Record<string, string> | undefined;
-  if (smtp?.password) settings.smtpServer = { ...smtp, password: SMTP_PASSWORD_MASK };
-  return {
-    id: realm.id,
-    realm: realm.name,
-    ...settings,
-    defaultRole: defaultRoleRepresentation(realm),
-    otpSupportedApplications: otpSupportedApplications(realm.settings),
-  };
-};
-
-/** What an admin without view-realm sees (enough for the admin console to show the realm's name). */
-const reducedRealmRepresentation = (realm: RealmModel) => ({
-  id: realm.id,
-  realm: realm.name,
-  ...(realm.settings.displayName === undefined ? {} : { displayName: realm.settings.displayName }),
-  ...(realm.settings.displayNameHtml === undefined ? {} : { displayNameHtml: realm.settings.displayNameHtml }),
-  internationalizationEnabled: realm.settings.internationalizationEnabled,
-  supportedLocales: realm.settings.supportedLocales,
-});
-
-/** Applies a RealmRepresentation's settings as Keycloak's PUT does: only the fields present change. */
-export const mergeRealmSettings = (realm: RealmModel, rep: Record<string, unknown>): void => {
-  for (const [key, value] of Object.entries(rep)) {
-    if (NON_SETTING_FIELDS.has(key) || value === undefined) continue;
-    if (key === 'smtpServer' && value && typeof value === 'object') {
-      const incoming = { ...(value as Record<string, string>) };
-      const current = (realm.settings.smtpServer ?? {}) as Record<string, string>;
-      if (incoming.password === SMTP_PASSWORD_MASK) incoming.password = current.password ?? '';
-      realm.settings.smtpServer = incoming;
-      continue;
-    }
-    if (key === 'attributes' && value && typeof value === 'object') {
-      realm.settings.attributes = { ...(realm.settings.attributes as object), ...(value as object) };
-      continue;
-    }
-    realm.settings[key] = structuredClone(value);
-  }
-};
 
 const callerOf = (res: Response) => res.locals.caller as AccessTokenCaller;
 
@@ -131,10 +67,7 @@ export const realmsCollectionRouter = (state: EmulatorState): Router => {
       throw conflict('Conflict detected. See logs for details');
     }
     importRealm(state, rep);
-    res
-      .status(201)
-      .location(`${baseUrlOf(req)}/admin/realms/${encodeURIComponent(name)}`)
-      .end();
+    answerCreated(req, res, name);
   });
 
   return router;
@@ -221,15 +154,3 @@ export const realmRouter = (state: EmulatorState): Router => {
 
   return router;
 };
-
-export const eventsConfig = (realm: RealmModel) => ({
-  eventsEnabled: realm.settings.eventsEnabled ?? false,
-  ...(realm.settings.eventsExpiration === undefined ? {} : { eventsExpiration: realm.settings.eventsExpiration }),
-  eventsListeners: realm.settings.eventsListeners ?? [],
-  // Keycloak shows the types it stores by default when none are chosen.
-  enabledEventTypes: (realm.settings.enabledEventTypes as string[] | undefined)?.length
-    ? realm.settings.enabledEventTypes
-    : SAVED_BY_DEFAULT,
-  adminEventsEnabled: realm.settings.adminEventsEnabled ?? false,
-  adminEventsDetailsEnabled: realm.settings.adminEventsDetailsEnabled ?? false,
-});

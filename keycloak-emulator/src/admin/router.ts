@@ -2,13 +2,16 @@
 import express, { Router } from 'express';
 import type { EmulatorState } from '../state/store.js';
 import { attackDetectionRouter } from './attack-detection.js';
-import { authenticationRouter } from './authentication.js';
+import { authenticationRouter } from './authentication/index.js';
 import { clientsRouter } from './clients.js';
 import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
-import { groupByPathRouter, groupsRouter, userGroupsRouter } from './groups.js';
+import { groupByPathRouter, groupsRouter } from './groups/router.js';
+import { userGroupsRouter } from './groups/user-groups.js';
 import { realmRouter, realmsCollectionRouter } from './realms.js';
-import { rolesByIdRouter, rolesRouter, userRoleMappingsRouter } from './roles.js';
+import { rolesByIdRouter } from './roles/by-id.js';
+import { rolesRouter } from './roles/container.js';
+import { userRoleMappingsRouter } from './roles/mappings.js';
 import { usersRouter } from './users/router.js';
 
 export const adminRouter = (state: EmulatorState): Router => {

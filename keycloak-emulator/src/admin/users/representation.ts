@@ -1,13 +1,14 @@
 /**
  * UserRepresentation in and out: Keycloak's full and brief shapes, and creating users from a
- * representation (admin create, partial import, realm import) with the user profile's attribute rules.
+ * representation (admin create, partial import, realm import) with the user profile's attribute rules,
+ * and applying one to an existing user (admin update).
  */
 import { randomUUID } from 'node:crypto';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import { badRequest, conflict, KeycloakHttpError } from '../../http/errors.js';
 import { newPasswordCredential } from '../../state/credentials.js';
 import type { CredentialModel, GroupModel, RealmModel, UserModel } from '../../state/model.js';
-import { clientByClientId, indexUser, newUser } from '../../state/store.js';
+import { clientByClientId, indexUser, newUser, unindexUser } from '../../state/store.js';
 import { managedAttributeNames, unmanagedAttributePolicy } from '../../state/user-profile.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -204,4 +205,41 @@ export const createUserFromRepresentation = (
   }
   indexUser(realm, user);
   return user;
+};
+
+/** Applies a UserRepresentation the way Keycloak's PUT does: only the fields present change. */
+export const updateUser = (realm: RealmModel, user: UserModel, rep: UserRepresentation) => {
+  const email = rep.email === undefined ? user.email : rep.email ? rep.email.trim().toLowerCase() : undefined;
+  let username = user.username;
+  if (typeof rep.username === 'string' && rep.username.trim().toLowerCase() !== user.username) {
+    if (realm.settings.editUsernameAllowed !== true && realm.settings.registrationEmailAsUsername !== true) {
+      throw new KeycloakHttpError(400, {
+        field: 'username',
+        errorMessage: 'error-user-attribute-read-only',
+        params: ['username'],
+      });
+    }
+    username = rep.username.trim().toLowerCase();
+  }
+  validateEmail(email);
+  checkUnique(realm, username, email, user);
+  unindexUser(realm, user);
+  user.username = username;
+  if (email !== user.email) {
+    user.email = email;
+    if (rep.emailVerified === undefined) user.emailVerified = false;
+  }
+  if (rep.firstName !== undefined) user.firstName = rep.firstName;
+  if (rep.lastName !== undefined) user.lastName = rep.lastName;
+  if (rep.emailVerified !== undefined) user.emailVerified = rep.emailVerified === true;
+  if (rep.enabled !== undefined) {
+    if (rep.enabled === true && !user.enabled) realm.bruteForce.delete(user.id);
+    user.enabled = rep.enabled === true;
+  }
+  if (rep.requiredActions !== undefined) user.requiredActions = registeredActions(realm, rep.requiredActions);
+  if (rep.attributes !== undefined)
+    user.attributes = profileAttributes(realm, rep.attributes as Record<string, unknown>);
+  if (rep.federationLink !== undefined) user.federationLink = rep.federationLink;
+  addCredentials(user, rep.credentials);
+  indexUser(realm, user);
 };
