@@ -14,6 +14,7 @@ import { enforcementPolicyOf, loadSidecarPolicy } from './enforcement/policy-fil
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { refreshOtpPresence } from './enforcement/records.js';
 import { EventFeed } from './events/feed.js';
+import { HelpdeskActions } from './helpdesk/actions.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
 import { closeInterrupted } from './helpdesk/intents.js';
 import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
@@ -222,18 +223,21 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
       '/recovery': selfService.api,
       '/helpdesk': [
         helpdesk,
-        helpdeskRouter({
-          keycloak,
-          db,
-          helpdeskRole: settings.HELPDESK_ROLE,
-          adminRole: settings.HELPDESK_ADMIN_ROLE,
-          realmDisplayName: settings.KEYCLOAK_REALM,
-          setupEmail: {
-            lifespanSeconds: sidecarPolicy.recovery.linkLifespanMinutes * 60,
-            clientId: sidecarPolicy.recovery.clientId,
-            ...(sidecarPolicy.recovery.redirectUri ? { redirectUri: sidecarPolicy.recovery.redirectUri } : {}),
-          },
-        }),
+        helpdeskRouter(
+          new HelpdeskActions({
+            keycloak,
+            db,
+            helpdeskRole: settings.HELPDESK_ROLE,
+            adminRole: settings.HELPDESK_ADMIN_ROLE,
+            realmDisplayName: settings.KEYCLOAK_REALM,
+            setupEmail: {
+              lifespanSeconds: sidecarPolicy.recovery.linkLifespanMinutes * 60,
+              clientId: sidecarPolicy.recovery.clientId,
+              ...(sidecarPolicy.recovery.redirectUri ? { redirectUri: sidecarPolicy.recovery.redirectUri } : {}),
+            },
+          }),
+          settings.KEYCLOAK_REALM,
+        ),
       ],
     },
     pages: {
