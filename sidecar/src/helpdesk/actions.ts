@@ -6,7 +6,7 @@
  * log with its result, and tells the owner by email (through the outbox, in the same transaction).
  */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
-import { type DeviceRow, devicesOfUser, markRemoved } from '../devices/records.js';
+import { devicesOfUser, markRemoved } from '../devices/records.js';
 import { CONFIGURE_TOTP, withOtpSetup } from '../enforcement/policy.js';
 import type { Caller } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
@@ -78,8 +78,11 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
       label: c.userLabel ?? null,
       createdDate: c.createdDate ? new Date(c.createdDate).toISOString() : null,
     }));
-    const devices: DeviceRow[] = await devicesOfUser(this.options.db, this.realm, user.id as string);
-    return { user: publicUser(user), devices, live };
+    return {
+      user: publicUser(user),
+      devices: await devicesOfUser(this.options.db, this.realm, user.id as string),
+      live,
+    };
   }
 
   removeDevice(caller: Caller, userId: string, credentialId: string, request: ActionRequest) {
