@@ -149,6 +149,40 @@ export const recordDevicesOfUsers = async (
   return changes;
 };
 
+/**
+ * Marks current devices as removed, for a reason (a helpdesk removal, a recovery's retirement) — at `at`,
+ * or at the database's now. Devices already marked keep their first removal.
+ */
+export const markRemoved = async (
+  db: SqlExecutor,
+  realm: string,
+  credentialIds: string[],
+  reason: string,
+  at?: Date,
+): Promise<void> => {
+  if (credentialIds.length === 0) return;
+  await db.query(
+    `update otp_devices set removed_at = coalesce($4::timestamptz, now()), removed_reason = $3
+      where realm = $1 and credential_id = any($2) and removed_at is null`,
+    [realm, credentialIds, reason, at ?? null],
+  );
+};
+
+/** A user's current devices that were first seen at or before `at` (what they had then). */
+export const currentDevicesSeenBy = async (
+  db: SqlExecutor,
+  realm: string,
+  userId: string,
+  at: Date,
+): Promise<{ credentialId: string; label: string | null }[]> =>
+  (
+    await db.query<{ credential_id: string; label: string | null }>(
+      `select credential_id, label from otp_devices
+        where realm = $1 and user_id = $2 and removed_at is null and first_seen_at <= $3`,
+      [realm, userId, at],
+    )
+  ).map((d) => ({ credentialId: d.credential_id, label: d.label }));
+
 /** Users with current devices not seen since `before` (candidates for removal after a full sync). */
 export const usersNotSeenSince = async (db: SqlExecutor, realm: string, before: Date): Promise<string[]> =>
   (

@@ -8,28 +8,47 @@
 import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
-import { type AuditEntry, appendAudit } from './audit.js';
 import { helpdeskActionEmail } from './helpdesk-email.js';
-
-export type IntendedAction = Omit<AuditEntry, 'result' | 'credentialId' | 'details'>;
+import {
+  type AuditEntry,
+  appendAudit,
+  closeIntent,
+  type IntendedAction,
+  openIntentOf,
+  openIntentsOlderThan,
+} from './records.js';
 
 export const intentLock = (id: number) => `helpdesk-intent:${id}`;
 
-export const openIntent = async (
-  db: SqlExecutor,
+/**
+ * Closes an intent with its audit entry and the owner's notice (for actions that changed their
+ * authenticators, when they have an email): call it in one transaction, so all land or none.
+ */
+export const settleIntent = async (
+  tx: SqlExecutor,
+  intentId: number,
   realm: string,
-  action: IntendedAction,
-  ownerEmail: string | undefined,
+  entry: AuditEntry,
+  notice: { ownerEmail?: string | null; label?: string; realmDisplayName: string; interrupted?: boolean },
 ): Promise<number> => {
-  const [row] = await db.query<{ id: string }>(
-    'insert into helpdesk_intents (realm, action, owner_email) values ($1, $2, $3) returning id',
-    [realm, JSON.stringify(action), ownerEmail ?? null],
-  );
-  return Number(row?.id);
-};
-
-export const closeIntent = async (db: SqlExecutor, id: number) => {
-  await db.query('update helpdesk_intents set finished_at = now() where id = $1', [id]);
+  await closeIntent(tx, intentId);
+  const auditId = await appendAudit(tx, realm, entry);
+  if (entry.action !== 'send-setup-email' && notice.ownerEmail)
+    await enqueueEmail(
+      tx,
+      helpdeskActionEmail({
+        realm,
+        auditId,
+        action: entry.action,
+        username: entry.targetUsername,
+        email: notice.ownerEmail,
+        ...(notice.label ? { label: notice.label } : {}),
+        reason: entry.reason,
+        realmDisplayName: notice.realmDisplayName,
+        ...(notice.interrupted ? { interrupted: true } : {}),
+      }),
+    );
+  return auditId;
 };
 
 /** Intents younger than this may still be between their insert and their lock. */
@@ -41,53 +60,47 @@ export const closeInterrupted = async (
   realm: string,
   realmDisplayName: string,
 ): Promise<number> => {
-  const open = await db.query<{ id: string }>(
-    `select id from helpdesk_intents where realm = $1 and finished_at is null
-      and started_at < now() - make_interval(secs => $2) order by id`,
-    [realm, SETTLE_SECONDS],
-  );
   let closed = 0;
-  for (const { id } of open) {
-    const done = await db.withLock(intentLock(Number(id)), async () => {
-      const [intent] = await db.query<{ action: IntendedAction; owner_email: string | null }>(
-        'select action, owner_email from helpdesk_intents where id = $1 and finished_at is null',
-        [id],
-      );
+  for (const id of await openIntentsOlderThan(db, realm, SETTLE_SECONDS)) {
+    const done = await db.withLock(intentLock(id), async () => {
+      const intent = await openIntentOf(db, id);
       if (!intent) return false;
-      const action = intent.action;
-      // What the account has now, for whoever reads the audit: the change may have been done in part.
-      const credentials = await keycloak.call('getCredentials', (c) =>
-        c.users.getCredentials({ realm, id: action.targetUserId }).catch(whenStatus(404, [])),
-      );
-      await db.transaction(async (tx) => {
-        const auditId = await appendAudit(tx, realm, {
-          ...action,
-          result: 'interrupted: the sidecar stopped during the change; details show the account afterwards',
-          details: {
-            otpDevicesAfterwards: credentials
-              .filter((c) => c.type === 'otp')
-              .map((c) => ({ id: c.id, label: c.userLabel ?? null })),
-          },
-        });
-        if (intent.owner_email && action.action !== 'send-setup-email')
-          await enqueueEmail(
-            tx,
-            helpdeskActionEmail({
-              realm,
-              auditId,
-              action: action.action,
-              username: action.targetUsername,
-              email: intent.owner_email,
-              reason: action.reason,
-              realmDisplayName,
-              interrupted: true,
-            }),
-          );
-        await closeIntent(tx, Number(id));
-      });
+      await recordInterrupted(db, keycloak, realm, realmDisplayName, id, intent);
       return true;
     });
     if (done) closed += 1;
   }
   return closed;
+};
+
+const recordInterrupted = async (
+  db: SqlDatabase,
+  keycloak: KeycloakConnection,
+  realm: string,
+  realmDisplayName: string,
+  intentId: number,
+  intent: { action: IntendedAction; ownerEmail: string | null },
+) => {
+  const action = intent.action;
+  // What the account has now, for whoever reads the audit: the change may have been done in part.
+  const credentials = await keycloak.call('getCredentials', (c) =>
+    c.users.getCredentials({ realm, id: action.targetUserId }).catch(whenStatus(404, [])),
+  );
+  await db.transaction((tx) =>
+    settleIntent(
+      tx,
+      intentId,
+      realm,
+      {
+        ...action,
+        result: 'interrupted: the sidecar stopped during the change; details show the account afterwards',
+        details: {
+          otpDevicesAfterwards: credentials
+            .filter((c) => c.type === 'otp')
+            .map((c) => ({ id: c.id, label: c.userLabel ?? null })),
+        },
+      },
+      { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true },
+    ),
+  );
 };

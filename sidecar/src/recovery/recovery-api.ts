@@ -54,10 +54,10 @@ only once the new one works.</p>
 
 export const recoveryRouters = (
   service: RecoveryService,
-  policy: { perIpPer15Minutes: number; perAccountPerHour: number },
+  limits: { perIpPer15Minutes: number; perAccountPerHour: number },
   logger: Logger,
 ) => {
-  const perAccount = keyedLimiter(policy.perAccountPerHour, 3_600_000);
+  const perAccount = keyedLimiter(limits.perAccountPerHour, 3_600_000);
   const queue: string[] = [];
   let draining = false;
   const drain = async () => {
@@ -74,7 +74,7 @@ export const recoveryRouters = (
 
   const limitPerIp: RequestHandler = rateLimit({
     windowMs: 15 * 60_000,
-    limit: policy.perIpPer15Minutes,
+    limit: limits.perIpPer15Minutes,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     // its own check prints to the console and names Express's setting; ours goes to the log, below

@@ -1,0 +1,134 @@
+/**
+ * What the sidecar serves, mounted on the app: the API under /api/v1 (staff routes behind the helpdesk
+ * role, token or page session; self-service recovery open) and the pages (/recovery, /helpdesk).
+ */
+import type { Express, RequestHandler } from 'express';
+import type { Settings } from './config/schema.js';
+import type { SidecarFile } from './config/sidecar-file.js';
+import { devicesRouter } from './devices/devices-api.js';
+import type { DeviceMirror } from './devices/mirror.js';
+import { complianceRouter } from './enforcement/compliance-api.js';
+import type { ReconcileReport } from './enforcement/reconciler.js';
+import { HelpdeskActions } from './helpdesk/actions.js';
+import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
+import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
+import { StaffSessions } from './helpdesk-page/staff-sessions.js';
+import { createApp, type ReadinessCheck } from './http/app.js';
+import { requireRole, TokenVerifier } from './http/auth.js';
+import type { KeycloakConnection } from './keycloak/connection.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { RealmContext } from './realm-context.js';
+import type { RecoveryService } from './recovery/recovery.js';
+import { recoveryRouters } from './recovery/recovery-api.js';
+import type { SqlDatabase } from './store/database.js';
+import { Sealer } from './util/seal.js';
+
+export interface RoutesOf {
+  settings: Settings;
+  sidecarFile: SidecarFile;
+  realm: RealmContext;
+  db: SqlDatabase;
+  keycloak: KeycloakConnection;
+  mirror: DeviceMirror;
+  recovery: RecoveryService;
+  logger: Logger;
+  metrics: Metrics;
+  runEnforcement: () => Promise<ReconcileReport | undefined>;
+  deviceFullSync: (reason: string) => Promise<unknown>;
+}
+
+/** Staff sign-in: bearer tokens of the allowed clients, or the helpdesk page's session cookie. */
+const staffAccess = ({ settings, realm, db }: RoutesOf) => {
+  const verifier = new TokenVerifier(
+    settings.KEYCLOAK_URL,
+    realm.name,
+    [...new Set([...settings.HELPDESK_TOKEN_CLIENTS, settings.HELPDESK_CLIENT_ID])],
+    settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL,
+  );
+  const sessionSecret = settings.HELPDESK_SESSION_SECRET ?? settings.SIDECAR_CLIENT_SECRET;
+  const login = { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: settings.HELPDESK_CLIENT_ID };
+  const sessions = new StaffSessions({
+    db,
+    realm: realm.name,
+    sealer: new Sealer(sessionSecret, 'helpdesk-session'),
+    verifier,
+    login,
+  });
+  const guard = requireRole(verifier, settings.HELPDESK_ROLE, {
+    cookieName: SESSION_COOKIE,
+    resolve: (id) => sessions.resolve(id),
+  });
+  return { guard, sessions, login, loginSealer: new Sealer(sessionSecret, 'helpdesk-login') };
+};
+
+/** Ready when the store answers and Keycloak serves the realm (and the connection's circuit is not open). */
+const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessCheck[] => [
+  { name: 'store', check: () => db.ping() },
+  {
+    name: 'keycloak',
+    check: async () => {
+      const response = await fetch(`${realm.url}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      return response.ok && keycloak.health.state !== 'down';
+    },
+  },
+];
+
+const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm }: RoutesOf) =>
+  new HelpdeskActions({
+    keycloak,
+    db,
+    helpdeskRole: settings.HELPDESK_ROLE,
+    adminRole: settings.HELPDESK_ADMIN_ROLE,
+    realmDisplayName: realm.displayName,
+    setupEmail: {
+      lifespanSeconds: sidecarFile.recovery.linkLifespanMinutes * 60,
+      clientId: sidecarFile.recovery.clientId,
+      ...(sidecarFile.recovery.redirectUri ? { redirectUri: sidecarFile.recovery.redirectUri } : {}),
+    },
+  });
+
+export const buildApp = (of: RoutesOf): Express => {
+  const { settings, realm, db, logger } = of;
+  const staff = staffAccess(of);
+  const selfService = recoveryRouters(of.recovery, of.sidecarFile.recovery.rateLimit, logger);
+  const devices = devicesRouter(db, realm.name, of.mirror, () =>
+    of.deviceFullSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
+  );
+  const staffOnly = (router: RequestHandler): RequestHandler[] => [staff.guard, router];
+  return createApp({
+    logger,
+    metrics: of.metrics,
+    ...(settings.TRUST_PROXY !== undefined ? { trustProxy: settings.TRUST_PROXY } : {}),
+    readiness: readinessChecks(of),
+    api: {
+      '/compliance': staffOnly(
+        complianceRouter({
+          db,
+          realm: realm.name,
+          runEnforcement: () => of.runEnforcement(),
+          adminRole: settings.HELPDESK_ADMIN_ROLE,
+        }),
+      ),
+      '/users': staffOnly(devices.users),
+      '/devices': staffOnly(devices.devices),
+      '/sync': staffOnly(devices.sync),
+      '/recovery': selfService.api,
+      '/helpdesk': staffOnly(helpdeskRouter(helpdeskActionsOf(of), realm.name)),
+    },
+    pages: {
+      '/recovery': selfService.page,
+      '/helpdesk': helpdeskPage({
+        sessions: staff.sessions,
+        loginSealer: staff.loginSealer,
+        login: staff.login,
+        role: settings.HELPDESK_ROLE,
+        realmDisplayName: realm.displayName,
+        ...(settings.PUBLIC_URL ? { publicUrl: settings.PUBLIC_URL } : {}),
+        logger,
+      }),
+    },
+  });
+};
