@@ -1,5 +1,5 @@
 /** The authenticators of the browser and reset-credentials flows, keyed by Keycloak's provider ids. */
-import { findUserForLogin } from '../oidc/routes.js';
+import { findUserForLogin } from '../oidc/user-sessions.js';
 import { checkCredentialCode } from '../otp/totp.js';
 import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
