@@ -113,6 +113,12 @@ export class LoginContext {
     return `${this.request.baseUrl}/realms/${encodeURIComponent(this.realm.name)}/login-actions/reset-credentials?${params}`;
   }
 
+  /** who an emailed action link is for, continuing this login's tab */
+  linkFor(user: UserModel) {
+    const { realm, authSession } = this;
+    return { realm, user, baseUrl: this.request.baseUrl, clientId: authSession.clientId, tabId: authSession.tabId };
+  }
+
   challenge(html: string, status = 200): Outcome {
     return { kind: 'challenge', html, status };
   }

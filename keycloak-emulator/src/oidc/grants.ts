@@ -89,14 +89,7 @@ const clientCredentials: GrantHandler = ({ realm, client, baseUrl, ip, body }) =
       username: serviceAccount.username,
     },
   });
-  return issueTokens({
-    baseUrl,
-    realm,
-    client,
-    user: serviceAccount,
-    scope: body.scope,
-    clientAddress: ip,
-  });
+  return issueTokens({ baseUrl, realm, client, user: serviceAccount, scope: body.scope, clientAddress: ip });
 };
 
 const refreshToken: GrantHandler = ({ realm, client, baseUrl, body }) => {
