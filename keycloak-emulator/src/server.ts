@@ -6,7 +6,7 @@ import { adminRouter } from './admin/router.js';
 import { errorMiddleware, routeNotFound } from './http/errors.js';
 import { FaultInjector } from './http/faults.js';
 import { smtpActionMailer } from './login/action-links.js';
-import { authorizationCodeGrant, loginRouter } from './login/routes.js';
+import { loginRouter } from './login/routes.js';
 import { oidcRouter } from './oidc/routes.js';
 import { newPasswordCredential } from './state/credentials.js';
 import { EmulatorState, indexUser, MASTER_REALM, newUser } from './state/store.js';
@@ -60,7 +60,7 @@ export const createApp = (state: EmulatorState, faults: FaultInjector): Express 
   app.set('case sensitive routing', true);
   app.set('etag', false);
   app.use(faults.middleware());
-  app.use('/realms/:realm', oidcRouter(state, { authorization_code: authorizationCodeGrant }));
+  app.use('/realms/:realm', oidcRouter(state));
   app.use('/realms/:realm', loginRouter(state));
   app.use(adminRouter(state));
   app.use(routeNotFound);

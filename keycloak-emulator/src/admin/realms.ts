@@ -18,7 +18,6 @@ import {
 import { answerCreated } from './route-helpers.js';
 
 // login/required-actions.ts reads the OTP application list from here.
-export { otpSupportedApplications } from './realm-representation.js';
 
 /** Realm-level event listeners a Keycloak 26 server ships (metrics-listener is global-only). */
 const KNOWN_EVENT_LISTENERS = new Set(['jboss-logging', 'email']);

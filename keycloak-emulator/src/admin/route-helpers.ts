@@ -1,6 +1,6 @@
 /** Query parsing and the `201 Created` answer that every admin resource shares. */
 import type { Request, Response } from 'express';
-import { baseUrlOf } from '../oidc/routes.js';
+import { baseUrlOf } from '../oidc/base-url.js';
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

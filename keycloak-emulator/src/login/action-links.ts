@@ -5,8 +5,7 @@ import { describeLifespan, sendRealmEmail } from '../email/smtp.js';
 import { executeActionsEmail, resetCredentialsEmail, verifyEmailEmail } from '../email/templates.js';
 import type { RealmModel, UserModel } from '../state/model.js';
 import { type ActionTokenClaims, signActionToken } from './action-tokens.js';
-
-const realmTitle = (realm: RealmModel) => String(realm.settings.displayName || realm.name);
+import { realmTitleOf } from './pages.js';
 
 const link = (baseUrl: string, realm: RealmModel, token: string, clientId: string, tabId: string) => {
   const params = new URLSearchParams({ key: token, client_id: clientId, tab_id: tabId });
@@ -39,7 +38,7 @@ export const sendResetCredentialsEmail = (r: Omit<LinkRequest, 'claims' | 'lifes
   const url = tokenLink({ ...r, lifespanSeconds: lifespan, claims: { typ: 'reset-credentials', asid: r.asid } });
   return sendRealmEmail(
     r.realm,
-    resetCredentialsEmail(r.user.email ?? '', realmTitle(r.realm), url, describeLifespan(lifespan)),
+    resetCredentialsEmail(r.user.email ?? '', realmTitleOf(r.realm), url, describeLifespan(lifespan)),
   );
 };
 
@@ -47,7 +46,7 @@ export const sendVerifyEmail = (r: Omit<LinkRequest, 'claims'>) => {
   const url = tokenLink({ ...r, claims: { typ: 'verify-email', eml: r.user.email } });
   return sendRealmEmail(
     r.realm,
-    verifyEmailEmail(r.user.email ?? '', realmTitle(r.realm), url, describeLifespan(r.lifespanSeconds)),
+    verifyEmailEmail(r.user.email ?? '', realmTitleOf(r.realm), url, describeLifespan(r.lifespanSeconds)),
   );
 };
 
@@ -77,7 +76,7 @@ export const smtpActionMailer: ActionMailer = {
       request.realm,
       executeActionsEmail(
         request.user.email ?? '',
-        realmTitle(request.realm),
+        realmTitleOf(request.realm),
         request.actions,
         url,
         describeLifespan(request.lifespanSeconds),

@@ -1,5 +1,5 @@
 /** The authenticators of the browser and reset-credentials flows, keyed by Keycloak's provider ids. */
-import { findUserForLogin } from '../oidc/routes.js';
+import { findUserForLogin } from '../oidc/user-sessions.js';
 import { checkCredentialCode } from '../otp/totp.js';
 import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
@@ -174,14 +174,7 @@ export const authenticators: AuthenticatorRegistry = {
         return emailSent();
       }
       try {
-        await sendResetCredentialsEmail({
-          realm: ctx.realm,
-          user,
-          baseUrl: ctx.request.baseUrl,
-          clientId: ctx.authSession.clientId,
-          tabId: ctx.authSession.tabId,
-          asid: ctx.authSession.tabId,
-        });
+        await sendResetCredentialsEmail({ ...ctx.linkFor(user), asid: ctx.authSession.tabId });
       } catch {
         ctx.event('SEND_RESET_PASSWORD_ERROR', { error: 'email_send_failed', details: { email: user.email } });
         return ctx.failure('Failed to send email, please try again later.', 500);

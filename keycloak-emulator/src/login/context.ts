@@ -2,14 +2,22 @@
 import { recordEvent } from '../events/recorder.js';
 import type { AuthSessionModel, ExecutionModel, RealmModel, UserModel } from '../state/model.js';
 import type { EmulatorState } from '../state/store.js';
-import type { FlowEngine } from './flow-engine.js';
-import { errorPage } from './pages.js';
+import { errorPage, realmTitleOf } from './pages.js';
 
 export type Outcome =
   | { kind: 'success' }
   | { kind: 'attempted' }
   | { kind: 'challenge'; html: string; status?: number }
   | { kind: 'failure'; html: string; status?: number };
+
+/**
+ * What conditions ask of the flow engine. Declared here rather than imported, so the engine can depend
+ * on this module without a loop; FlowEngine provides it.
+ */
+export interface FlowInspector {
+  /** whether the user has configured what a subflow asks for (Condition - user configured) */
+  flowConfigured(ctx: LoginContext, flowId: string): boolean;
+}
 
 export interface LoginRequest {
   state: EmulatorState;
@@ -21,7 +29,7 @@ export interface LoginRequest {
   posted?: { executionId: string; form: Record<string, string> };
   query: Record<string, string>;
   /** the flow engine, for conditions that look at a whole subflow */
-  engine: FlowEngine;
+  engine: FlowInspector;
   /** the SSO session named by the browser's identity cookie */
   ssoSessionId?: string;
   /** back-to-login link for the reset-credentials pages */
@@ -86,7 +94,7 @@ export class LoginContext {
   }
 
   get realmTitle() {
-    return String(this.realm.settings.displayName || this.realm.name);
+    return realmTitleOf(this.realm);
   }
 
   /** where this execution's form posts */
@@ -103,6 +111,12 @@ export class LoginContext {
     if (this.realm.settings.resetPasswordAllowed !== true) return undefined;
     const params = new URLSearchParams({ client_id: this.authSession.clientId, tab_id: this.authSession.tabId });
     return `${this.request.baseUrl}/realms/${encodeURIComponent(this.realm.name)}/login-actions/reset-credentials?${params}`;
+  }
+
+  /** who an emailed action link is for, continuing this login's tab */
+  linkFor(user: UserModel) {
+    const { realm, authSession } = this;
+    return { realm, user, baseUrl: this.request.baseUrl, clientId: authSession.clientId, tabId: authSession.tabId };
   }
 
   challenge(html: string, status = 200): Outcome {

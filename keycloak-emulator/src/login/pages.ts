@@ -3,6 +3,10 @@
  * and messages (keycloak.v2 theme), so a browser test reads like a person using Keycloak.
  */
 import type { OtpPolicy } from '../otp/totp.js';
+import type { RealmModel } from '../state/model.js';
+
+/** The realm's name as its pages and emails show it. */
+export const realmTitleOf = (realm: RealmModel) => String(realm.settings.displayName || realm.name);
 
 const html = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

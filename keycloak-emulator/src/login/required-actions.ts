@@ -4,7 +4,7 @@
  * processes its form; completing one removes it from the user and from the login.
  */
 import QRCode from 'qrcode';
-import { otpSupportedApplications } from '../admin/realms.js';
+import { otpSupportedApplications } from '../admin/realm-representation.js';
 import {
   checkSetupCode,
   encodeSecretForUser,
@@ -153,11 +153,7 @@ const verifyEmail: RequiredActionHandler = {
     if (user.email && !ctx.authSession.notes.verifyEmailSent) {
       ctx.authSession.notes.verifyEmailSent = 'true';
       await sendVerifyEmail({
-        realm: ctx.realm,
-        user,
-        baseUrl: ctx.request.baseUrl,
-        clientId: ctx.authSession.clientId,
-        tabId: ctx.authSession.tabId,
+        ...ctx.linkFor(user),
         lifespanSeconds: Number(ctx.realm.settings.actionTokenGeneratedByUserLifespan ?? 300),
       }).catch(() => undefined);
       ctx.event('SEND_VERIFY_EMAIL', { details: { email: user.email } });

@@ -5,7 +5,7 @@
 import type { Request, Response, Router } from 'express';
 import { badRequest, KeycloakHttpError } from '../../http/errors.js';
 import { redirectUriAllowed } from '../../login/redirect.js';
-import { baseUrlOf } from '../../oidc/routes.js';
+import { baseUrlOf } from '../../oidc/base-url.js';
 import { clientByClientId } from '../../state/store.js';
 import { adminContext } from '../context.js';
 import { intParam, str } from '../route-helpers.js';

@@ -1,0 +1,69 @@
+/**
+ * What every login route shares: the LoginContext of a request, and `proceed`, which moves a login
+ * forward — the realm's bound flow until it needs the user, then the pending required actions, then the finish.
+ */
+import type { Request, Response } from 'express';
+import { baseUrlOf } from '../oidc/base-url.js';
+import type { AuthSessionModel, RealmModel } from '../state/model.js';
+import { type EmulatorState, flowByAlias } from '../state/store.js';
+import { authenticators } from './authenticators.js';
+import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
+import { ssoSessionOf } from './cookies.js';
+import { finish } from './finish.js';
+import { FlowEngine } from './flow-engine.js';
+import { queryOf, sendError, sendPage } from './http.js';
+import { pendingRequiredActions } from './required-actions.js';
+
+const engine = new FlowEngine(authenticators);
+
+export const contextFor = (
+  state: EmulatorState,
+  req: Request,
+  realm: RealmModel,
+  authSession: AuthSessionModel,
+  posted?: LoginRequest['posted'],
+) => {
+  const baseUrl = baseUrlOf(req);
+  const request: LoginRequest = {
+    state,
+    realm,
+    authSession,
+    baseUrl,
+    ipAddress: req.ip ?? '127.0.0.1',
+    query: queryOf(req),
+    engine,
+    ssoSessionId: ssoSessionOf(req, realm),
+    ...(posted ? { posted } : {}),
+  };
+  if (authSession.redirectUri) {
+    const params = new URLSearchParams({
+      client_id: authSession.clientId,
+      redirect_uri: authSession.redirectUri,
+      response_type: 'code',
+    });
+    request.loginUrl = `${baseUrl}/realms/${encodeURIComponent(realm.name)}/protocol/openid-connect/auth?${params}`;
+  }
+  return new LoginContext(request);
+};
+
+/** Moves a login forward: the flow until it needs the user, then required actions, then the finish. */
+export const proceed = async (res: Response, ctx: LoginContext): Promise<void> => {
+  const { realm, authSession } = ctx;
+  if (authSession.notes.flowDone !== 'true') {
+    const binding = authSession.flow === 'reset-credentials' ? 'resetCredentialsFlow' : 'browserFlow';
+    const flow = flowByAlias(realm, String(realm.settings[binding]));
+    if (!flow) return sendError(res, realm, 'An error occurred, please login again through your application.', 500);
+    const outcome: Outcome = await engine.runFlow(ctx, flow.id);
+    if (outcome.kind === 'challenge' || outcome.kind === 'failure') return sendPage(res, outcome.html, outcome.status);
+    if (outcome.kind === 'attempted' || !ctx.user) return sendError(res, realm, 'Invalid username or password.');
+    authSession.notes.flowDone = 'true';
+  }
+  const user = ctx.user;
+  if (!user?.enabled) return sendError(res, realm, 'Account is disabled, contact your administrator.');
+  const [next] = pendingRequiredActions(ctx, user);
+  if (next) {
+    res.redirect(302, loginActionsUrl(ctx.request.baseUrl, realm, 'required-action', authSession, { execution: next }));
+    return;
+  }
+  return finish(res, ctx);
+};

@@ -1,0 +1,123 @@
+/**
+ * The lab the login-page tests share: an emulator (or Keycloak) with a realm whose emails go to a
+ * mail catcher, a relying party, a browser with a fresh context per test, and the steps a person takes.
+ * The `let`s are ES module live bindings, so the tests read them as they were set by the hooks.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  type AuthenticatorEntry,
+  codeFor,
+  launchBrowser,
+  parseKeyUri,
+  saveScreenshot,
+  scanQrCode,
+  textOf,
+} from '../support/browser.js';
+import {
+  createTestRealm,
+  type KeycloakUnderTest,
+  masterAdminClient,
+  startKeycloakUnderTest,
+} from '../support/keycloak.js';
+import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { createTestUser, SECRET_A, SECRET_B } from '../support/users.js';
+
+export let kut: KeycloakUnderTest;
+export let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+export let browser: Browser;
+export let mail: MailCatcher;
+export let realm: string;
+export let app: RelyingParty;
+export let context: BrowserContext;
+export let page: Page;
+
+export const BASE32_SECRET_A = SECRET_A;
+export const BASE32_SECRET_B = SECRET_B;
+
+export const createUser = (username: string, extra: Record<string, unknown> = {}) =>
+  createTestUser(kc, realm, username, { extra });
+
+export const otpDevices = async (userId: string) =>
+  (await kc.users.getCredentials({ realm, id: userId })).filter((c) => c.type === 'otp');
+
+export const signIn = async (username: string, password = `${username}-password`) => {
+  await page.goto(app.authorizeUrl());
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#kc-login');
+};
+
+/** Sets up OTP on the setup page like a person with a phone: scan, type the code and a device name. */
+export const setUpAuthenticator = async (deviceName: string): Promise<AuthenticatorEntry> => {
+  await page.waitForSelector('#kc-totp-secret-qr-code');
+  const entry = parseKeyUri(await scanQrCode(page));
+  await page.fill('#totp', await codeFor(entry));
+  await page.fill('#userLabel', deviceName);
+  await page.click('#saveTOTPBtn');
+  return entry;
+};
+
+export const setNewPassword = async (password: string) => {
+  expect(await textOf(page, '#kc-page-title')).toBe('Update password');
+  await page.fill('#password-new', password);
+  await page.fill('#password-confirm', password);
+  await page.click('#kc-submit');
+};
+
+export const expectSignedIn = async () => {
+  await page.waitForSelector('#app');
+  const callback = app.callbacks.at(-1);
+  expect(callback?.get('code')).toEqual(expect.any(String));
+  const tokens = await app.exchange(callback?.get('code') as string);
+  expect(tokens.status).toBe(200);
+  return tokens.json;
+};
+
+/** Codes an authenticator shows in the next time step, so a test never reuses the step it just used. */
+export const nextStepCode = (entry: Pick<AuthenticatorEntry, 'secret'> & Partial<AuthenticatorEntry>) =>
+  codeFor(entry, Math.floor(Date.now() / 1000) + 30);
+
+/** Registers the hooks that start the lab before the tests of a file and stop it after them. */
+export const useLoginPagesLab = () => {
+  beforeAll(async () => {
+    [kut, browser, mail] = await Promise.all([startKeycloakUnderTest(), launchBrowser(), startMailCatcher()]);
+    kc = await masterAdminClient(kut);
+    realm = await createTestRealm(kc, 'pages', {
+      displayName: 'Pages Lab',
+      resetPasswordAllowed: true,
+      smtpServer: {
+        host: mail.host,
+        port: String(mail.port),
+        from: 'keycloak@example.org',
+        fromDisplayName: 'Pages Lab',
+      },
+      eventsEnabled: true,
+    });
+    app = await startRelyingParty(kut.baseUrl, realm, 'webapp');
+    await kc.clients.create({
+      realm,
+      clientId: 'webapp',
+      publicClient: true,
+      redirectUris: [app.redirectUri],
+      standardFlowEnabled: true,
+    });
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    const state = expect.getState();
+    if (state.currentTestName)
+      await saveScreenshot(page, `login-pages ${state.currentTestName}`).catch(() => undefined);
+    await context.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all([browser?.close(), mail?.close(), app?.close()]);
+    await kut?.close();
+  });
+};
