@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { streamCsv } from '../http/csv.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
+import { parseOr400 } from '../http/validate.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { DeviceMirror } from './mirror.js';
 import { type DeviceRow, devicesOfUser, findDevices } from './records.js';
@@ -48,13 +49,7 @@ export const devicesRouter = (
 
   const devices = Router();
   devices.get('/', async (req, res) => {
-    const parsed = DEVICE_QUERY.safeParse(req.query);
-    if (!parsed.success)
-      throw badRequest(
-        'Invalid query',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-      );
-    const q = parsed.data;
+    const q = parseOr400(DEVICE_QUERY, req.query, 'Invalid query', '');
     const query = {
       ...(q.label ? { label: q.label } : {}),
       ...(q.createdFrom ? { createdFrom: new Date(q.createdFrom) } : {}),

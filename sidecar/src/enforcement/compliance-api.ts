@@ -7,7 +7,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
+import { parseOr400 } from '../http/validate.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { ReconcileReport } from './reconciler.js';
 import { complianceCounts, type NonCompliantUser, nonCompliantUsers } from './records.js';
@@ -40,13 +41,7 @@ export const complianceRouter = ({ db, realm, runEnforcement, adminRole }: Compl
     res.json({ report });
   });
   router.get('/', async (req, res) => {
-    const parsed = QUERY.safeParse(req.query);
-    if (!parsed.success)
-      throw badRequest(
-        'Invalid query',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-      );
-    const { first, max, format } = parsed.data;
+    const { first, max, format } = parseOr400(QUERY, req.query, 'Invalid query', '');
     if (format === 'csv') {
       await streamCsv(
         res,

@@ -5,7 +5,7 @@
  * open intent whose lock is free belongs to a process that died, and `closeInterrupted` records it as
  * interrupted, with what Keycloak shows now, and tells the owner.
  */
-import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
+import type { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
 import { helpdeskActionEmail } from './helpdesk-email.js';
@@ -56,7 +56,7 @@ const SETTLE_SECONDS = 5;
 
 export const closeInterrupted = async (
   db: SqlDatabase,
-  keycloak: KeycloakConnection,
+  users: KeycloakUsers,
   realm: string,
   realmDisplayName: string,
 ): Promise<number> => {
@@ -65,7 +65,7 @@ export const closeInterrupted = async (
     const done = await db.withLock(intentLock(id), async () => {
       const intent = await openIntentOf(db, id);
       if (!intent) return false;
-      await recordInterrupted(db, keycloak, realm, realmDisplayName, id, intent);
+      await recordInterrupted(db, users, realm, realmDisplayName, id, intent);
       return true;
     });
     if (done) closed += 1;
@@ -75,7 +75,7 @@ export const closeInterrupted = async (
 
 const recordInterrupted = async (
   db: SqlDatabase,
-  keycloak: KeycloakConnection,
+  users: KeycloakUsers,
   realm: string,
   realmDisplayName: string,
   intentId: number,
@@ -83,9 +83,7 @@ const recordInterrupted = async (
 ) => {
   const action = intent.action;
   // What the account has now, for whoever reads the audit: the change may have been done in part.
-  const credentials = await keycloak.call('getCredentials', (c) =>
-    c.users.getCredentials({ realm, id: action.targetUserId }).catch(whenStatus(404, [])),
-  );
+  const devices = await users.otpCredentialsIfExists(action.targetUserId);
   await db.transaction((tx) =>
     settleIntent(
       tx,
@@ -95,9 +93,7 @@ const recordInterrupted = async (
         ...action,
         result: 'interrupted: the sidecar stopped during the change; details show the account afterwards',
         details: {
-          otpDevicesAfterwards: credentials
-            .filter((c) => c.type === 'otp')
-            .map((c) => ({ id: c.id, label: c.userLabel ?? null })),
+          otpDevicesAfterwards: devices.map((c) => ({ id: c.id, label: c.userLabel ?? null })),
         },
       },
       { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true },
