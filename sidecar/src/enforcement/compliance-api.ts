@@ -8,18 +8,12 @@ import { z } from 'zod';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
 import { ApiError } from '../http/errors.js';
-import { parseOr400 } from '../http/validate.js';
+import { LIST_QUERY, parseOr400 } from '../http/validate.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { ReconcileReport } from './reconciler.js';
 import { complianceCounts, type NonCompliantUser, nonCompliantUsers } from './records.js';
 
-const QUERY = z
-  .object({
-    first: z.coerce.number().int().min(0).default(0),
-    max: z.coerce.number().int().min(1).max(500).default(100),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .strict();
+const QUERY = z.object(LIST_QUERY).strict();
 
 export interface ComplianceOptions {
   db: SqlDatabase;
