@@ -120,7 +120,7 @@ export const startJobs = (of: JobsOf) => {
     // Work a stopped or failed run left half done: recovery swaps, helpdesk actions without their audit entry.
     every(5, onError, 'housekeeping', async () => {
       await of.recovery.completePending();
-      await closeInterrupted(of.db, users, realm.name, realm.displayName);
+      await closeInterrupted({ db: of.db, users, realm: realm.name, realmDisplayName: realm.displayName });
     }),
   ];
   const outbox = outboxJob(of, onError);

@@ -54,18 +54,22 @@ export const settleIntent = async (
 /** Intents younger than this may still be between their insert and their lock. */
 const SETTLE_SECONDS = 5;
 
-export const closeInterrupted = async (
-  db: SqlDatabase,
-  users: KeycloakUsers,
-  realm: string,
-  realmDisplayName: string,
-): Promise<number> => {
+/** Where interrupted intents are closed: the store, the realm's users in Keycloak, how emails name the realm. */
+export interface IntentsOf {
+  db: SqlDatabase;
+  users: KeycloakUsers;
+  realm: string;
+  realmDisplayName: string;
+}
+
+export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
+  const { db, realm } = of;
   let closed = 0;
   for (const id of await openIntentsOlderThan(db, realm, SETTLE_SECONDS)) {
     const done = await db.withLock(intentLock(id), async () => {
       const intent = await openIntentOf(db, id);
       if (!intent) return false;
-      await recordInterrupted(db, users, realm, realmDisplayName, id, intent);
+      await recordInterrupted(of, id, intent);
       return true;
     });
     if (done) closed += 1;
@@ -74,10 +78,7 @@ export const closeInterrupted = async (
 };
 
 const recordInterrupted = async (
-  db: SqlDatabase,
-  users: KeycloakUsers,
-  realm: string,
-  realmDisplayName: string,
+  { db, users, realm, realmDisplayName }: IntentsOf,
   intentId: number,
   intent: { action: IntendedAction; ownerEmail: string | null },
 ) => {

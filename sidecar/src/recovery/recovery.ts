@@ -92,7 +92,6 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
     // The devices the account had when the recovery began (never the new one).
     const old = await currentDevicesSeenBy(db, realm, owner.userId, request.requestedAt);
     const retire = old.filter((d) => !fresh.has(d.credentialId));
-    // One gone already was removed by an earlier attempt before it could record so.
     for (const device of retire) await this.users.deleteCredentialIfExists(owner.userId, device.credentialId);
     await this.users.logout(owner.userId);
     await db.transaction(async (tx) => {
