@@ -8,6 +8,7 @@ import type { ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import type { EventFeed } from './events/feed.js';
 import { closeInterrupted } from './helpdesk/intents.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
+import { KeycloakUsers } from './keycloak/users.js';
 import { createTransport, drainDue } from './mail/outbox.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -107,6 +108,7 @@ const outboxJob = ({ settings, db, metrics }: JobsOf, onError: OnJobError) => {
 /** Starts the job list. `stop` resolves when every job's run in progress has finished; then `closeMail`. */
 export const startJobs = (of: JobsOf) => {
   const { settings, realm, logger } = of;
+  const users = new KeycloakUsers(of.keycloak);
   const onError: OnJobError = (job, error) =>
     of.stopping.aborted
       ? logger.info({ job }, 'stopped for shutdown')
@@ -118,7 +120,7 @@ export const startJobs = (of: JobsOf) => {
     // Work a stopped or failed run left half done: recovery swaps, helpdesk actions without their audit entry.
     every(5, onError, 'housekeeping', async () => {
       await of.recovery.completePending();
-      await closeInterrupted(of.db, of.keycloak, realm.name, realm.displayName);
+      await closeInterrupted({ db: of.db, users, realm: realm.name, realmDisplayName: realm.displayName });
     }),
   ];
   const outbox = outboxJob(of, onError);

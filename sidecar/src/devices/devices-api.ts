@@ -5,7 +5,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { streamCsv } from '../http/csv.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
+import { isoDateOrTime, LIST_QUERY, parseOr400 } from '../http/validate.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { DeviceMirror } from './mirror.js';
 import { type DeviceRow, devicesOfUser, findDevices } from './records.js';
@@ -13,12 +14,10 @@ import { type DeviceRow, devicesOfUser, findDevices } from './records.js';
 const DEVICE_QUERY = z
   .object({
     label: z.string().max(200).optional(),
-    createdFrom: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    createdTo: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    createdFrom: isoDateOrTime().optional(),
+    createdTo: isoDateOrTime().optional(),
     removed: z.enum(['true', 'false']).optional(),
-    first: z.coerce.number().int().min(0).default(0),
-    max: z.coerce.number().int().min(1).max(500).default(100),
-    format: z.enum(['json', 'csv']).default('json'),
+    ...LIST_QUERY,
   })
   .strict();
 
@@ -48,13 +47,7 @@ export const devicesRouter = (
 
   const devices = Router();
   devices.get('/', async (req, res) => {
-    const parsed = DEVICE_QUERY.safeParse(req.query);
-    if (!parsed.success)
-      throw badRequest(
-        'Invalid query',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-      );
-    const q = parsed.data;
+    const q = parseOr400(DEVICE_QUERY, req.query, 'Invalid query', '');
     const query = {
       ...(q.label ? { label: q.label } : {}),
       ...(q.createdFrom ? { createdFrom: new Date(q.createdFrom) } : {}),

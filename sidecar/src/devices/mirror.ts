@@ -12,11 +12,11 @@
 import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
-import { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
 import { readJobState, saveJobState } from '../store/job-state.js';
+import { RealmService } from '../util/realm-service.js';
 import { deviceChangeEmail } from './device-email.js';
 import {
   type DeviceChange,
@@ -85,19 +85,8 @@ export interface DeviceMirrorOptions {
   now?: () => Date;
 }
 
-export class DeviceMirror {
+export class DeviceMirror extends RealmService<DeviceMirrorOptions> {
   private running = false;
-  private readonly now: () => Date;
-  private readonly users: KeycloakUsers;
-
-  constructor(private readonly options: DeviceMirrorOptions) {
-    this.now = options.now ?? (() => new Date());
-    this.users = new KeycloakUsers(options.keycloak);
-  }
-
-  private get realm() {
-    return this.options.keycloak.realm;
-  }
 
   async state(): Promise<SyncState> {
     return (await readJobState<SyncState>(this.options.db, STATE_KEY(this.realm))) ?? {};

@@ -4,6 +4,7 @@
  */
 import type { SqlExecutor } from '../store/database.js';
 import { SqlFilter } from '../store/filter.js';
+import { columnsOf } from '../store/unnest.js';
 
 export interface DeviceOwner {
   userId: string;
@@ -101,11 +102,7 @@ export const recordDevicesOfUsers = async (
       });
   }
   if (seen.length > 0) {
-    const column = (pick: (s: (typeof seen)[number]) => string | Date | null | undefined) =>
-      seen.map((s) => {
-        const value = pick(s);
-        return value instanceof Date ? value.toISOString() : (value ?? null);
-      });
+    const column = columnsOf(seen);
     await db.query(
       `insert into otp_devices
          (realm, credential_id, user_id, username, email, type, label, created_at, first_seen_at, last_seen_at)

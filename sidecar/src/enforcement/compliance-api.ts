@@ -7,18 +7,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
+import { LIST_QUERY, parseOr400 } from '../http/validate.js';
 import type { SqlDatabase } from '../store/database.js';
 import type { ReconcileReport } from './reconciler.js';
 import { complianceCounts, type NonCompliantUser, nonCompliantUsers } from './records.js';
 
-const QUERY = z
-  .object({
-    first: z.coerce.number().int().min(0).default(0),
-    max: z.coerce.number().int().min(1).max(500).default(100),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .strict();
+const QUERY = z.object(LIST_QUERY).strict();
 
 export interface ComplianceOptions {
   db: SqlDatabase;
@@ -40,13 +35,7 @@ export const complianceRouter = ({ db, realm, runEnforcement, adminRole }: Compl
     res.json({ report });
   });
   router.get('/', async (req, res) => {
-    const parsed = QUERY.safeParse(req.query);
-    if (!parsed.success)
-      throw badRequest(
-        'Invalid query',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-      );
-    const { first, max, format } = parsed.data;
+    const { first, max, format } = parseOr400(QUERY, req.query, 'Invalid query', '');
     if (format === 'csv') {
       await streamCsv(
         res,

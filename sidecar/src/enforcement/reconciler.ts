@@ -6,11 +6,11 @@
  */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
-import { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SqlDatabase } from '../store/database.js';
+import { RealmService } from '../util/realm-service.js';
 import { type Membership, readMembership, readUserMembership } from './membership.js';
 import { type Decision, decide, type EnforcementPolicy, type UserFacts } from './policy.js';
 import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecisions } from './records.js';
@@ -55,19 +55,7 @@ const factsOf = (user: UserRepresentation, membership: Membership): UserFacts =>
   ...(membership.exemptBy(user.id as string) ? { exemptBy: membership.exemptBy(user.id as string) } : {}),
 });
 
-export class Reconciler {
-  private readonly now: () => Date;
-  private readonly users: KeycloakUsers;
-
-  constructor(private readonly options: ReconcilerOptions) {
-    this.now = options.now ?? (() => new Date());
-    this.users = new KeycloakUsers(options.keycloak);
-  }
-
-  private get realm() {
-    return this.options.keycloak.realm;
-  }
-
+export class Reconciler extends RealmService<ReconcilerOptions> {
   /** One full pass over the realm. */
   async runFull(): Promise<ReconcileReport> {
     const { keycloak, db, policy, metrics } = this.options;

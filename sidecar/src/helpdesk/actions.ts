@@ -7,11 +7,10 @@
  */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import { devicesOfUser, markRemoved } from '../devices/records.js';
-import { CONFIGURE_TOTP, withOtpSetup } from '../enforcement/policy.js';
+import { CONFIGURE_TOTP } from '../enforcement/policy.js';
 import type { Caller } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
-import { statusOf } from '../keycloak/connection.js';
 import type { SqlDatabase } from '../store/database.js';
 import { RealmService } from '../util/realm-service.js';
 import { intentLock, settleIntent } from './intents.js';
@@ -63,17 +62,13 @@ export const publicUser = (u: UserRepresentation) => ({
 
 export class HelpdeskActions extends RealmService<HelpdeskOptions> {
   async findUsers(search: string, first: number, max: number) {
-    const realm = this.realm;
-    const users = await this.options.keycloak.call('searchUsers', (c) =>
-      c.users.find({ realm, search, first, max, briefRepresentation: false } as never),
-    );
-    return users.map(publicUser);
+    return (await this.users.search(search, first, max)).map(publicUser);
   }
 
   /** The user, their devices as the mirror knows them, and their OTP credentials as Keycloak has them now. */
   async userWithDevices(id: string) {
     const user = await this.userOr404(id);
-    const live = (await this.otpCredentials(user.id as string)).map((c) => ({
+    const live = (await this.users.otpCredentials(user.id as string)).map((c) => ({
       id: c.id,
       label: c.userLabel ?? null,
       createdDate: c.createdDate ? new Date(c.createdDate).toISOString() : null,
@@ -87,11 +82,9 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
 
   removeDevice(caller: Caller, userId: string, credentialId: string, request: ActionRequest) {
     return this.act(caller, userId, request, 'remove-device', async (user) => {
-      const device = (await this.otpCredentials(user.id as string)).find((c) => c.id === credentialId);
+      const device = (await this.users.otpCredentials(user.id as string)).find((c) => c.id === credentialId);
       if (!device?.id) throw notFound('This user has no such OTP device');
-      await this.options.keycloak.call('deleteCredential', (c) =>
-        c.users.deleteCredential({ realm: this.realm, id: user.id as string, credentialId: device.id as string }),
-      );
+      await this.users.deleteCredential(user.id as string, device.id);
       return {
         credentialId: device.id,
         ...(device.userLabel ? { label: device.userLabel } : {}),
@@ -103,20 +96,12 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
   /** Removes every OTP device, asks for a new one at the next sign-in and ends every session. */
   resetOtp(caller: Caller, userId: string, request: ActionRequest) {
     return this.act(caller, userId, request, 'reset-otp', async (user) => {
-      const { keycloak } = this.options;
-      const realm = this.realm;
       const id = user.id as string;
-      const devices = await this.otpCredentials(id);
-      for (const device of devices)
-        await keycloak.call('deleteCredential', (c) =>
-          c.users.deleteCredential({ realm, id, credentialId: device.id as string }),
-        );
-      const fresh = await keycloak.call('getUser', (c) => c.users.findOne({ realm, id }));
-      await keycloak.call('addRequiredAction', (c) =>
-        c.users.update({ realm, id }, { ...fresh, requiredActions: withOtpSetup(fresh?.requiredActions ?? []) }),
-      );
+      const devices = await this.users.otpCredentials(id);
+      for (const device of devices) await this.users.deleteCredential(id, device.id as string);
+      await this.users.addOtpSetup(id);
       // A reset ends every session: whoever holds the lost phone is signed out too.
-      await keycloak.call('logoutUser', (c) => c.users.logout({ realm, id }));
+      await this.users.logout(id);
       const sendEmail = request.sendSetupEmail === true && Boolean(user.email);
       if (sendEmail) await this.sendSetupEmailTo(id);
       return {
@@ -142,59 +127,36 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
   }
 
   private async userOr404(id: string): Promise<UserRepresentation> {
-    const realm = this.realm;
-    try {
-      const user = await this.options.keycloak.call('getUser', (c) => c.users.findOne({ realm, id }));
-      if (user?.id) return user;
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
-    throw notFound('User not found');
+    const user = await this.users.getIfExists(id);
+    if (!user?.id) throw notFound('User not found');
+    return user;
   }
 
   /** Staff and admin accounts are off limits unless the caller holds the helpdesk admin role. */
   private async checkAllowed(caller: Caller, target: UserRepresentation) {
-    const { keycloak, adminRole, helpdeskRole } = this.options;
-    const realm = this.realm;
+    const { adminRole, helpdeskRole } = this.options;
     if (caller.userId === target.id)
       throw new ApiError(403, 'forbidden', 'You cannot change your own sign-in through the helpdesk');
     if (caller.roles.includes(adminRole)) return;
     const id = target.id as string;
-    const realmRoles = await keycloak.call('effectiveRealmRoles', (c) =>
-      c.users.listCompositeRealmRoleMappings({ realm, id }),
-    );
+    const realmRoles = await this.users.effectiveRealmRoles(id);
     const protectedRealmRole = realmRoles.find(
       (r) => r.name === helpdeskRole || r.name === adminRole || r.name === 'admin',
     );
-    const clientRoles = await keycloak.call('clientRoles', (c) => c.users.listRoleMappings({ realm, id }));
+    const clientRoles = await this.users.roleMappings(id);
     const managementRoles = clientRoles.clientMappings?.['realm-management']?.mappings ?? [];
     if (protectedRealmRole || managementRoles.length > 0)
       throw new ApiError(403, 'forbidden', `Only holders of ${adminRole} may change a staff or admin account`);
   }
 
-  private async otpCredentials(id: string) {
-    const realm = this.realm;
-    return (await this.options.keycloak.call('getCredentials', (c) => c.users.getCredentials({ realm, id }))).filter(
-      (c) => c.type === 'otp',
-    );
-  }
-
   private sendSetupEmailTo(id: string) {
-    const { keycloak, setupEmail } = this.options;
-    const realm = this.realm;
-    return keycloak.call(
-      'executeActionsEmail',
-      (c) =>
-        c.users.executeActionsEmail({
-          realm,
-          id,
-          actions: [CONFIGURE_TOTP],
-          lifespan: setupEmail.lifespanSeconds,
-          clientId: setupEmail.clientId,
-          ...(setupEmail.redirectUri ? { redirectUri: setupEmail.redirectUri } : {}),
-        }),
-      { atMostOnce: true },
-    );
+    const { lifespanSeconds, clientId, redirectUri } = this.options.setupEmail;
+    return this.users.sendActionsEmail(id, {
+      actions: [CONFIGURE_TOTP],
+      lifespan: lifespanSeconds,
+      clientId,
+      redirectUri,
+    });
   }
 
   /** Runs a helpdesk write: allowed or refused, then written ahead, run, and audited. Returns the audit id. */

@@ -6,7 +6,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
-import { parseOr400 } from '../http/validate.js';
+import { isoDateOrTime, LIST_QUERY, parseOr400 } from '../http/validate.js';
 import type { HelpdeskActions } from './actions.js';
 import type { AuditRow } from './records.js';
 
@@ -31,11 +31,9 @@ const AUDIT_QUERY = z
     actor: z.string().max(100).optional(),
     target: z.string().max(100).optional(),
     action: z.enum(['remove-device', 'reset-otp', 'send-setup-email']).optional(),
-    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    first: z.coerce.number().int().min(0).default(0),
-    max: z.coerce.number().int().min(1).max(500).default(100),
-    format: z.enum(['json', 'csv']).default('json'),
+    from: isoDateOrTime().optional(),
+    to: isoDateOrTime().optional(),
+    ...LIST_QUERY,
   })
   .strict();
 

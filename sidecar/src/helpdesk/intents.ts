@@ -5,7 +5,7 @@
  * open intent whose lock is free belongs to a process that died, and `closeInterrupted` records it as
  * interrupted, with what Keycloak shows now, and tells the owner.
  */
-import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
+import type { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
 import { helpdeskActionEmail } from './helpdesk-email.js';
@@ -54,18 +54,22 @@ export const settleIntent = async (
 /** Intents younger than this may still be between their insert and their lock. */
 const SETTLE_SECONDS = 5;
 
-export const closeInterrupted = async (
-  db: SqlDatabase,
-  keycloak: KeycloakConnection,
-  realm: string,
-  realmDisplayName: string,
-): Promise<number> => {
+/** Where interrupted intents are closed: the store, the realm's users in Keycloak, how emails name the realm. */
+export interface IntentsOf {
+  db: SqlDatabase;
+  users: KeycloakUsers;
+  realm: string;
+  realmDisplayName: string;
+}
+
+export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
+  const { db, realm } = of;
   let closed = 0;
   for (const id of await openIntentsOlderThan(db, realm, SETTLE_SECONDS)) {
     const done = await db.withLock(intentLock(id), async () => {
       const intent = await openIntentOf(db, id);
       if (!intent) return false;
-      await recordInterrupted(db, keycloak, realm, realmDisplayName, id, intent);
+      await recordInterrupted(of, id, intent);
       return true;
     });
     if (done) closed += 1;
@@ -74,18 +78,13 @@ export const closeInterrupted = async (
 };
 
 const recordInterrupted = async (
-  db: SqlDatabase,
-  keycloak: KeycloakConnection,
-  realm: string,
-  realmDisplayName: string,
+  { db, users, realm, realmDisplayName }: IntentsOf,
   intentId: number,
   intent: { action: IntendedAction; ownerEmail: string | null },
 ) => {
   const action = intent.action;
   // What the account has now, for whoever reads the audit: the change may have been done in part.
-  const credentials = await keycloak.call('getCredentials', (c) =>
-    c.users.getCredentials({ realm, id: action.targetUserId }).catch(whenStatus(404, [])),
-  );
+  const devices = await users.otpCredentialsIfExists(action.targetUserId);
   await db.transaction((tx) =>
     settleIntent(
       tx,
@@ -95,9 +94,7 @@ const recordInterrupted = async (
         ...action,
         result: 'interrupted: the sidecar stopped during the change; details show the account afterwards',
         details: {
-          otpDevicesAfterwards: credentials
-            .filter((c) => c.type === 'otp')
-            .map((c) => ({ id: c.id, label: c.userLabel ?? null })),
+          otpDevicesAfterwards: devices.map((c) => ({ id: c.id, label: c.userLabel ?? null })),
         },
       },
       { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true },

@@ -11,9 +11,6 @@ import { Agent } from 'undici';
 import { Semaphore } from '../util/semaphore.js';
 import { KeycloakUnavailableError, statusOf } from './errors.js';
 
-// Until helpdesk and recovery move onto the gateway they import these from here; drop after the merge.
-export { KeycloakUnavailableError, statusOf, whenStatus } from './errors.js';
-
 export interface KeycloakConnectionOptions {
   baseUrl: string;
   realm: string;

@@ -8,7 +8,7 @@
 
 import type { SidecarFile } from '../config/sidecar-file.js';
 import { currentDevicesSeenBy, type DeviceChange, markRemoved } from '../devices/records.js';
-import { type KeycloakConnection, whenStatus } from '../keycloak/connection.js';
+import type { KeycloakConnection } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -47,25 +47,16 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
    * request path; an unknown, disabled or email-less account is silently ignored.
    */
   async requestBySelfService(identifier: string): Promise<'sent' | 'ignored'> {
-    const { keycloak, rules, logger } = this.options;
-    const realm = this.realm;
-    const lookup = identifier.includes('@') ? { email: identifier } : { username: identifier };
-    const [user] = await keycloak.call('findUser', (c) => c.users.find({ realm, ...lookup, exact: true, max: 2 }));
+    const { rules, logger } = this.options;
+    const user = await this.users.byIdentifier(identifier);
     if (!user?.id || user.enabled === false || !user.email) return 'ignored';
     await this.open(user.id, 'self-service');
-    await keycloak.call(
-      'executeActionsEmail',
-      (c) =>
-        c.users.executeActionsEmail({
-          realm,
-          id: user.id as string,
-          actions: rules.actions,
-          lifespan: rules.linkLifespanMinutes * 60,
-          clientId: rules.clientId,
-          ...(rules.redirectUri ? { redirectUri: rules.redirectUri } : {}),
-        }),
-      { atMostOnce: true },
-    );
+    await this.users.sendActionsEmail(user.id, {
+      actions: rules.actions,
+      lifespan: rules.linkLifespanMinutes * 60,
+      clientId: rules.clientId,
+      redirectUri: rules.redirectUri,
+    });
     logger.info({ userId: user.id }, 'recovery email sent');
     return 'sent';
   }
@@ -93,7 +84,7 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
   }
 
   private async completeIfOpen(owner: DeviceChange['owner'], fresh = new Set<string>()) {
-    const { db, keycloak, logger } = this.options;
+    const { db, logger } = this.options;
     const realm = this.realm;
     const now = this.now();
     const request = await oldestOpenRequest(db, realm, owner.userId, now);
@@ -101,14 +92,8 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
     // The devices the account had when the recovery began (never the new one).
     const old = await currentDevicesSeenBy(db, realm, owner.userId, request.requestedAt);
     const retire = old.filter((d) => !fresh.has(d.credentialId));
-    for (const device of retire)
-      await keycloak.call('deleteCredential', (c) =>
-        c.users
-          .deleteCredential({ realm, id: owner.userId, credentialId: device.credentialId })
-          // Gone already: an earlier attempt removed it before it could record so.
-          .catch(whenStatus(404, undefined)),
-      );
-    await keycloak.call('logoutUser', (c) => c.users.logout({ realm, id: owner.userId }));
+    for (const device of retire) await this.users.deleteCredentialIfExists(owner.userId, device.credentialId);
+    await this.users.logout(owner.userId);
     await db.transaction(async (tx) => {
       const retired = retire.map((d) => d.credentialId);
       await markCompleted(tx, request.id, now, retired);
