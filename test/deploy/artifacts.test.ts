@@ -35,7 +35,7 @@ test('the Dockerfile builds in stages and runs the compiled sidecar as a non-roo
   expect(dockerfile).toMatch(/npm ci --omit=dev/);
   expect(dockerfile).toMatch(/^USER node$/m);
   expect(dockerfile).toMatch(/^HEALTHCHECK .*\/healthz/ms);
-  // The command itself is started by the benchmark (devkit/src/image.ts); test/sidecar/start.test.ts runs the build with its flags.
+  // The command itself is started by test/sidecar/start.test.ts and by the benchmark (devkit/src/image.ts).
   expect(existsSync(sourceOf(imageCommand(dockerfile).script))).toBe(true);
   // What the final stage copies from the tree exists.
   for (const [, from] of dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm))

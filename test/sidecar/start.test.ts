@@ -1,25 +1,25 @@
 /**
  * `npm start` as a person runs it: on embedded defaults it brings up the emulator, the mail catcher and
- * the sidecar, prints the URLs and serves /readyz; a missing setting stops it with one clear line.
+ * the sidecar, prints the URLs and serves /readyz; the image's command does the same against a configured
+ * Keycloak; a missing setting stops it with one clear line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageCommand } from '../../devkit/src/index.js';
+import { startEmbedded } from '../../embedded/src/index.js';
 
-/** `npm start` (TypeScript through tsx), or the compiled build with the Node flags the container image runs it with. */
-const start = (env: Record<string, string>, entry: 'source' | 'build' = 'source') => {
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+
+/** `npm start` as the README says: TypeScript through tsx, the embedded parts started by the same process. */
+const start = (env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', 'embedded/src/start.ts'], { env: { ...baseEnv, ...env } });
+
+/** The compiled build exactly as the container image runs it (Node flags and script from the Dockerfile). */
+const startImageCommand = (env: Record<string, string>) => {
   const image = imageCommand();
-  return spawn(
-    process.execPath,
-    entry === 'source'
-      ? ['--import', 'tsx', 'embedded/src/start.ts']
-      : [...image.nodeFlags, 'dist/embedded/src/start.js'],
-    {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    },
-  );
+  return spawn(process.execPath, [...image.nodeFlags, image.script], { env: { ...baseEnv, ...env } });
 };
 
 const output = (child: ChildProcess) => {
@@ -31,19 +31,15 @@ const output = (child: ChildProcess) => {
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('close', resolve));
 
-const startsAndBecomesReady = async (entry: 'source' | 'build') => {
-  const child = start(
-    {
-      KC_HTTP_PORT: '0',
-      MAIL_SMTP_PORT: '0',
-      MAIL_INBOX_PORT: '0',
-      PORT: '0',
-      LISTEN_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SIDECAR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sidecar-data-')),
-    },
-    entry,
-  );
+const SIDECAR_ENV = () => ({
+  PORT: '0',
+  LISTEN_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  SIDECAR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sidecar-data-')),
+});
+
+/** Waits for the printed sidecar URL, then for /readyz; checks the helpdesk script is served; stops it with SIGTERM. */
+const becomesReadyAndStops = async (child: ChildProcess, extraLines: RegExp[]) => {
   const text = output(child);
   try {
     let url: string | undefined;
@@ -53,7 +49,7 @@ const startsAndBecomesReady = async (entry: 'source' | 'build') => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(url).toBeDefined();
-    expect(text()).toMatch(/Mail inbox:\s+http:\/\/127\.0\.0\.1:\d+/);
+    for (const line of extraLines) expect(text()).toMatch(line);
     let status = 0;
     while (status !== 200 && Date.now() < until) {
       status = (await fetch(`${url}/readyz`)).status;
@@ -73,13 +69,26 @@ const startsAndBecomesReady = async (entry: 'source' | 'build') => {
   }
 };
 
-test('on embedded defaults it starts everything and becomes ready', () => startsAndBecomesReady('source'), 90_000);
+test(
+  'on embedded defaults it starts everything and becomes ready',
+  () =>
+    becomesReadyAndStops(start({ KC_HTTP_PORT: '0', MAIL_SMTP_PORT: '0', MAIL_INBOX_PORT: '0', ...SIDECAR_ENV() }), [
+      /Mail inbox:\s+http:\/\/127\.0\.0\.1:\d+/,
+    ]),
+  90_000,
+);
 
-test('the production build (what the container image runs) starts the same way', async () => {
+test('the production build, run as the container image runs it, starts against a Keycloak and becomes ready', async () => {
   const build = spawn('npm', ['run', 'build'], { env: process.env });
   const log = output(build);
   expect([await exited(build), log().includes('error')]).toEqual([0, false]);
-  await startsAndBecomesReady('build');
+  // The image carries no demo: a Keycloak (here the embedded demo's emulator, started by the test) is configured.
+  const demo = await startEmbedded({ keycloakPort: 0, smtpPort: 0, inboxPort: 0 });
+  try {
+    await becomesReadyAndStops(startImageCommand({ ...demo.env, ...SIDECAR_ENV() }), []);
+  } finally {
+    await demo.close();
+  }
 }, 150_000);
 
 test('a missing setting stops the start with one line naming it', async () => {
