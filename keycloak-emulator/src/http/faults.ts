@@ -14,8 +14,10 @@ export interface FaultRule {
   /** JSON body for the injected status (default: Keycloak's generic error) */
   body?: unknown;
   headers?: Record<string, string>;
-  /** share of matching requests affected, 0..1 (default 1) */
+  /** share of matching requests affected, 0..1 (default 1), drawn at random */
   rate?: number;
+  /** affect every nth matching request instead (1st..n-1th served, nth affected): repeatable runs */
+  every?: number;
   /** stop after this many injected faults */
   times?: number;
   /** drop the connection without answering */
@@ -24,12 +26,12 @@ export interface FaultRule {
 
 export class FaultInjector {
   latencyMs = 0;
-  private rules: FaultRule[] = [];
+  private rules: (FaultRule & { seen: number })[] = [];
   readonly counts = new Map<string, number>();
   total = 0;
 
   add(rule: FaultRule): void {
-    this.rules.push({ ...rule });
+    this.rules.push({ ...rule, seen: 0 });
   }
 
   clear(): void {
@@ -62,7 +64,9 @@ export class FaultInjector {
       }
       const rule = this.rules.find((r) => {
         const matches = typeof r.match === 'string' ? key.startsWith(r.match) : r.match.test(key);
-        return matches && (r.times === undefined || r.times > 0) && Math.random() < (r.rate ?? 1);
+        if (!matches || (r.times !== undefined && r.times <= 0)) return false;
+        r.seen += 1;
+        return r.every !== undefined ? r.seen % r.every === 0 : Math.random() < (r.rate ?? 1);
       });
       if (rule && rule.times !== undefined) rule.times -= 1;
       const delay = this.latencyMs + (rule?.delayMs ?? 0);
