@@ -143,6 +143,8 @@ describe('the swap', () => {
     const page = await context.newPage();
     try {
       await page.goto(linkIn(email));
+      // Keycloak lists the actions first; only "» Click here to proceed" starts them (ExecuteActionsActionTokenHandler).
+      await page.click('text=Click here to proceed');
       // Required actions run in the realm's priority order: CONFIGURE_TOTP (10), then UPDATE_PASSWORD (30).
       await page.waitForSelector('#kc-totp-secret-qr-code');
       const entry = parseKeyUri(await scanQrCode(page));

@@ -6,6 +6,7 @@ const html = (paragraphs: string[], link: string) =>
     .map((p) => `<p>${p.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`)
     .join('')}<p><a href="${link.replace(/"/g, '&quot;')}">${link.replace(/&/g, '&amp;')}</a></p></body></html>`;
 
+/** Required actions as Keycloak's messages name them (`requiredAction.<alias>` in messages_en.properties). */
 const ACTION_NAMES: Record<string, string> = {
   UPDATE_PASSWORD: 'Update Password',
   CONFIGURE_TOTP: 'Configure OTP',
@@ -13,6 +14,8 @@ const ACTION_NAMES: Record<string, string> = {
   UPDATE_PROFILE: 'Update Profile',
   TERMS_AND_CONDITIONS: 'Terms and Conditions',
 };
+
+export const requiredActionName = (alias: string): string => ACTION_NAMES[alias] ?? alias;
 
 export const resetCredentialsEmail = (to: string, realmTitle: string, link: string, expiresIn: string): RealmEmail => {
   const lines = [
@@ -35,7 +38,7 @@ export const executeActionsEmail = (
   link: string,
   expiresIn: string,
 ): RealmEmail => {
-  const names = actions.map((a) => ACTION_NAMES[a] ?? a).join(', ');
+  const names = actions.map(requiredActionName).join(', ');
   const lines = [
     `Your administrator asks you to update your ${realmTitle} account with these actions: ${names}. Open the link below to start.`,
     `The link expires within ${expiresIn}.`,

@@ -1,16 +1,27 @@
 /** Emails carrying action-token links: reset-credentials, execute-actions and verify-email. */
-import { randomUUID } from 'node:crypto';
 import type { ActionEmailRequest, ActionMailer } from '../email/action-mailer.js';
 import { describeLifespan, sendRealmEmail } from '../email/smtp.js';
 import { executeActionsEmail, resetCredentialsEmail, verifyEmailEmail } from '../email/templates.js';
 import type { RealmModel, UserModel } from '../state/model.js';
-import { type ActionTokenClaims, signActionToken } from './action-tokens.js';
+import { type ActionTokenClaims, signActionToken, userActionTokenLifespan } from './action-tokens.js';
 import { realmTitleOf } from './pages.js';
 
-const link = (baseUrl: string, realm: RealmModel, token: string, clientId: string, tabId: string) => {
-  const params = new URLSearchParams({ key: token, client_id: clientId, tab_id: tabId });
+/**
+ * An action-token link. `client_id` and `tab_id` name the login it continues; a link an admin sends
+ * belongs to no login and carries the key only (UserResource uses LoginActionsService.actionTokenProcessor).
+ */
+export const actionTokenUrl = (baseUrl: string, realm: RealmModel, token: string, login?: LinkedLogin) => {
+  const params = new URLSearchParams({
+    key: token,
+    ...(login ? { client_id: login.clientId, tab_id: login.tabId } : {}),
+  });
   return `${baseUrl}/realms/${encodeURIComponent(realm.name)}/login-actions/action-token?${params}`;
 };
+
+export interface LinkedLogin {
+  clientId: string;
+  tabId: string;
+}
 
 interface LinkRequest {
   realm: RealmModel;
@@ -30,11 +41,11 @@ const tokenLink = (r: LinkRequest) => {
     { ...r.claims, sub: r.user.id, azp: r.clientId },
     r.lifespanSeconds,
   );
-  return link(r.baseUrl, r.realm, token, r.clientId, r.tabId ?? randomUUID().slice(0, 11));
+  return actionTokenUrl(r.baseUrl, r.realm, token, r.tabId ? { clientId: r.clientId, tabId: r.tabId } : undefined);
 };
 
 export const sendResetCredentialsEmail = (r: Omit<LinkRequest, 'claims' | 'lifespanSeconds'> & { asid: string }) => {
-  const lifespan = Number(r.realm.settings.actionTokenGeneratedByUserLifespan ?? 300);
+  const lifespan = userActionTokenLifespan(r.realm, 'reset-credentials');
   const url = tokenLink({ ...r, lifespanSeconds: lifespan, claims: { typ: 'reset-credentials', asid: r.asid } });
   return sendRealmEmail(
     r.realm,

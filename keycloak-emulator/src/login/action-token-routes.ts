@@ -1,31 +1,95 @@
 /**
- * `login-actions/action-token`: the links in emails. Verify-email is done on the spot; reset-credentials
- * continues the login it was sent from (when this browser started it); execute-actions runs its
- * required actions without a sign-in, since following the link proves control of the email.
+ * `login-actions/action-token`: the links in emails, as LoginActionsService#handleActionToken runs them.
+ * A link continues the login it belongs to when this browser has it (the reset's "Forgot Password?" tab,
+ * or the tab a "» Click here to proceed" link was made for); otherwise it starts afresh: a reset link
+ * runs its actions and ends on "Your account has been updated." without a sign-in, an execute-actions
+ * link first shows the actions to perform with the proceed link (ExecuteActionsActionTokenHandler).
+ * No success event is recorded for opening a link; only errors (EXECUTE_ACTION_TOKEN_ERROR and the
+ * handler's `<event>_ERROR`). `HEAD` answers 200 and uses nothing up (mail scanners probe links).
  */
 import { type Request, type Response, Router } from 'express';
 import { recordEvent } from '../events/recorder.js';
-import type { AuthSessionModel, RealmModel, UserModel } from '../state/model.js';
-import type { EmulatorState } from '../state/store.js';
-import { type ActionTokenClaims, consumeActionToken } from './action-tokens.js';
-import { newAuthSession, rootIdOf } from './auth-sessions.js';
+import { baseUrlOf } from '../oidc/base-url.js';
+import type { AuthSessionModel, ExecutionModel, RealmModel, UserModel } from '../state/model.js';
+import { type EmulatorState, executionsOf, flowByAlias } from '../state/store.js';
+import { actionTokenUrl } from './action-links.js';
+import {
+  type ActionTokenCheck,
+  type ActionTokenClaims,
+  bindActionToken,
+  markActionTokenUsed,
+  verifyActionToken,
+} from './action-tokens.js';
+import { currentAuthSession, newAuthSession, rootIdOf } from './auth-sessions.js';
 import { realmOf, sendError, sendPage } from './http.js';
+import { ACTION_EXPIRED, ACTION_EXPIRED_RESTART, ACTION_USED_UP, confirmActionsPage } from './info-pages.js';
 import { contextFor, proceed } from './journey.js';
-import { infoPage, realmTitleOf } from './pages.js';
+import { infoPage, loginPage, realmTitleOf } from './pages.js';
 
 const NO_LONGER_VALID = 'This action is no longer valid. It may have expired or been used already.';
 
-const refuseToken = (req: Request, res: Response, realm: RealmModel, reason: 'invalid' | 'expired' | 'used') => {
-  recordEvent(realm, {
-    type: 'EXECUTE_ACTION_TOKEN_ERROR',
-    ipAddress: req.ip ?? '',
-    error: reason === 'expired' ? 'expired_code' : 'invalid_code',
+/** The event type each handler records its errors under (AbstractActionTokenHandler#eventType). */
+const HANDLER_EVENT: Record<ActionTokenClaims['typ'], string> = {
+  'execute-actions': 'EXECUTE_ACTIONS',
+  'reset-credentials': 'RESET_PASSWORD',
+  'verify-email': 'VERIFY_EMAIL',
+};
+
+const tokenError = (req: Request, realm: RealmModel, type: string, error: string, userId?: string) =>
+  recordEvent(realm, { type: `${type}_ERROR`, ipAddress: req.ip ?? '', error, ...(userId ? { userId } : {}) });
+
+/** The sign-in form of the realm's browser flow, wherever the flow nests it. */
+const passwordFormOf = (realm: RealmModel, flowId: string): ExecutionModel | undefined => {
+  for (const execution of executionsOf(realm, flowId)) {
+    if (execution.requirement === 'DISABLED') continue;
+    if (execution.authenticator === 'auth-username-password-form') return execution;
+    const nested = execution.flowId ? passwordFormOf(realm, execution.flowId) : undefined;
+    if (nested) return nested;
+  }
+  return undefined;
+};
+
+/**
+ * An expired link in the browser whose login sent it: that login starts over at the sign-in page with
+ * "Action expired. Please start again." (AuthenticationProcessor.resetFlow to the authenticate path).
+ */
+const restartLogin = (state: EmulatorState, req: Request, res: Response, authSession: AuthSessionModel) => {
+  const realm = realmOf(state, req);
+  Object.assign(authSession, { flow: 'browser', completed: new Set(), requiredActions: new Set(), notes: {} });
+  delete authSession.userId;
+  const flow = flowByAlias(realm, String(realm.settings.browserFlow));
+  const form = flow ? passwordFormOf(realm, flow.id) : undefined;
+  const ctx = contextFor(state, req, realm, authSession);
+  if (!form) return sendError(res, realm, ACTION_EXPIRED_RESTART);
+  const page = loginPage({
+    realmTitle: ctx.realmTitle,
+    action: ctx.withExecution(form).actionUrl(),
+    resetUrl: ctx.resetUrl(),
+    error: ACTION_EXPIRED_RESTART,
   });
-  return sendError(res, realm, reason === 'expired' ? 'Action expired. Please start again.' : NO_LONGER_VALID);
+  return sendPage(res, page);
+};
+
+const refuseToken = (
+  state: EmulatorState,
+  req: Request,
+  res: Response,
+  check: Exclude<ActionTokenCheck, { ok: true }>,
+) => {
+  const realm = realmOf(state, req);
+  if (check.reason === 'used') {
+    tokenError(req, realm, HANDLER_EVENT[check.claims.typ], 'expired_code', check.claims.sub);
+    return sendError(res, realm, ACTION_USED_UP);
+  }
+  tokenError(req, realm, 'EXECUTE_ACTION_TOKEN', check.reason === 'expired' ? 'expired_code' : 'invalid_code');
+  if (check.reason === 'invalid') return sendError(res, realm, NO_LONGER_VALID);
+  const current = currentAuthSession(req, realm);
+  return current ? restartLogin(state, req, res, current) : sendError(res, realm, ACTION_EXPIRED);
 };
 
 const verifyEmail = (req: Request, res: Response, realm: RealmModel, user: UserModel, claims: ActionTokenClaims) => {
   if (claims.eml && claims.eml !== user.email) return sendError(res, realm, NO_LONGER_VALID);
+  markActionTokenUsed(realm, claims.jti, claims.exp);
   user.emailVerified = true;
   user.requiredActions = user.requiredActions.filter((a) => a !== 'VERIFY_EMAIL');
   recordEvent(realm, {
@@ -38,59 +102,73 @@ const verifyEmail = (req: Request, res: Response, realm: RealmModel, user: UserM
   return sendPage(res, infoPage({ realmTitle: realmTitleOf(realm), message: 'Your email address has been verified.' }));
 };
 
-/** The reset-credentials login the link continues: the email step counts as done. */
-const resetSession = (realm: RealmModel, rootId: string, user: UserModel, claims: ActionTokenClaims) => {
-  const original = claims.asid ? realm.authSessions.get(claims.asid) : undefined;
-  const base = original && original.rootId === rootId ? original : undefined;
-  if (base) realm.authSessions.delete(base.tabId);
-  const authSession = newAuthSession(realm, rootId, {
-    clientId: base?.clientId ?? claims.azp,
-    flow: 'reset-credentials',
+/** The login in this browser that the token belongs to (its tab, named in the token), if any. */
+const linkedSession = (req: Request, realm: RealmModel, claims: ActionTokenClaims) => {
+  const current = currentAuthSession(req, realm);
+  return current && claims.asid === current.tabId ? current : undefined;
+};
+
+/**
+ * Points a login at the token's work, keeping what the application asked for (redirect URI, state,
+ * nonce, scope, PKCE). Reopened before its actions are done, the login just continues.
+ */
+const takeOver = (authSession: AuthSessionModel, user: UserModel, claims: ActionTokenClaims) => {
+  if (authSession.notes.actionToken === claims.jti) return authSession;
+  const reset = claims.typ === 'reset-credentials';
+  Object.assign(authSession, {
+    flow: reset ? 'reset-credentials' : 'actions',
     userId: user.id,
-    ...(base?.redirectUri ? { redirectUri: base.redirectUri } : {}),
-    ...(base?.state ? { state: base.state } : {}),
-    ...(base?.codeChallenge
-      ? { codeChallenge: base.codeChallenge, codeChallengeMethod: base.codeChallengeMethod ?? 'plain' }
-      : {}),
+    completed: new Set(),
+    requiredActions: new Set(reset ? [] : (claims.rda ?? [])),
+    notes: { actionToken: claims.jti, actionTokenExpires: String(claims.exp) },
   });
-  authSession.notes.emailVerified = 'true';
+  // The reset flow's email step counts as done: following the link proved the email.
+  if (reset) authSession.notes.emailVerified = 'true';
+  else {
+    // Execute-actions runs no flow, and ends on the info page (END_AFTER_REQUIRED_ACTIONS).
+    authSession.notes.flowDone = 'true';
+    authSession.notes.endAfterActions = 'true';
+    if (claims.reduri) authSession.redirectUri = claims.reduri;
+    else delete authSession.redirectUri;
+  }
   return authSession;
 };
 
-/** The execute-actions login: no flow, only the link's required actions. */
-const actionsSession = (realm: RealmModel, rootId: string, user: UserModel, claims: ActionTokenClaims) => {
-  const authSession = newAuthSession(realm, rootId, {
-    clientId: claims.azp,
-    flow: 'actions',
-    userId: user.id,
-    requiredActions: new Set(claims.rda ?? []),
-    ...(claims.reduri ? { redirectUri: claims.reduri } : {}),
-  });
-  authSession.notes.flowDone = 'true';
-  authSession.notes.actions = (claims.rda ?? []).join(',');
+/** A link with no login of its own in this browser: a fresh one that ends without signing in. */
+const freshSession = (req: Request, res: Response, realm: RealmModel, user: UserModel, claims: ActionTokenClaims) => {
+  const authSession = newAuthSession(realm, rootIdOf(req, res, realm), { clientId: claims.azp, flow: 'actions' });
+  takeOver(authSession, user, claims);
+  authSession.notes.endAfterActions = 'true';
   return authSession;
+};
+
+/** "Perform the following action(s): …" with the proceed link bound to a fresh login in this browser. */
+const confirmActions = (req: Request, res: Response, realm: RealmModel, claims: ActionTokenClaims) => {
+  const authSession = newAuthSession(realm, rootIdOf(req, res, realm), { clientId: claims.azp, flow: 'actions' });
+  const key = bindActionToken(realm, claims, authSession.tabId);
+  const proceedUrl = actionTokenUrl(baseUrlOf(req), realm, key, { clientId: claims.azp, tabId: authSession.tabId });
+  return sendPage(res, confirmActionsPage(realmTitleOf(realm), claims.rda ?? [], proceedUrl));
 };
 
 export const actionTokenRouter = (state: EmulatorState): Router => {
   const router = Router({ mergeParams: true, caseSensitive: true });
+  router.head('/login-actions/action-token', (_req, res) => {
+    res.status(200).end();
+  });
   router.get('/login-actions/action-token', async (req, res) => {
     const realm = realmOf(state, req);
-    const check = consumeActionToken(realm, String(req.query.key ?? ''));
-    if (!check.ok) return refuseToken(req, res, realm, check.reason);
+    const check = verifyActionToken(realm, String(req.query.key ?? ''));
+    if (!check.ok) return refuseToken(state, req, res, check);
     const { claims } = check;
     const user = realm.users.get(claims.sub);
     if (!user) return sendError(res, realm, 'User not found.');
     if (!user.enabled) return sendError(res, realm, 'Account is disabled, contact your administrator.');
-    const rootId = rootIdOf(req, res, realm);
     if (claims.typ === 'verify-email') return verifyEmail(req, res, realm, user, claims);
-    const authSession: AuthSessionModel =
-      claims.typ === 'reset-credentials'
-        ? resetSession(realm, rootId, user, claims)
-        : actionsSession(realm, rootId, user, claims);
+    const linked = linkedSession(req, realm, claims);
+    if (!linked && claims.typ === 'execute-actions') return confirmActions(req, res, realm, claims);
+    const authSession = linked ? takeOver(linked, user, claims) : freshSession(req, res, realm, user, claims);
     req.query.tab_id = authSession.tabId;
-    const ctx = contextFor(state, req, realm, authSession);
-    ctx.event('EXECUTE_ACTION_TOKEN', { details: { action: claims.typ } });
-    await proceed(res, ctx);
+    await proceed(res, contextFor(state, req, realm, authSession));
   });
   return router;
 };

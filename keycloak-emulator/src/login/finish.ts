@@ -1,28 +1,26 @@
 /**
- * The end of a login: an execute-actions link ends on an info page; every other login starts (or
- * reuses) the SSO session, sets the identity cookies, records LOGIN, and sends the browser back to
- * the client with an authorization code.
+ * The end of a login: the action token that started it is used up; a link's login without a sign-in of
+ * its own (END_AFTER_REQUIRED_ACTIONS) ends on "Your account has been updated." with no session and no
+ * LOGIN; every other login starts (or reuses) the SSO session, sets the identity cookies, records LOGIN,
+ * and sends the browser back to the client with an authorization code. Keycloak records no
+ * RESET_PASSWORD / EXECUTE_ACTIONS success event here (contract §11, ResetPasswordTest).
  */
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { startSession } from '../oidc/user-sessions.js';
 import type { ClientModel, SessionModel, UserModel } from '../state/model.js';
 import { clientByClientId } from '../state/store.js';
+import { markActionTokenUsed } from './action-tokens.js';
 import { recordLoginSuccess } from './brute-force.js';
 import type { LoginContext } from './context.js';
 import { cookiePath, IDENTITY_COOKIE, identityCookie, SESSION_COOKIE } from './cookies.js';
 import { sendError, sendPage, TIMED_OUT } from './http.js';
-import { infoPage } from './pages.js';
+import { accountUpdatedPage } from './info-pages.js';
 
-const ACCOUNT_UPDATED = 'Your account has been updated.';
-
-const finishExecuteActions = (res: Response, ctx: LoginContext) => {
-  const { authSession } = ctx;
-  ctx.event('EXECUTE_ACTIONS', {
-    details: { required_actions: [...(authSession.notes.actions ?? '').split(',')].join(',') },
-  });
-  const link = authSession.redirectUri ? { href: authSession.redirectUri, text: '« Back to Application' } : undefined;
-  return sendPage(res, infoPage({ realmTitle: ctx.realmTitle, message: ACCOUNT_UPDATED, ...(link ? { link } : {}) }));
+/** The token is used up only now that all its actions are done (INVALIDATE_ACTION_TOKEN). */
+const useUpActionToken = (ctx: LoginContext) => {
+  const { actionToken, actionTokenExpires } = ctx.authSession.notes;
+  if (actionToken) markActionTokenUsed(ctx.realm, actionToken, Number(actionTokenExpires));
 };
 
 /** The SSO session the login reused through the identity cookie if it is the same user's, else a new one. */
@@ -77,15 +75,15 @@ export const finish = (res: Response, ctx: LoginContext) => {
   const user = ctx.user;
   if (!user) return sendError(res, realm, TIMED_OUT);
   realm.authSessions.delete(authSession.tabId);
-  if (authSession.flow === 'actions') return finishExecuteActions(res, ctx);
+  useUpActionToken(ctx);
+  if (authSession.notes.endAfterActions === 'true')
+    return sendPage(res, accountUpdatedPage(ctx.realmTitle, authSession.redirectUri));
   recordLoginSuccess(realm, user);
-  if (authSession.flow === 'reset-credentials') ctx.event('RESET_PASSWORD');
   const session = ssoSessionFor(ctx, user);
   session.clients.set(authSession.clientId, Date.now());
   session.lastAccess = Date.now();
   setIdentityCookies(res, ctx, user, session);
   ctx.event('LOGIN', { details: { consent: 'no_consent_required' } });
-  if (!authSession.redirectUri)
-    return sendPage(res, infoPage({ realmTitle: ctx.realmTitle, message: ACCOUNT_UPDATED }));
+  if (!authSession.redirectUri) return sendPage(res, accountUpdatedPage(ctx.realmTitle));
   redirectWithCode(res, ctx, user, session, authSession.redirectUri);
 };

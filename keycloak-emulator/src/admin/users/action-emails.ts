@@ -1,6 +1,7 @@
 /**
  * Emails with action links (execute-actions, reset-password, verify-email). The link's client defaults to
- * account-console; a redirect_uri needs a client_id and must be one of that client's redirect URIs.
+ * `account` (Constants.ACCOUNT_MANAGEMENT_CLIENT_ID in UserResource); a redirect_uri needs a client_id and
+ * must be one of that client's redirect URIs.
  */
 import type { Request, Response, Router } from 'express';
 import { badRequest, KeycloakHttpError } from '../../http/errors.js';
@@ -27,7 +28,7 @@ const sendActionEmail = async (
   const redirectUri = str(req.query.redirect_uri);
   const clientIdParam = str(req.query.client_id);
   if (redirectUri && !clientIdParam) throw badRequest('Client id missing');
-  const clientId = clientIdParam ?? 'account-console';
+  const clientId = clientIdParam ?? 'account';
   const client = clientByClientId(realm, clientId);
   if (!client) throw badRequest("Client doesn't exist");
   if (!client.enabled) throw badRequest('Client is not enabled');

@@ -1,0 +1,39 @@
+/**
+ * The info and error pages of email links, with Keycloak's texts (messages_en.properties, base theme
+ * `info.ftl`): the "Perform the following action(s)" page with its proceed link, "Your account has been
+ * updated.", and the "Action expired" messages of LoginActionsService.
+ */
+import { requiredActionName } from '../email/templates.js';
+import { infoPage } from './pages.js';
+
+/** `expiredActionMessage`: the token was used up by a finished login. */
+export const ACTION_USED_UP = 'Action expired. Please continue with login now.';
+/** `expiredActionTokenSessionExistsMessage`: expired, and this browser has the login that sent it. */
+export const ACTION_EXPIRED_RESTART = 'Action expired. Please start again.';
+/** `expiredActionTokenNoSessionMessage`: expired, opened anywhere else. */
+export const ACTION_EXPIRED = 'Action expired.';
+/** `accountUpdatedMessage` */
+export const ACCOUNT_UPDATED = 'Your account has been updated.';
+
+/**
+ * ExecuteActionsActionTokenHandler's page for a link opened without a login in progress: the actions
+ * (`confirmExecutionOfActions` + their names) and "» Click here to proceed" (`proceedWithAction`), the only
+ * way on. Keycloak bolds the names; the text is the same.
+ */
+export const confirmActionsPage = (realmTitle: string, actions: string[], proceedUrl: string) =>
+  infoPage({
+    realmTitle,
+    message: `Perform the following action(s): ${actions.map(requiredActionName).join(', ')}`,
+    link: { href: proceedUrl, text: '» Click here to proceed' },
+  });
+
+/**
+ * The end of a link's actions without a sign-in (END_AFTER_REQUIRED_ACTIONS): "« Back to Application"
+ * (`backToApplication`) only when the link carried a redirect URI, no link otherwise (SKIP_LINK).
+ */
+export const accountUpdatedPage = (realmTitle: string, redirectUri?: string) =>
+  infoPage({
+    realmTitle,
+    message: ACCOUNT_UPDATED,
+    ...(redirectUri ? { link: { href: redirectUri, text: '« Back to Application' } } : {}),
+  });
