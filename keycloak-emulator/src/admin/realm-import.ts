@@ -12,7 +12,7 @@ import { importAuthentication } from './authentication/import.js';
 import { createClientFromRepresentation } from './clients.js';
 import { createGroupFromRepresentation } from './groups/tree.js';
 import { mergeRealmSettings } from './realm-representation.js';
-import { importRoles } from './roles/import.js';
+import { existingRoleNames, importRoles, partialImportRoles } from './roles/import.js';
 import { createUserFromRepresentation } from './users/representation.js';
 
 type Rep = Record<string, unknown>;
@@ -79,7 +79,8 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
     const clash =
       users.find((u) => existingUser(u))?.username ??
       clients.find((c) => existingClient(c))?.clientId ??
-      groups.find((g) => existingGroup(g))?.name;
+      groups.find((g) => existingGroup(g))?.name ??
+      existingRoleNames(realm, rep.roles)[0];
     if (clash !== undefined) throw conflict(`Resource '${clash}' already exists`);
   }
 
@@ -114,7 +115,6 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
   };
 
   try {
-    if (rep.roles) importRoles(realm, rep.roles);
     apply(
       clients,
       'CLIENT',
@@ -123,6 +123,11 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
       (c) => realm.clients.delete(c.id),
       (c) => createClientFromRepresentation(realm, c),
     );
+    // Roles after clients (their client roles may belong to clients of this import), counted like the rest.
+    for (const result of rep.roles ? partialImportRoles(realm, rep.roles, policy) : []) {
+      counts[result.action === 'ADDED' ? 'added' : result.action === 'SKIPPED' ? 'skipped' : 'overwritten'] += 1;
+      results.push(result);
+    }
     apply(
       groups,
       'GROUP',

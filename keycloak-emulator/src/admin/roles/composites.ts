@@ -3,20 +3,32 @@ import type { Request, Response, Router } from 'express';
 import type { RoleModel } from '../../state/model.js';
 import { roleById } from '../../state/store.js';
 import { type AdminContext, adminContext } from '../context.js';
+import { pageOf } from '../route-helpers.js';
 import { requireManageRole, resolveRoles, roleRepresentation } from './model.js';
 
 export type RoleOf = (ctx: AdminContext, req: Request) => RoleModel;
 
+/** `search` is a case-insensitive infix of the role name. */
+const nameMatches = (req: Request) => {
+  const search = typeof req.query.search === 'string' ? req.query.search.toLowerCase() : '';
+  return (role: RoleModel) => role.name.toLowerCase().includes(search);
+};
+
+/**
+ * Composites as brief roles (no `attributes`), filtered by `search` and paged by `first`/`max`, sorted by
+ * name when searched or paged (contract §12: Keycloak's RoleByIdResource).
+ */
 const listComposites =
   (roleOf: RoleOf, wanted: (role: RoleModel, req: Request) => boolean) => (req: Request, res: Response) => {
     const ctx = adminContext(res);
     const role = roleOf(ctx, req);
-    res.json(
-      [...role.compositeIds]
-        .map((id) => roleById(ctx.realm, id))
-        .filter((r): r is RoleModel => Boolean(r && wanted(r, req)))
-        .map((r) => roleRepresentation(r)),
-    );
+    const matches = nameMatches(req);
+    const composites = [...role.compositeIds]
+      .map((id) => roleById(ctx.realm, id))
+      .filter((r): r is RoleModel => Boolean(r && wanted(r, req) && matches(r)));
+    const windowed = ['search', 'first', 'max'].some((key) => req.query[key] !== undefined);
+    if (windowed) composites.sort((a, b) => a.name.localeCompare(b.name));
+    res.json(pageOf(req, composites, Number.MAX_SAFE_INTEGER).map((r) => roleRepresentation(r, true)));
   };
 
 const changeComposites = (roleOf: RoleOf, add: boolean) => (req: Request, res: Response) => {

@@ -6,7 +6,7 @@ import { type Request, type Response, Router } from 'express';
 import { forbidden, notFound } from '../../http/errors.js';
 import type { RoleModel } from '../../state/model.js';
 import { REALM_MANAGEMENT_ROLES } from '../../state/realm-defaults.js';
-import { expandComposites } from '../../state/roles.js';
+import { expandComposites, mappedRoleIds } from '../../state/roles.js';
 import { MASTER_REALM } from '../../state/store.js';
 import { type AdminContext, adminContext } from '../context.js';
 import { userFor } from '../users/route-context.js';
@@ -19,6 +19,8 @@ export interface RoleHolder {
 
 interface HolderRef {
   holder: RoleHolder;
+  /** groups whose roles (with their parents') the holder inherits: a user's memberships, a group's parent */
+  inheritsFrom: string[];
   path: string;
   requireView(ctx: AdminContext): void;
   requireMap(ctx: AdminContext): void;
@@ -114,7 +116,8 @@ const listAvailable = (holderOf: HolderOf, at: MappingScope) => (req: Request, r
 const listEffective = (holderOf: HolderOf, at: MappingScope) => (req: Request, res: Response) => {
   const { ctx, ref } = holderContext(holderOf, req, res, false);
   const uuid = at.clientUuid(req);
-  const mapped = [...ref.holder.realmRoleIds, ...[...ref.holder.clientRoleIds.values()].flatMap((s) => [...s])];
+  // Effective roles: direct, through groups and their parents, and every composite of those (contract §12).
+  const mapped = mappedRoleIds(ctx.realm, ref.holder, ref.inheritsFrom);
   const effective = [...expandComposites(ctx.realm, mapped).values()].filter((r) =>
     uuid ? r.clientRole && r.containerId === uuid : !r.clientRole,
   );
@@ -162,6 +165,7 @@ export const userRoleMappingsRouter = (): Router =>
     const user = userFor(ctx, String(req.params.id));
     return {
       holder: user,
+      inheritsFrom: [...user.groupIds],
       path: `users/${user.id}/role-mappings`,
       requireView: (c) => c.require('view-users', 'manage-users'),
       requireMap: (c) => c.require('manage-users'),
