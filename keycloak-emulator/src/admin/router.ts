@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import type { EmulatorState } from '../state/store.js';
 import { attackDetectionRouter } from './attack-detection.js';
 import { authenticationRouter } from './authentication/index.js';
+import { clientScopesRouter, realmDefaultScopesRouter } from './client-scopes/router.js';
 import { clientsRouter } from './clients.js';
 import { authenticate, realmAccess } from './context.js';
 import { eventsRouter } from './events.js';
@@ -29,6 +30,8 @@ export const adminRouter = (state: EmulatorState): Router => {
   realm.use('/users', usersRouter());
   realm.use('/attack-detection', attackDetectionRouter());
   realm.use('/clients', clientsRouter());
+  realm.use('/client-scopes', clientScopesRouter());
+  realm.use('/', realmDefaultScopesRouter());
   realm.use('/roles', rolesRouter());
   realm.use('/roles-by-id', rolesByIdRouter());
   realm.use('/groups', groupsRouter());

@@ -22,6 +22,8 @@ interface HolderRef {
   /** groups whose roles (with their parents') the holder inherits: a user's memberships, a group's parent */
   inheritsFrom: string[];
   path: string;
+  /** scope mappings record REALM_SCOPE_MAPPING/CLIENT_SCOPE_MAPPING and grant nothing, so need no admin-role check */
+  scopeMapping?: boolean;
   requireView(ctx: AdminContext): void;
   requireMap(ctx: AdminContext): void;
 }
@@ -129,14 +131,14 @@ const changeMappings = (holderOf: HolderOf, at: MappingScope, add: boolean) => (
   const { ctx, ref } = holderContext(holderOf, req, res, true);
   const { ids, roles } = scope(ctx, ref.holder, at.clientUuid(req), add);
   const changed = resolveRoles(ctx.realm, add ? req.body : (req.body ?? []), roles);
-  for (const role of changed) requireMayMap(ctx, role);
+  if (!ref.scopeMapping) for (const role of changed) requireMayMap(ctx, role);
   for (const role of changed) {
     if (add) ids.add(role.id);
     else ids.delete(role.id);
   }
   ctx.event({
     operationType: add ? 'CREATE' : 'DELETE',
-    resourceType: at.resource,
+    resourceType: ref.scopeMapping ? at.resource.replace('ROLE', 'SCOPE') : at.resource,
     resourcePath: `${ref.path}/${at.prefix.slice(1).replace(':client', at.clientUuid(req) ?? '')}`,
     representation: req.body,
   });
@@ -150,6 +152,8 @@ const scopeRoutes = (router: Router, holderOf: HolderOf, at: MappingScope) => {
   router.post(at.prefix, changeMappings(holderOf, at, true));
   router.delete(at.prefix, changeMappings(holderOf, at, false));
 };
+
+export type { HolderOf };
 
 export const roleMappingsRouter = (holderOf: HolderOf): Router => {
   const router = Router({ mergeParams: true, caseSensitive: true });
