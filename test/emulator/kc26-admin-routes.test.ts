@@ -106,6 +106,24 @@ describe('realm routes (RealmAdminResource)', () => {
     expect(exported.clientScopes?.map((s) => s.name)).toEqual(expect.arrayContaining(['profile', 'acr', 'basic']));
   });
 
+  test('an exported realm imports with its client scopes, default scope lists and default groups', async () => {
+    await kc.clientScopes.create({ realm, name: 'exported-scope', protocol: 'openid-connect' });
+    const scope = await kc.clientScopes.findOneByName({ realm, name: 'exported-scope' });
+    await kc.realms.addDefaultGroup({ realm, id: (await kc.groups.create({ realm, name: 'starters' })).id });
+    await kc.clientScopes.addDefaultOptionalClientScope({ realm, id: scope?.id as string });
+    const exported = await kc.realms.export({ realm, exportClients: false, exportGroupsAndRoles: true });
+    const copy = `${realm}-copy`;
+    // Ids are unique server-wide in Keycloak, so the copy is imported without them.
+    const withoutIds = JSON.parse(
+      JSON.stringify(exported, (key, value) => (key === 'id' || key === 'containerId' ? undefined : value)),
+    );
+    await kc.realms.create({ ...withoutIds, realm: copy });
+    expect(await kc.clientScopes.findOneByName({ realm: copy, name: 'exported-scope' })).toBeTruthy();
+    const optional = await kc.clientScopes.listDefaultOptionalClientScopes({ realm: copy } as never);
+    expect(optional.map((s) => s.name)).toContain('exported-scope');
+    expect((await kc.realms.getDefaultGroups({ realm: copy })).map((g) => g.path)).toContain('/starters');
+  });
+
   test('client-session-stats counts sessions per client; logout-all ends them', async () => {
     await kc.users.create({
       realm,

@@ -10,7 +10,7 @@ import type { RealmModel } from '../state/model.js';
 import { clientScopeRepresentation } from './client-scopes/representation.js';
 import { clientRepresentation } from './clients.js';
 import { adminContext } from './context.js';
-import { groupRepresentation, membershipRepresentation } from './groups/representation.js';
+import { groupPath, groupRepresentation, membershipRepresentation } from './groups/representation.js';
 import { realmRepresentation } from './realm-representation.js';
 import { roleRepresentation } from './roles/model.js';
 
@@ -39,6 +39,10 @@ const partialExport = (req: Request, res: Response) => {
     clientScopes: [...realm.clientScopes.values()].map(clientScopeRepresentation),
     defaultDefaultClientScopes: [...realm.defaultDefaultClientScopes],
     defaultOptionalClientScopes: [...realm.defaultOptionalClientScopes],
+    defaultGroups: [...realm.defaultGroupIds].flatMap((id) => {
+      const group = realm.groups.get(id);
+      return group ? [groupPath(realm, group)] : [];
+    }),
     ...(withClients
       ? {
           clients: [...realm.clients.values()].map((c) => {

@@ -9,7 +9,9 @@ import { badRequest, conflict, KeycloakHttpError } from '../http/errors.js';
 import type { RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState, unindexUser } from '../state/store.js';
 import { importAuthentication } from './authentication/import.js';
+import { importClientScopes } from './client-scopes/representation.js';
 import { createClientFromRepresentation } from './clients.js';
+import { groupPath } from './groups/representation.js';
 import { createGroupFromRepresentation } from './groups/tree.js';
 import { mergeRealmSettings } from './realm-representation.js';
 import { existingRoleNames, importRoles, partialImportRoles } from './roles/import.js';
@@ -25,6 +27,7 @@ export const importRealm = (state: EmulatorState, rep: Rep): RealmModel => {
   const realm = state.createRealm(name, typeof rep.id === 'string' ? rep.id : undefined);
   try {
     mergeRealmSettings(realm, rep);
+    importClientScopes(realm, rep);
     for (const client of list<ClientRepresentation>(rep.clients)) {
       const existing = client.clientId ? clientByClientId(realm, client.clientId) : undefined;
       if (existing) realm.clients.delete(existing.id);
@@ -32,6 +35,11 @@ export const importRealm = (state: EmulatorState, rep: Rep): RealmModel => {
     }
     if (rep.roles) importRoles(realm, rep.roles);
     for (const group of list<GroupRepresentation>(rep.groups)) createGroupFromRepresentation(realm, group);
+    // An export names its default groups by path.
+    for (const path of list<string>(rep.defaultGroups)) {
+      const group = [...realm.groups.values()].find((g) => groupPath(realm, g) === path);
+      if (group) realm.defaultGroupIds.add(group.id);
+    }
     if (rep.authenticationFlows || rep.authenticatorConfig || rep.requiredActions) {
       importAuthentication(realm, {
         authenticationFlows: list(rep.authenticationFlows),

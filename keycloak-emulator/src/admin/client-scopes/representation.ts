@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type ClientScopeRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientScopeRepresentation.js';
 import type ProtocolMapperRepresentation from '@keycloak/keycloak-admin-client/lib/defs/protocolMapperRepresentation.js';
 import { badRequest, conflict } from '../../http/errors.js';
-import { OIDC } from '../../state/client-scopes.js';
-import type { ClientScopeModel, ProtocolMapperModel } from '../../state/model.js';
+import { newClientScope, OIDC } from '../../state/client-scopes.js';
+import type { ClientScopeModel, ProtocolMapperModel, RealmModel } from '../../state/model.js';
 
 export const mapperRepresentation = (mapper: ProtocolMapperModel): ProtocolMapperRepresentation => ({
   id: mapper.id,
@@ -52,4 +52,26 @@ export const applyClientScopeRepresentation = (scope: ClientScopeModel, rep: Cli
   if (rep.description !== undefined) scope.description = rep.description;
   if (typeof rep.protocol === 'string') scope.protocol = rep.protocol;
   if (rep.attributes !== undefined) scope.attributes = stringConfig(rep.attributes);
+};
+
+/**
+ * A realm export's `clientScopes` replace the built-in ones, and its `defaultDefaultClientScopes` /
+ * `defaultOptionalClientScopes` name the realm's lists (RealmManager.importRealm creates the built-in
+ * scopes only when the export has none).
+ */
+export const importClientScopes = (realm: RealmModel, rep: Record<string, unknown>): void => {
+  if (Array.isArray(rep.clientScopes)) {
+    realm.clientScopes.clear();
+    for (const scopeRep of rep.clientScopes as ClientScopeRepresentation[]) {
+      if (typeof scopeRep?.name !== 'string') continue;
+      const scope = newClientScope({ name: scopeRep.name, ...(scopeRep.id ? { id: scopeRep.id } : {}) });
+      applyClientScopeRepresentation(scope, scopeRep);
+      for (const mapper of scopeRep.protocolMappers ?? [])
+        scope.protocolMappers.push(mapperFromRepresentation(mapper, scope.protocolMappers));
+      realm.clientScopes.set(scope.id, scope);
+    }
+  }
+  const names = (value: unknown) => (Array.isArray(value) ? value.filter((n) => typeof n === 'string') : undefined);
+  realm.defaultDefaultClientScopes = names(rep.defaultDefaultClientScopes) ?? realm.defaultDefaultClientScopes;
+  realm.defaultOptionalClientScopes = names(rep.defaultOptionalClientScopes) ?? realm.defaultOptionalClientScopes;
 };
