@@ -6,6 +6,7 @@
 import jwt from 'jsonwebtoken';
 import {
   createTestRealm,
+  http,
   type KeycloakUnderTest,
   masterAdminClient,
   startKeycloakUnderTest,
@@ -90,6 +91,37 @@ describe('built-in client scopes (OIDCLoginProtocolFactory.createDefaultClientSc
     expect(typeof access.auth_time).toBe('number');
     expect(typeof access.sub).toBe('string');
     expect(access.realm_access.roles).toEqual(expect.arrayContaining([`default-roles-${realm}`]));
+  });
+});
+
+describe('client scope administration (ClientScopeResource)', () => {
+  test('names are scope tokens: a space is refused with 400; a duplicate with 409; a rename follows into client lists', async () => {
+    const token = (await kc.getAccessToken()) as string;
+    const spaced = await http(kut, `/admin/realms/${realm}/client-scopes`, {
+      method: 'POST',
+      token,
+      json: { name: 'two words', protocol: 'openid-connect' },
+    });
+    expect(spaced.status).toBe(400);
+    expect(spaced.json).toEqual({ errorMessage: 'Unexpected name "two words" for ClientScope' });
+    await kc.clientScopes.create({ realm, name: 'renamable', protocol: 'openid-connect' });
+    const duplicate = await http(kut, `/admin/realms/${realm}/client-scopes`, {
+      method: 'POST',
+      token,
+      json: { name: 'renamable', protocol: 'openid-connect' },
+    });
+    expect(duplicate.status).toBe(409);
+    const scope = await kc.clientScopes.findOneByName({ realm, name: 'renamable' });
+    const clientUuid = await createClient('rename-app');
+    await kc.clients.addDefaultClientScope({ realm, id: clientUuid, clientScopeId: scope?.id as string });
+    await kc.clientScopes.update({ realm, id: scope?.id as string }, { ...scope, name: 'renamed' });
+    const defaults = (await kc.clients.listDefaultClientScopes({ realm, id: clientUuid })).map((s) => s.name);
+    expect(defaults).toContain('renamed');
+    expect(defaults).not.toContain('renamable');
+    await kc.clientScopes.del({ realm, id: scope?.id as string });
+    expect((await kc.clients.listDefaultClientScopes({ realm, id: clientUuid })).map((s) => s.name)).not.toContain(
+      'renamed',
+    );
   });
 });
 

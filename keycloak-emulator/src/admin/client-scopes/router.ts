@@ -5,7 +5,7 @@
  */
 import type ClientScopeRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientScopeRepresentation.js';
 import { type Request, type Response, Router } from 'express';
-import { badRequest, conflict, notFound } from '../../http/errors.js';
+import { conflict, KeycloakHttpError, notFound } from '../../http/errors.js';
 import { clientScopeByName, newClientScope } from '../../state/client-scopes.js';
 import type { ClientScopeModel, RealmModel } from '../../state/model.js';
 import { type AdminContext, adminContext } from '../context.js';
@@ -35,13 +35,22 @@ const renameInLists = (realm: RealmModel, from: string, to: string | undefined) 
   }
 };
 
+/** Scope names are scope tokens: printable ASCII without space, `"` or `\` (ClientScopeResource). */
+const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+const requireScopeName = (name: unknown): string => {
+  if (typeof name !== 'string' || !SCOPE_NAME.test(name))
+    throw new KeycloakHttpError(400, { errorMessage: `Unexpected name "${String(name)}" for ClientScope` });
+  return name;
+};
+
 const createScope = (req: Request, res: Response) => {
   const ctx = adminContext(res);
   manageScopes(ctx);
   const rep = (req.body ?? {}) as ClientScopeRepresentation;
-  if (typeof rep.name !== 'string' || rep.name.trim() === '') throw badRequest('Client scope name is required');
-  if (clientScopeByName(ctx.realm, rep.name)) throw conflict(`Client Scope ${rep.name} already exists`);
-  const scope = newClientScope({ name: rep.name });
+  const name = requireScopeName(rep.name);
+  if (clientScopeByName(ctx.realm, name)) throw conflict(`Client Scope ${name} already exists`);
+  const scope = newClientScope({ name });
   applyClientScopeRepresentation(scope, rep);
   ctx.realm.clientScopes.set(scope.id, scope);
   ctx.event({
@@ -58,6 +67,7 @@ const updateScope = (req: Request, res: Response) => {
   manageScopes(ctx);
   const scope = clientScopeOf(ctx, String(req.params.id));
   const rep = (req.body ?? {}) as ClientScopeRepresentation;
+  if (rep.name !== undefined) requireScopeName(rep.name);
   if (rep.name !== undefined && rep.name !== scope.name) {
     if (clientScopeByName(ctx.realm, rep.name)) throw conflict(`Client Scope ${rep.name} already exists`);
     renameInLists(ctx.realm, scope.name, rep.name);
@@ -76,6 +86,8 @@ const deleteScope = (req: Request, res: Response) => {
   const ctx = adminContext(res);
   manageScopes(ctx);
   const scope = clientScopeOf(ctx, String(req.params.id));
+  if (ctx.realm.clientScopes.size <= 1)
+    throw new KeycloakHttpError(403, { errorMessage: 'You are not allowed to delete all the client scopes.' });
   ctx.realm.clientScopes.delete(scope.id);
   renameInLists(ctx.realm, scope.name, undefined);
   ctx.event({ operationType: 'DELETE', resourceType: 'CLIENT_SCOPE', resourcePath: `client-scopes/${scope.id}` });
