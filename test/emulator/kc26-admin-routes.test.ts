@@ -151,8 +151,10 @@ describe('realm routes (RealmAdminResource)', () => {
     expect(await kc.realms.pushRevocation({ realm })).toBeDefined();
   });
 
-  test('users-management-permissions read as disabled (fine-grained admin permissions off by default)', async () => {
-    expect(await kc.realms.getUsersManagementPermissions({ realm })).toMatchObject({ enabled: false });
+  test('users-management-permissions answer 501: fine-grained admin permissions (v1) are off by default (ProfileHelper.requireFeature)', async () => {
+    const token = (await kc.getAccessToken()) as string;
+    const read = await http(kut, `/admin/realms/${realm}/users-management-permissions`, { token });
+    expect(read.status).toBe(501);
   });
 });
 

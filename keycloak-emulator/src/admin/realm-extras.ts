@@ -4,7 +4,7 @@
  * `users-management-permissions`, with Keycloak's permission checks.
  */
 import { type Request, type Response, Router } from 'express';
-import { notFound } from '../http/errors.js';
+import { KeycloakHttpError, notFound } from '../http/errors.js';
 import { realmKeys } from '../oidc/keys.js';
 import type { RealmModel } from '../state/model.js';
 import { clientScopeRepresentation } from './client-scopes/representation.js';
@@ -159,14 +159,12 @@ export const realmExtrasRouter = (): Router => {
     res.json(keysMetadata(ctx.realm));
   });
   sessionRoutes(router);
-  // Fine-grained admin permissions (authorization services) are not emulated: always disabled.
-  const permissions = (write: boolean) => (_req: Request, res: Response) => {
-    const ctx = adminContext(res);
-    if (write) ctx.require('manage-users');
-    else ctx.require('view-users', 'manage-users');
-    res.json({ enabled: false });
+  // Fine-grained admin permissions (v1) are off by default in Keycloak 26: the feature check comes before
+  // any permission check and answers 501 (RealmAdminResource, ProfileHelper.requireFeature).
+  const featureDisabled = () => {
+    throw new KeycloakHttpError(501, { error: 'Feature not enabled' });
   };
-  router.get('/users-management-permissions', permissions(false));
-  router.put('/users-management-permissions', permissions(true));
+  router.get('/users-management-permissions', featureDisabled);
+  router.put('/users-management-permissions', featureDisabled);
   return router;
 };

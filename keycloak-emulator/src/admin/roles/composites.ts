@@ -15,19 +15,25 @@ const nameMatches = (req: Request) => {
 };
 
 /**
- * Composites as brief roles (no `attributes`), filtered by `search` and paged by `first`/`max`, sorted by
- * name when searched or paged (contract §12: Keycloak's RoleByIdResource).
+ * Composites as brief roles (no `attributes`). Only the whole list (`.../composites`) takes `search`, `first`
+ * and `max` — sorted by name when any is given —; the realm and client parts list everything
+ * (RoleByIdResource#getRoleComposites / #getRealmRoleComposites / #getClientRoleComposites).
  */
 const listComposites =
-  (roleOf: RoleOf, wanted: (role: RoleModel, req: Request) => boolean) => (req: Request, res: Response) => {
+  (roleOf: RoleOf, wanted: (role: RoleModel, req: Request) => boolean, windowable = false) =>
+  (req: Request, res: Response) => {
     const ctx = adminContext(res);
     const role = roleOf(ctx, req);
-    const matches = nameMatches(req);
+    const windowed = windowable && ['search', 'first', 'max'].some((key) => req.query[key] !== undefined);
+    const matches = windowed ? nameMatches(req) : () => true;
     const composites = [...role.compositeIds]
       .map((id) => roleById(ctx.realm, id))
       .filter((r): r is RoleModel => Boolean(r && wanted(r, req) && matches(r)));
-    const windowed = ['search', 'first', 'max'].some((key) => req.query[key] !== undefined);
-    if (windowed) composites.sort((a, b) => a.name.localeCompare(b.name));
+    if (!windowed) {
+      res.json(composites.map((r) => roleRepresentation(r, true)));
+      return;
+    }
+    composites.sort((a, b) => a.name.localeCompare(b.name));
     res.json(pageOf(req, composites, Number.MAX_SAFE_INTEGER).map((r) => roleRepresentation(r, true)));
   };
 
@@ -46,7 +52,7 @@ const changeComposites = (roleOf: RoleOf, add: boolean) => (req: Request, res: R
 export const compositesRoutes = (router: Router, roleOf: RoleOf): void => {
   router.get(
     '/composites',
-    listComposites(roleOf, () => true),
+    listComposites(roleOf, () => true, true),
   );
   router.get(
     '/composites/realm',
