@@ -3,7 +3,6 @@
  * @keycloak/keycloak-admin-client's resources; behaviour in Keycloak's AdminConsole, RealmAdminResource,
  * UserResource and JpaUserProvider), with Keycloak's permission checks (contract §2).
  */
-import jwt from 'jsonwebtoken';
 import {
   createTestRealm,
   http,
@@ -53,11 +52,44 @@ const tokenWithRoles = async (clientId: string, roles: string[]) => {
 };
 
 describe('console and server info', () => {
-  test('whoami names the caller and the management roles it holds for the current realm (AdminConsole.whoAmI)', async () => {
-    const me = await kc.whoAmI.find({ currentRealm: realm } as never);
-    const token = jwt.decode((await kc.getAccessToken()) as string) as jwt.JwtPayload;
-    expect(me).toMatchObject({ userId: token.sub, realm: 'master', createRealm: true });
-    expect(me.realm_access[realm]).toEqual(expect.arrayContaining(['manage-users', 'view-realm']));
+  test('whoami answers only admin-console tokens (keycloak#25219) with the caller and its management roles (AdminConsole.whoAmI)', async () => {
+    const adminCliToken = (await kc.getAccessToken()) as string;
+    const refused = await http(kut, `/admin/master/console/whoami?currentRealm=${realm}`, { token: adminCliToken });
+    expect(refused.status).toBe(403);
+
+    const [console] = await kc.clients.find({ realm, clientId: 'security-admin-console' });
+    await kc.clients.update({ realm, id: console?.id as string }, { directAccessGrantsEnabled: true });
+    const { id: userId } = await kc.users.create({
+      realm,
+      username: 'console-admin',
+      firstName: 'Grace',
+      lastName: 'Admin',
+      email: 'console-admin@example.org',
+      emailVerified: true,
+      enabled: true,
+      credentials: [{ type: 'password', value: 'console-pw-1', temporary: false }],
+    });
+    const [management] = await kc.clients.find({ realm, clientId: 'realm-management' });
+    const roles = await kc.clients.listRoles({ realm, id: management?.id as string });
+    await kc.users.addClientRoleMappings({
+      realm,
+      id: userId,
+      clientUniqueId: management?.id as string,
+      roles: roles
+        .filter((r) => ['view-realm', 'manage-users'].includes(r.name as string))
+        .map((r) => ({ id: r.id as string, name: r.name as string })),
+    });
+    const login = await tokenFor(kut, realm, {
+      grant_type: 'password',
+      client_id: 'security-admin-console',
+      username: 'console-admin',
+      password: 'console-pw-1',
+    });
+    expect(login.status).toBe(200);
+    const me = await http(kut, `/admin/${realm}/console/whoami`, { token: login.json.access_token });
+    expect(me.status).toBe(200);
+    expect(me.json).toMatchObject({ userId, realm, displayName: 'Grace Admin', createRealm: false, temporary: false });
+    expect([...me.json.realm_access[realm]].sort()).toEqual(['manage-users', 'view-realm']);
   });
 
   test('serverinfo answers the system version and the providers the server has (ServerInfoAdminResource)', async () => {

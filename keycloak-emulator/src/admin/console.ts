@@ -11,7 +11,11 @@ import type { RealmModel } from '../state/model.js';
 import { effectiveRoles } from '../state/roles.js';
 import { clientByClientId, type EmulatorState, MASTER_REALM } from '../state/store.js';
 import { AdminContext } from './context.js';
+import { str } from './route-helpers.js';
 import { serverInfoProviders } from './server-info.js';
+
+/** The client attribute that marks another client as an admin console (name not verified). */
+const ADMIN_CONSOLE_ATTRIBUTE = 'security.admin.console';
 
 /** The Keycloak release the emulator answers as (docker-compose.yml's image line). */
 export const EMULATED_VERSION = '26.4.0';
@@ -38,21 +42,31 @@ const displayName = (caller: AccessTokenCaller) => {
   return firstName && lastName ? `${firstName} ${lastName}` : (firstName ?? lastName ?? username);
 };
 
+/**
+ * Only tokens of the admin console answer (keycloak#25219): `azp` must be `security-admin-console` or a
+ * client marked as an admin console; a master user may ask about `currentRealm`; no admin role → 403.
+ */
 const whoAmI = (state: EmulatorState, req: Request) => {
   const caller = callerOf(state, req);
-  if (caller.realm.name !== String(req.params.realm)) throw forbidden();
-  const current = typeof req.query.currentRealm === 'string' ? state.realm(req.query.currentRealm) : caller.realm;
-  const roles = effectiveRoles(caller.realm, caller.user);
+  if (caller.realm.name !== String(req.params.realm)) throw unauthorized();
+  const consoleClient =
+    caller.client?.clientId === 'security-admin-console' ||
+    caller.client?.attributes[ADMIN_CONSOLE_ATTRIBUTE] === 'true';
+  if (!consoleClient) throw forbidden();
+  const asked = caller.realm.name === MASTER_REALM ? str(req.query.currentRealm) : undefined;
+  const current = asked ? state.realm(asked) : caller.realm;
+  const access = managementRoles(caller, current);
+  if (access.length === 0) throw forbidden();
   const createRealm =
     caller.realm.name === MASTER_REALM &&
-    [...roles.values()].some((r) => !r.clientRole && (r.name === 'create-realm' || r.name === 'admin'));
+    [...effectiveRoles(caller.realm, caller.user).values()].some((r) => !r.clientRole && r.name === 'create-realm');
   return {
     userId: caller.user.id,
     realm: caller.realm.name,
     displayName: displayName(caller),
     locale: caller.user.attributes.locale?.[0] ?? String(caller.realm.settings.defaultLocale ?? 'en'),
     createRealm,
-    realm_access: { [current.name]: managementRoles(caller, current) },
+    realm_access: { [current.name]: access },
     temporary: caller.user.attributes.is_temporary_admin?.[0] === 'true',
   };
 };
