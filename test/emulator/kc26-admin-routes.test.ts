@@ -132,7 +132,8 @@ describe('realm routes (RealmAdminResource)', () => {
     await kc.clients.create({ realm, clientId: 'secretive', publicClient: false, secret: 'do-not-show' });
     const exported = await kc.realms.export({ realm, exportClients: true, exportGroupsAndRoles: true });
     expect(exported.realm).toBe(realm);
-    expect(exported.users).toBeUndefined();
+    // Users are never exported (service accounts may be, with their clients).
+    expect((exported.users ?? []).every((u) => u.username?.startsWith('service-account-'))).toBe(true);
     const client = exported.clients?.find((c) => c.clientId === 'secretive');
     expect(client?.secret).toBe('**********');
     expect(exported.clientScopes?.map((s) => s.name)).toEqual(expect.arrayContaining(['profile', 'acr', 'basic']));
@@ -204,6 +205,16 @@ describe('permissions (contract §2)', () => {
   test('view-realm reads keys but may not change default groups; view-users reads consents but may not log all out', async () => {
     const viewer = await tokenWithRoles('realm-viewer', ['view-realm']);
     expect((await http(kut, `/admin/realms/${realm}/keys`, { token: viewer })).status).toBe(200);
+    const exportedByViewer = await http(kut, `/admin/realms/${realm}/partial-export`, {
+      method: 'POST',
+      token: viewer,
+    });
+    expect(exportedByViewer.status).toBe(200);
+    const withClients = await http(kut, `/admin/realms/${realm}/partial-export?exportClients=true`, {
+      method: 'POST',
+      token: viewer,
+    });
+    expect(withClients.status).toBe(403);
     const group = await kc.groups.create({ realm, name: 'guarded' });
     const put = await http(kut, `/admin/realms/${realm}/default-groups/${group.id}`, { method: 'PUT', token: viewer });
     expect(put.status).toBe(403);

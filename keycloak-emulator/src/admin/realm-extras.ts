@@ -28,11 +28,11 @@ const exportedRoles = (realm: RealmModel) => ({
 
 const partialExport = (req: Request, res: Response) => {
   const ctx = adminContext(res);
-  ctx.require('manage-realm');
+  ctx.require('view-realm', 'manage-realm');
   const withClients = req.query.exportClients === 'true';
   const withGroupsAndRoles = req.query.exportGroupsAndRoles === 'true';
   if (withClients) ctx.require('view-clients', 'manage-clients');
-  if (withGroupsAndRoles) ctx.require('view-users', 'manage-users');
+  if (withGroupsAndRoles) ctx.require('view-users', 'manage-users', 'query-groups');
   const realm = ctx.realm;
   res.json({
     ...realmRepresentation(realm),
