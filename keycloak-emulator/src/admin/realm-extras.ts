@@ -81,7 +81,7 @@ const defaultGroupRoutes = (router: Router) => {
     else ctx.realm.defaultGroupIds.delete(group.id);
     ctx.event({
       operationType: add ? 'CREATE' : 'DELETE',
-      resourceType: 'REALM',
+      resourceType: 'GROUP',
       resourcePath: `default-groups/${group.id}`,
     });
     res.status(204).end();
