@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import { type Request, Router } from 'express';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import type { ClientModel, RealmModel } from '../state/model.js';
+import type { ClientModel, ProtocolMapperModel, RealmModel } from '../state/model.js';
 import { clientByClientId, indexUser, newClient, newRole, newUser, unindexUser } from '../state/store.js';
+import { clientScopeLinksRouter } from './client-scopes/client-links.js';
+import { mapperFromRepresentation, mapperRepresentation } from './client-scopes/representation.js';
 import { type AdminContext, adminContext } from './context.js';
 import { clientRoleContainer, roleContainerRouter } from './roles/container.js';
 import { answerCreated, pageOf } from './route-helpers.js';
@@ -48,6 +50,7 @@ export const clientRepresentation = (client: ClientModel, ctx?: AdminContext): C
   nodeReRegistrationTimeout: client.nodeReRegistrationTimeout,
   defaultClientScopes: [...client.defaultClientScopes],
   optionalClientScopes: [...client.optionalClientScopes],
+  ...(client.protocolMappers.length > 0 ? { protocolMappers: client.protocolMappers.map(mapperRepresentation) } : {}),
   ...(ctx
     ? {
         access: {
@@ -105,6 +108,11 @@ const applyRepresentation = (realm: RealmModel, client: ClientModel, rep: Client
     client.attributes = { ...client.attributes, ...(rep.attributes as Record<string, string>) };
   if (rep.defaultClientScopes !== undefined) client.defaultClientScopes = [...rep.defaultClientScopes];
   if (rep.optionalClientScopes !== undefined) client.optionalClientScopes = [...rep.optionalClientScopes];
+  if (rep.protocolMappers !== undefined) {
+    const mappers: ProtocolMapperModel[] = [];
+    for (const mapper of rep.protocolMappers) mappers.push(mapperFromRepresentation(mapper, mappers));
+    client.protocolMappers = mappers;
+  }
   if (rep.secret !== undefined && confidential(client)) client.secret = rep.secret;
   if (confidential(client) && !client.secret) client.secret = newSecret();
   ensureServiceAccount(realm, client);
@@ -117,6 +125,9 @@ export const createClientFromRepresentation = (realm: RealmModel, rep: ClientRep
   const client = newClient({
     clientId: rep.clientId,
     ...(rep.id ? { id: rep.id } : {}),
+    // A new client gets the realm's default and optional client scopes (Keycloak's ClientManager).
+    defaultClientScopes: [...realm.defaultDefaultClientScopes],
+    optionalClientScopes: [...realm.defaultOptionalClientScopes],
     attributes: {
       realm_client: 'false',
       'oidc.ciba.grant.enabled': 'false',
@@ -203,7 +214,10 @@ export const clientsRouter = (): Router => {
     const account = client.serviceAccountUserId ? ctx.realm.users.get(client.serviceAccountUserId) : undefined;
     if (account) unindexUser(ctx.realm, account);
     ctx.realm.clients.delete(client.id);
-    for (const holder of [...ctx.realm.users.values(), ...ctx.realm.groups.values()])
+    const scopeHolders = [...ctx.realm.clients.values(), ...ctx.realm.clientScopes.values()].map(
+      (h) => h.scopeMappings,
+    );
+    for (const holder of [...ctx.realm.users.values(), ...ctx.realm.groups.values(), ...scopeHolders])
       holder.clientRoleIds.delete(client.id);
     ctx.event({ operationType: 'DELETE', resourceType: 'CLIENT', resourcePath: `clients/${client.id}` });
     res.status(204).end();
@@ -234,6 +248,7 @@ export const clientsRouter = (): Router => {
     res.json(toUserRepresentation(ctx.realm, user));
   });
 
+  router.use('/', clientScopeLinksRouter());
   router.use(
     '/:id/roles',
     roleContainerRouter((ctx, req) => clientRoleContainer(clientOf(ctx, req))),

@@ -9,10 +9,12 @@ import { badRequest, conflict, KeycloakHttpError } from '../http/errors.js';
 import type { RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState, unindexUser } from '../state/store.js';
 import { importAuthentication } from './authentication/import.js';
+import { importClientScopes } from './client-scopes/representation.js';
 import { createClientFromRepresentation } from './clients.js';
+import { groupPath } from './groups/representation.js';
 import { createGroupFromRepresentation } from './groups/tree.js';
 import { mergeRealmSettings } from './realm-representation.js';
-import { importRoles } from './roles/import.js';
+import { existingRoleNames, importRoles, partialImportRoles } from './roles/import.js';
 import { createUserFromRepresentation } from './users/representation.js';
 
 type Rep = Record<string, unknown>;
@@ -25,6 +27,7 @@ export const importRealm = (state: EmulatorState, rep: Rep): RealmModel => {
   const realm = state.createRealm(name, typeof rep.id === 'string' ? rep.id : undefined);
   try {
     mergeRealmSettings(realm, rep);
+    importClientScopes(realm, rep);
     for (const client of list<ClientRepresentation>(rep.clients)) {
       const existing = client.clientId ? clientByClientId(realm, client.clientId) : undefined;
       if (existing) realm.clients.delete(existing.id);
@@ -32,6 +35,11 @@ export const importRealm = (state: EmulatorState, rep: Rep): RealmModel => {
     }
     if (rep.roles) importRoles(realm, rep.roles);
     for (const group of list<GroupRepresentation>(rep.groups)) createGroupFromRepresentation(realm, group);
+    // An export names its default groups by path.
+    for (const path of list<string>(rep.defaultGroups)) {
+      const group = [...realm.groups.values()].find((g) => groupPath(realm, g) === path);
+      if (group) realm.defaultGroupIds.add(group.id);
+    }
     if (rep.authenticationFlows || rep.authenticatorConfig || rep.requiredActions) {
       importAuthentication(realm, {
         authenticationFlows: list(rep.authenticationFlows),
@@ -79,7 +87,8 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
     const clash =
       users.find((u) => existingUser(u))?.username ??
       clients.find((c) => existingClient(c))?.clientId ??
-      groups.find((g) => existingGroup(g))?.name;
+      groups.find((g) => existingGroup(g))?.name ??
+      existingRoleNames(realm, rep.roles)[0];
     if (clash !== undefined) throw conflict(`Resource '${clash}' already exists`);
   }
 
@@ -114,7 +123,6 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
   };
 
   try {
-    if (rep.roles) importRoles(realm, rep.roles);
     apply(
       clients,
       'CLIENT',
@@ -123,6 +131,11 @@ export const partialImport = (realm: RealmModel, rep: Rep) => {
       (c) => realm.clients.delete(c.id),
       (c) => createClientFromRepresentation(realm, c),
     );
+    // Roles after clients (their client roles may belong to clients of this import), counted like the rest.
+    for (const result of rep.roles ? partialImportRoles(realm, rep.roles, policy) : []) {
+      counts[result.action === 'ADDED' ? 'added' : result.action === 'SKIPPED' ? 'skipped' : 'overwritten'] += 1;
+      results.push(result);
+    }
     apply(
       groups,
       'GROUP',

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { recordEvent } from '../events/recorder.js';
 import { oauthError } from '../http/errors.js';
 import { passwordMatches } from '../state/credentials.js';
-import type { SessionModel, UserModel } from '../state/model.js';
+import type { RealmModel, SessionModel, UserModel } from '../state/model.js';
+import { executionsOf, flowByAlias } from '../state/store.js';
 import type { GrantHandler, GrantInput } from './token-endpoint.js';
 import { issueTokens, verifyRefreshToken } from './tokens.js';
 import { findUserForLogin, startSession } from './user-sessions.js';
@@ -27,6 +28,17 @@ const recordSessionEvent = (
     ipAddress: ip,
     details,
   });
+
+/** The direct-grant flow's username and password executions, which a password grant has passed (for `amr`). */
+const directGrantExecutionsPassed = (realm: RealmModel): string[] => {
+  const flow = flowByAlias(realm, String(realm.settings.directGrantFlow ?? 'direct grant'));
+  const passed = new Set(['direct-grant-validate-username', 'direct-grant-validate-password']);
+  return flow
+    ? executionsOf(realm, flow.id)
+        .filter((e) => e.authenticator && passed.has(e.authenticator))
+        .map((e) => e.id)
+    : [];
+};
 
 const password: GrantHandler = (input) => {
   const { realm, client, baseUrl, ip, body } = input;
@@ -59,7 +71,8 @@ const password: GrantHandler = (input) => {
     throw oauthError(401, 'invalid_grant', 'Invalid user credentials');
   }
   if (user.requiredActions.length > 0) throw oauthError(400, 'invalid_grant', 'Account is not fully set up');
-  const session = startSession(realm, user, client, ip);
+  const session: SessionModel = startSession(realm, user, client, ip);
+  session.authenticatorsCompleted = directGrantExecutionsPassed(realm);
   recordSessionEvent(input, 'LOGIN', user, session, {
     auth_method: 'openid-connect',
     grant_type: 'password',

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ClientModel, RealmModel, SessionModel, UserModel } from '../state/model.js';
-import { rolesForToken } from '../state/roles.js';
 import type { EmulatorState } from '../state/store.js';
+import { appliedScopes, applyMappers, tokenScope } from './claims.js';
 import { realmKeys } from './keys.js';
 
 export const issuerOf = (baseUrl: string, realm: RealmModel) => `${baseUrl}/realms/${realm.name}`;
@@ -26,53 +26,25 @@ export interface TokenContext {
   clientAddress?: string;
 }
 
-const scopeString = (requested: string | undefined) => {
-  const scopes = new Set(['profile', 'email']);
-  for (const s of (requested ?? '').split(' ').filter(Boolean)) scopes.add(s);
-  const ordered = [...scopes];
-  return ordered.includes('openid')
-    ? ['openid', ...ordered.filter((s) => s !== 'openid')].join(' ')
-    : ordered.join(' ');
-};
-
-const profileClaims = (user: UserModel) => {
-  const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
-  return {
-    email_verified: user.emailVerified,
-    ...(name ? { name } : {}),
-    preferred_username: user.username,
-    ...(user.firstName ? { given_name: user.firstName } : {}),
-    ...(user.lastName ? { family_name: user.lastName } : {}),
-    ...(user.email ? { email: user.email } : {}),
-  };
-};
-
 export const issueTokens = (ctx: TokenContext) => {
   const { realm, client, user, session } = ctx;
   const keys = realmKeys(realm);
   const iat = nowSeconds();
   const lifespan = Number(realm.settings.accessTokenLifespan ?? 300);
   const iss = issuerOf(ctx.baseUrl, realm);
-  const scope = scopeString(ctx.scope);
-  const { realmRoles, clientRoles } = rolesForToken(realm, user);
-  const resourceAccess: Record<string, { roles: string[] }> = {};
-  for (const [clientId, roles] of clientRoles) resourceAccess[clientId] = { roles: roles.sort() };
-  const audience = Object.keys(resourceAccess).filter((id) => id !== client.clientId);
+  // Claims beyond the fixed ones come from the protocol mappers of the applied client scopes.
+  const scopes = appliedScopes(realm, client, ctx.scope);
+  const scope = tokenScope(scopes, ctx.scope);
+  const claimContext = { realm, client, user, ...(session ? { session } : {}) };
 
-  const access = {
+  const access = applyMappers(claimContext, scopes, 'access', {
     exp: iat + lifespan,
     iat,
     jti: `${session ? 'onrtac' : 'trrtcc'}:${randomUUID()}`,
     iss,
-    ...(audience.length === 0 ? {} : { aud: audience.length === 1 ? audience[0] : audience }),
-    sub: user.id,
     typ: 'Bearer',
     azp: client.clientId,
     ...(session ? { sid: session.id } : {}),
-    acr: '1',
-    ...(client.webOrigins.length > 0 ? { 'allowed-origins': client.webOrigins } : {}),
-    realm_access: { roles: realmRoles.sort() },
-    ...(Object.keys(resourceAccess).length > 0 ? { resource_access: resourceAccess } : {}),
     scope,
     ...(user.serviceAccountClientId
       ? {
@@ -81,8 +53,7 @@ export const issueTokens = (ctx: TokenContext) => {
           client_id: client.clientId,
         }
       : {}),
-    ...profileClaims(user),
-  };
+  });
   const accessToken = jwt.sign(access, keys.privateKey, { algorithm: 'RS256', keyid: keys.kid });
 
   const response: Record<string, unknown> = { access_token: accessToken, expires_in: lifespan };
@@ -107,7 +78,7 @@ export const issueTokens = (ctx: TokenContext) => {
   response.refresh_token = jwt.sign(refresh, keys.hmacSecret, { algorithm: 'HS512', keyid: keys.hmacKid });
   response.token_type = 'Bearer';
   if (scope.split(' ').includes('openid')) {
-    const id = {
+    const id = applyMappers(claimContext, scopes, 'id', {
       exp: iat + lifespan,
       iat,
       ...(ctx.nonce ? { nonce: ctx.nonce } : {}),
@@ -118,9 +89,7 @@ export const issueTokens = (ctx: TokenContext) => {
       typ: 'ID',
       azp: client.clientId,
       sid: session.id,
-      acr: '1',
-      ...profileClaims(user),
-    };
+    });
     response.id_token = jwt.sign(id, keys.privateKey, { algorithm: 'RS256', keyid: keys.kid });
   }
   response['not-before-policy'] = 0;

@@ -53,6 +53,31 @@ export interface RoleModel {
   attributes: Record<string, string[]>;
 }
 
+/** A protocol mapper on a client or a client scope; `config` values are strings as in Keycloak. */
+export interface ProtocolMapperModel {
+  id: string;
+  name: string;
+  protocol: string;
+  protocolMapper: string;
+  config: Record<string, string>;
+}
+
+/** Roles a client or client scope lets into tokens (its scope mappings). */
+export interface ScopeMappings {
+  realmRoleIds: Set<string>;
+  clientRoleIds: Map<string, Set<string>>;
+}
+
+export interface ClientScopeModel {
+  id: string;
+  name: string;
+  description?: string;
+  protocol: string;
+  attributes: Record<string, string>;
+  protocolMappers: ProtocolMapperModel[];
+  scopeMappings: ScopeMappings;
+}
+
 export interface ClientModel {
   id: string;
   clientId: string;
@@ -79,8 +104,11 @@ export interface ClientModel {
   redirectUris: string[];
   webOrigins: string[];
   attributes: Record<string, string>;
+  /** names of the client scopes always applied, and of those applied when the `scope` parameter asks */
   defaultClientScopes: string[];
   optionalClientScopes: string[];
+  protocolMappers: ProtocolMapperModel[];
+  scopeMappings: ScopeMappings;
   nodeReRegistrationTimeout: number;
   notBefore: number;
   /** role name → role */
@@ -187,6 +215,8 @@ export interface SessionModel {
   started: number;
   lastAccess: number;
   ipAddress: string;
+  /** ids of the executions the login completed (the AMR mapper reads their reference values) */
+  authenticatorsCompleted?: string[];
   /** clientId → when the client joined the session */
   clients: Map<string, number>;
 }
@@ -250,6 +280,12 @@ export interface RealmModel {
   adminEvents: AdminEventModel[];
   bruteForce: Map<string, BruteForceRecord>; // by user id
   userProfile: Record<string, unknown>;
+  /** client scopes by id; the realm's default and optional scope lists hold their names */
+  clientScopes: Map<string, ClientScopeModel>;
+  defaultDefaultClientScopes: string[];
+  defaultOptionalClientScopes: string[];
+  /** ids of the groups every new user joins */
+  defaultGroupIds: Set<string>;
   sessions: Map<string, SessionModel>;
   /** browser logins in progress, by tab id */
   authSessions: Map<string, AuthSessionModel>;

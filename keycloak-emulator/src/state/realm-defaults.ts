@@ -118,6 +118,8 @@ export const NON_SETTING_FIELDS = new Set([
   'requiredActions',
   'otpSupportedApplications',
   'clientScopes',
+  'defaultDefaultClientScopes',
+  'defaultOptionalClientScopes',
   'components',
   'federatedUsers',
   'scopeMappings',

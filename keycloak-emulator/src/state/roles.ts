@@ -12,11 +12,19 @@ const groupChain = (realm: RealmModel, groupId: string) => {
   return chain;
 };
 
-/** Role ids mapped directly or through groups, before composite expansion. */
-const mappedRoleIds = (realm: RealmModel, user: UserModel): Set<string> => {
-  const ids = new Set<string>(user.realmRoleIds);
-  for (const roles of user.clientRoleIds.values()) for (const id of roles) ids.add(id);
-  for (const groupId of user.groupIds) {
+interface RoleHolderIds {
+  realmRoleIds: Set<string>;
+  clientRoleIds: Map<string, Set<string>>;
+}
+
+/**
+ * Role ids mapped to a holder directly or through these groups and their parents, before composite
+ * expansion (Keycloak's `hasRole` counts group memberships and parent groups).
+ */
+export const mappedRoleIds = (realm: RealmModel, holder: RoleHolderIds, groupIds: Iterable<string>): Set<string> => {
+  const ids = new Set<string>(holder.realmRoleIds);
+  for (const roles of holder.clientRoleIds.values()) for (const id of roles) ids.add(id);
+  for (const groupId of groupIds) {
     for (const group of groupChain(realm, groupId)) {
       for (const id of group.realmRoleIds) ids.add(id);
       for (const roles of group.clientRoleIds.values()) for (const id of roles) ids.add(id);
@@ -40,7 +48,7 @@ export const expandComposites = (realm: RealmModel, roleIds: Iterable<string>): 
 };
 
 export const effectiveRoles = (realm: RealmModel, user: UserModel): Map<string, RoleModel> =>
-  expandComposites(realm, mappedRoleIds(realm, user));
+  expandComposites(realm, mappedRoleIds(realm, user, user.groupIds));
 
 /** Effective roles grouped as a token shows them: realm role names, and client roles by clientId. */
 export const rolesForToken = (realm: RealmModel, user: UserModel) => {

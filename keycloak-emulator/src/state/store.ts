@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type ActionMailer, smtpRequiredMailer } from '../email/action-mailer.js';
 import { builtinFlows, type FlowSpec } from '../flows/builtin-flows.js';
 import { notFound } from '../http/errors.js';
+import { installBuiltinClientScopes } from './client-scopes.js';
 import type { ClientModel, ExecutionModel, FlowModel, GroupModel, RealmModel, RoleModel, UserModel } from './model.js';
 import {
   ACCOUNT_CLIENT_ROLES,
@@ -51,6 +52,8 @@ export const newClient = (fields: Partial<ClientModel> & { clientId: string }): 
   attributes: {},
   defaultClientScopes: ['web-origins', 'acr', 'roles', 'profile', 'basic', 'email'],
   optionalClientScopes: ['address', 'phone', 'offline_access', 'organization', 'microprofile-jwt'],
+  protocolMappers: [],
+  scopeMappings: { realmRoleIds: new Set(), clientRoleIds: new Map() },
   nodeReRegistrationTimeout: 0,
   notBefore: 0,
   roles: new Map(),
@@ -108,6 +111,10 @@ export class EmulatorState {
       usedActionTokens: new Map(),
       otpTimeSteps: new Map(),
       userProfile: defaultUserProfile(),
+      clientScopes: new Map(),
+      defaultDefaultClientScopes: [],
+      defaultOptionalClientScopes: [],
+      defaultGroupIds: new Set(),
     };
     this.realms.set(name, realm);
 
@@ -156,6 +163,7 @@ export class EmulatorState {
     const defaultRoles = role(`default-roles-${realm.name}`, '${role_default-roles}');
     defaultRoles.composite = true;
     defaultRoles.compositeIds.add(offline.id).add(uma.id);
+    installBuiltinClientScopes(realm);
 
     const base = `/realms/${realm.name}/account/`;
     const account = addClient(realm, {

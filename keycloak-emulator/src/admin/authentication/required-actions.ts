@@ -123,18 +123,22 @@ const getActionConfigDescription = (req: Request<{ alias: string }>, res: Respon
   res.json({ properties });
 };
 
-/** The action's config; 404 when the action is unknown or has none. */
+/**
+ * The action's config; 404 only when the alias is not registered. A registered action with nothing set
+ * answers an empty config (contract §12, verified in Keycloak's RequiredActionsResource).
+ */
 const storedActionConfig = (req: Request<{ alias: string }>, res: Response) => {
   const ctx = adminContext(res);
   const action = ctx.realm.requiredActions.get(req.params.alias);
-  if (!action || Object.keys(action.config).length === 0) throw notFound('Could not find RequiredAction config');
+  if (!action) throw notFound('Could not find RequiredAction config');
   return action;
 };
 
 const getActionConfig = (req: Request<{ alias: string }>, res: Response) => {
   viewRealm(adminContext(res));
-  requireConfigurable(req.params.alias);
-  res.json({ config: { ...storedActionConfig(req, res).config } });
+  const action = storedActionConfig(req, res);
+  requireConfigurable(action.alias);
+  res.json({ config: { ...action.config } });
 };
 
 const updateActionConfig = (req: Request<{ alias: string }>, res: Response) => {

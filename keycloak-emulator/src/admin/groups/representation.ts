@@ -64,6 +64,21 @@ export const groupRepresentation = (
   };
 };
 
+/**
+ * A group as `users/{id}/groups` lists it: `id, name, path` (+ `description`, `parentId` when set), and
+ * with `briefRepresentation=false` its attributes and role names — never `subGroupCount`/`subGroups`
+ * (contract §12, verified in Keycloak's ModelToRepresentation).
+ */
+export const membershipRepresentation = (realm: RealmModel, group: GroupModel, full: boolean): GroupRepresentation => {
+  const {
+    subGroupCount: _count,
+    subGroups: _subGroups,
+    access: _access,
+    ...rest
+  } = groupRepresentation(realm, group, !full);
+  return rest;
+};
+
 /** A `first`/`max` page of groups (brief unless `briefRepresentation=false`). */
 export const listGroups = (ctx: AdminContext, req: Request, groups: GroupModel[]) => {
   const brief = req.query.briefRepresentation !== 'false';

@@ -116,6 +116,7 @@ const groupRoleMappingsRouter = () =>
     const group = groupOf(ctx, req);
     return {
       holder: group,
+      inheritsFrom: group.parentId ? [group.parentId] : [],
       path: `groups/${group.id}/role-mappings`,
       requireView: (c) => c.require('view-users', 'manage-users', 'query-groups'),
       requireMap: (c) => c.require('manage-users'),

@@ -55,6 +55,7 @@ export const createGroupFromRepresentation = (
 export const deleteGroup = (realm: RealmModel, group: GroupModel) => {
   for (const child of childrenOf(realm, group.id)) deleteGroup(realm, child);
   realm.groups.delete(group.id);
+  realm.defaultGroupIds.delete(group.id);
   for (const user of realm.users.values()) user.groupIds.delete(group.id);
 };
 

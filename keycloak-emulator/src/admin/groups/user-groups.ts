@@ -3,8 +3,9 @@ import { type Request, type Response, Router } from 'express';
 import { notFound } from '../../http/errors.js';
 import type { GroupModel } from '../../state/model.js';
 import { type AdminContext, adminContext } from '../context.js';
+import { pageOf } from '../route-helpers.js';
 import { userFor } from '../users/route-context.js';
-import { groupPath, groupRepresentation, listGroups } from './representation.js';
+import { groupPath, groupRepresentation, membershipRepresentation } from './representation.js';
 
 /** `/users/{id}/groups...` (mounted by admin/router.ts). */
 export const userGroupsRouter = (): Router => {
@@ -22,7 +23,8 @@ export const userGroupsRouter = (): Router => {
 
   router.get('/', (req, res) => {
     const ctx = adminContext(res);
-    res.json(listGroups(ctx, req, memberships(ctx, req)));
+    const full = req.query.briefRepresentation === 'false';
+    res.json(pageOf(req, memberships(ctx, req), 100).map((g) => membershipRepresentation(ctx.realm, g, full)));
   });
 
   router.get('/count', (req, res) => {

@@ -49,3 +49,65 @@ export const importRoles = (realm: RealmModel, roles: unknown): void => {
     for (const rep of reps) link(rep.name ? client?.roles.get(rep.name) : undefined, rep);
   }
 };
+
+type ImportPolicy = 'FAIL' | 'SKIP' | 'OVERWRITE';
+type RoleSpec = { realm?: RoleRepresentation[]; client?: Record<string, RoleRepresentation[]> };
+
+export interface RoleImportResult {
+  action: 'ADDED' | 'SKIPPED' | 'OVERWRITTEN';
+  resourceType: 'REALM_ROLE' | 'CLIENT_ROLE';
+  resourceName: string;
+  id: string;
+}
+
+interface NamedRole {
+  rep: RoleRepresentation;
+  type: RoleImportResult['resourceType'];
+  existing?: RoleModel;
+  /** the container, looked up late: client roles may belong to a client this import just created */
+  container: () => Map<string, RoleModel> | undefined;
+}
+
+/** Every role a partial import names, with the container it goes to and the role already there. */
+const namedRoles = (realm: RealmModel, spec: RoleSpec): NamedRole[] => {
+  const named: NamedRole[] = (spec.realm ?? []).map((rep) => ({
+    rep,
+    type: 'REALM_ROLE',
+    existing: rep.name ? realm.roles.get(rep.name) : undefined,
+    container: () => realm.roles,
+  }));
+  for (const [clientId, reps] of Object.entries(spec.client ?? {})) {
+    const container = () => clientByClientId(realm, clientId)?.roles;
+    for (const rep of reps) {
+      named.push({ rep, type: 'CLIENT_ROLE', existing: rep.name ? container()?.get(rep.name) : undefined, container });
+    }
+  }
+  return named;
+};
+
+/** Names of roles a FAIL import would clash with. */
+export const existingRoleNames = (realm: RealmModel, roles: unknown): string[] =>
+  namedRoles(realm, (roles ?? {}) as RoleSpec)
+    .filter((r) => r.existing)
+    .map((r) => r.rep.name ?? '');
+
+/**
+ * Keycloak's partial import of `roles`: each realm and client role is ADDED, SKIPPED or OVERWRITTEN and
+ * counted like users and groups (contract §12, verified in Keycloak's RolesPartialImport).
+ */
+export const partialImportRoles = (realm: RealmModel, roles: unknown, policy: ImportPolicy): RoleImportResult[] => {
+  const spec = (roles ?? {}) as RoleSpec;
+  const named = namedRoles(realm, spec).filter((r) => r.rep.name);
+  const skipped = new Set(policy === 'SKIP' ? named.filter((r) => r.existing).map((r) => r.rep) : []);
+  const keep = (reps: RoleRepresentation[] | undefined) => (reps ?? []).filter((rep) => !skipped.has(rep));
+  importRoles(realm, {
+    realm: keep(spec.realm),
+    client: Object.fromEntries(Object.entries(spec.client ?? {}).map(([id, reps]) => [id, keep(reps)])),
+  });
+  return named.flatMap(({ rep, type, existing, container }) => {
+    const role = container()?.get(rep.name as string);
+    if (!role) return [];
+    const action: RoleImportResult['action'] = skipped.has(rep) ? 'SKIPPED' : existing ? 'OVERWRITTEN' : 'ADDED';
+    return [{ action, resourceType: type, resourceName: role.name, id: role.id }];
+  });
+};

@@ -6,7 +6,7 @@ import { type Request, type Response, Router } from 'express';
 import { forbidden, notFound } from '../../http/errors.js';
 import type { RoleModel } from '../../state/model.js';
 import { REALM_MANAGEMENT_ROLES } from '../../state/realm-defaults.js';
-import { expandComposites } from '../../state/roles.js';
+import { expandComposites, mappedRoleIds } from '../../state/roles.js';
 import { MASTER_REALM } from '../../state/store.js';
 import { type AdminContext, adminContext } from '../context.js';
 import { userFor } from '../users/route-context.js';
@@ -19,7 +19,11 @@ export interface RoleHolder {
 
 interface HolderRef {
   holder: RoleHolder;
+  /** groups whose roles (with their parents') the holder inherits: a user's memberships, a group's parent */
+  inheritsFrom: string[];
   path: string;
+  /** scope mappings record REALM_SCOPE_MAPPING/CLIENT_SCOPE_MAPPING and grant nothing, so need no admin-role check */
+  scopeMapping?: boolean;
   requireView(ctx: AdminContext): void;
   requireMap(ctx: AdminContext): void;
 }
@@ -114,7 +118,8 @@ const listAvailable = (holderOf: HolderOf, at: MappingScope) => (req: Request, r
 const listEffective = (holderOf: HolderOf, at: MappingScope) => (req: Request, res: Response) => {
   const { ctx, ref } = holderContext(holderOf, req, res, false);
   const uuid = at.clientUuid(req);
-  const mapped = [...ref.holder.realmRoleIds, ...[...ref.holder.clientRoleIds.values()].flatMap((s) => [...s])];
+  // Effective roles: direct, through groups and their parents, and every composite of those (contract §12).
+  const mapped = mappedRoleIds(ctx.realm, ref.holder, ref.inheritsFrom);
   const effective = [...expandComposites(ctx.realm, mapped).values()].filter((r) =>
     uuid ? r.clientRole && r.containerId === uuid : !r.clientRole,
   );
@@ -126,14 +131,14 @@ const changeMappings = (holderOf: HolderOf, at: MappingScope, add: boolean) => (
   const { ctx, ref } = holderContext(holderOf, req, res, true);
   const { ids, roles } = scope(ctx, ref.holder, at.clientUuid(req), add);
   const changed = resolveRoles(ctx.realm, add ? req.body : (req.body ?? []), roles);
-  for (const role of changed) requireMayMap(ctx, role);
+  if (!ref.scopeMapping) for (const role of changed) requireMayMap(ctx, role);
   for (const role of changed) {
     if (add) ids.add(role.id);
     else ids.delete(role.id);
   }
   ctx.event({
     operationType: add ? 'CREATE' : 'DELETE',
-    resourceType: at.resource,
+    resourceType: ref.scopeMapping ? at.resource.replace('ROLE', 'SCOPE') : at.resource,
     resourcePath: `${ref.path}/${at.prefix.slice(1).replace(':client', at.clientUuid(req) ?? '')}`,
     representation: req.body,
   });
@@ -147,6 +152,8 @@ const scopeRoutes = (router: Router, holderOf: HolderOf, at: MappingScope) => {
   router.post(at.prefix, changeMappings(holderOf, at, true));
   router.delete(at.prefix, changeMappings(holderOf, at, false));
 };
+
+export type { HolderOf };
 
 export const roleMappingsRouter = (holderOf: HolderOf): Router => {
   const router = Router({ mergeParams: true, caseSensitive: true });
@@ -162,6 +169,7 @@ export const userRoleMappingsRouter = (): Router =>
     const user = userFor(ctx, String(req.params.id));
     return {
       holder: user,
+      inheritsFrom: [...user.groupIds],
       path: `users/${user.id}/role-mappings`,
       requireView: (c) => c.require('view-users', 'manage-users'),
       requireMap: (c) => c.require('manage-users'),

@@ -54,7 +54,8 @@ export const removeRoleEverywhere = (realm: RealmModel, role: RoleModel) => {
     other.compositeIds.delete(role.id);
     other.composite = other.compositeIds.size > 0;
   }
-  for (const holder of [...realm.users.values(), ...realm.groups.values()]) {
+  const scopeHolders = [...realm.clients.values(), ...realm.clientScopes.values()].map((h) => h.scopeMappings);
+  for (const holder of [...realm.users.values(), ...realm.groups.values(), ...scopeHolders]) {
     holder.realmRoleIds.delete(role.id);
     for (const ids of holder.clientRoleIds.values()) ids.delete(role.id);
   }

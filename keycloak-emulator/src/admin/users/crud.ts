@@ -46,6 +46,8 @@ const createUser = (req: Request, res: Response) => {
   ctx.require('manage-users');
   const rep = body(req) as UserRepresentation;
   const user = createUserFromRepresentation(ctx.realm, { ...rep, id: undefined }, { imported: false });
+  // A user created through the admin API joins the realm's default groups (JpaUserProvider.addUser).
+  for (const groupId of ctx.realm.defaultGroupIds) user.groupIds.add(groupId);
   ctx.event({ operationType: 'CREATE', resourceType: 'USER', resourcePath: `users/${user.id}`, representation: rep });
   answerCreated(req, res, ctx.realm.name, `users/${user.id}`);
 };

@@ -2,7 +2,7 @@
  * Keycloak's user search: `search` tokens (prefix by default, `*` wildcard, "quoted" exact, several
  * tokens AND-ed, over username, email, first and last name, case-insensitive); field filters
  * (`username`, `email`, `firstName`, `lastName` infix unless `exact=true`); `enabled`, `emailVerified`;
- * `q=key:value` attribute filters (exact unless `exact=false`). Service accounts are listed only for field
+ * `q=key:value` filters on attributes or built-in fields (exact unless `exact=false`). Service accounts are listed only for field
  * filters. Results come in username order; paging never builds representations outside the page.
  */
 import type { RealmModel, UserModel } from '../../state/model.js';
@@ -47,6 +47,15 @@ const parseQ = (q: string): [string, string][] =>
       return index < 0 ? [pair, ''] : [pair.slice(0, index), pair.slice(index + 1)];
     });
 
+const isBuiltInField = (key: string): key is (typeof FIELDS)[number] => (FIELDS as readonly string[]).includes(key);
+
+/** A `q` key names a built-in field (`email:x`) or an attribute; Keycloak searches both (contract §12). */
+const queriedValues = (user: UserModel, key: string): string[] => {
+  if (!isBuiltInField(key)) return user.attributes[key] ?? [];
+  const value = user[key];
+  return value ? [value] : [];
+};
+
 export const userFilter = (query: UserQuery): ((user: UserModel) => boolean) => {
   const tokens = (query.search ?? '').trim().split(/\s+/).filter(Boolean);
   const fieldFilters = FIELDS.filter((f) => query[f] !== undefined && query[f] !== '');
@@ -71,7 +80,7 @@ export const userFilter = (query: UserQuery): ((user: UserModel) => boolean) => 
       if (query.exact === true ? value !== wanted : !value.includes(wanted)) return false;
     }
     for (const [key, wanted] of attributeFilters) {
-      const values = (user.attributes[key] ?? []).map((v) => v.toLowerCase());
+      const values = queriedValues(user, key).map((v) => v.toLowerCase());
       const target = wanted.toLowerCase();
       if (!values.some((v) => (exactAttributes ? v === target : v.includes(target)))) return false;
     }
