@@ -96,7 +96,7 @@ describe('OTP form (login-otp.ftl)', () => {
     expect(await count('.kc-feedback-text')).toBe(0);
   });
 
-  test('several devices: a click on div#kc-otp-credential-N (label in a span) sets #selectedCredentialId; no radios, no device labels, no #kc-otp-credentials', async () => {
+  test('several devices: a click on div#kc-otp-credential-N (label in a span) sets #selectedCredentialId; no radios, no device labels, no kc-otp-credentials fieldset', async () => {
     const id = await createUser('otto', {
       credentials: [
         { type: 'password', value: 'otto-password' },
@@ -118,7 +118,7 @@ describe('OTP form (login-otp.ftl)', () => {
     expect((await page.locator('#kc-otp-login-form label').allTextContents()).map((t) => t.trim())).toEqual([
       'One-time code',
     ]);
-    expect(await count('#kc-otp-credentials')).toBe(0);
+    expect(await count('[id="kc-otp-credentials"]')).toBe(0);
 
     await kcPages.chooseDevice('Tablet');
     expect(await page.inputValue('#selectedCredentialId')).toBe(tablet?.id);

@@ -59,9 +59,12 @@ export class LoginRobot {
     });
   }
 
-  /** Follows the link with this text. */
+  /**
+   * Follows the link with this text (a regular expression source). Keycloak's messages put marks such as
+   * `&raquo;` before some link texts ("&raquo; Click here to proceed"); those, and spaces, may come first.
+   */
   follow(text: string): Promise<LoginPage> {
-    const match = new RegExp(`href="([^"]+)"[^>]*>${text}<`).exec(this.page.html);
+    const match = new RegExp(`href="([^"]+)"[^>]*>(?:\\s|&[a-z]+;|[«»])*${text}\\s*<`).exec(this.page.html);
     if (!match?.[1]) throw new Error(`no link "${text}" on ${this.page.url}`);
     return this.request(new URL(decode(match[1]), this.page.url).toString());
   }
