@@ -120,12 +120,15 @@ export class KeycloakPages {
     await this.page.click('#kc-otp-reset-form-submit');
   }
 
-  /** Update-password page: both fields, then its submit (an input without an id in `#kc-form-buttons`). */
+  /**
+   * Update-password page: both fields, then its submit (an input without an id in `#kc-form-buttons`; an
+   * application-initiated update also has a "Cancel" submit named `cancel-aia` there).
+   */
   async updatePassword(newPassword: string): Promise<void> {
     await this.page.locator('#kc-passwd-update-form').waitFor(WAIT);
     await this.page.fill('#password-new', newPassword);
     await this.page.fill('#password-confirm', newPassword);
-    await this.page.click('#kc-passwd-update-form #kc-form-buttons [type=submit]');
+    await this.page.click('#kc-passwd-update-form #kc-form-buttons [type=submit]:not([name=cancel-aia])');
   }
 
   /** The info page's "» Click here to proceed" link (info.ftl, no id). */
