@@ -4,21 +4,14 @@
  * The `let`s are ES module live bindings, so the tests read them as they were set by the hooks.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  type AuthenticatorEntry,
-  codeFor,
-  launchBrowser,
-  parseKeyUri,
-  saveScreenshot,
-  scanQrCode,
-  textOf,
-} from '../support/browser.js';
+import { type AuthenticatorEntry, codeFor, launchBrowser, saveScreenshot } from '../support/browser.js';
 import {
   createTestRealm,
   type KeycloakUnderTest,
   masterAdminClient,
   startKeycloakUnderTest,
 } from '../support/keycloak.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
 import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, SECRET_A, SECRET_B } from '../support/users.js';
@@ -31,6 +24,8 @@ export let realm: string;
 export let app: RelyingParty;
 export let context: BrowserContext;
 export let page: Page;
+/** Keycloak's pages in this test's browser page */
+export let kcPages: KeycloakPages;
 
 export const BASE32_SECRET_A = SECRET_A;
 export const BASE32_SECRET_B = SECRET_B;
@@ -43,26 +38,19 @@ export const otpDevices = async (userId: string) =>
 
 export const signIn = async (username: string, password = `${username}-password`) => {
   await page.goto(app.authorizeUrl());
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#kc-login');
+  await kcPages.signIn(username, password);
 };
 
 /** Sets up OTP on the setup page like a person with a phone: scan, type the code and a device name. */
 export const setUpAuthenticator = async (deviceName: string): Promise<AuthenticatorEntry> => {
-  await page.waitForSelector('#kc-totp-secret-qr-code');
-  const entry = parseKeyUri(await scanQrCode(page));
-  await page.fill('#totp', await codeFor(entry));
-  await page.fill('#userLabel', deviceName);
-  await page.click('#saveTOTPBtn');
+  const entry = await kcPages.scanOtpQrCode();
+  await kcPages.submitOtpSetup(await codeFor(entry), deviceName);
   return entry;
 };
 
 export const setNewPassword = async (password: string) => {
-  expect(await textOf(page, '#kc-page-title')).toBe('Update password');
-  await page.fill('#password-new', password);
-  await page.fill('#password-confirm', password);
-  await page.click('#kc-submit');
+  expect(await kcPages.title()).toBe('Update password');
+  await kcPages.updatePassword(password);
 };
 
 export const expectSignedIn = async () => {
@@ -107,6 +95,7 @@ export const useLoginPagesLab = () => {
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
+    kcPages = new KeycloakPages(page);
   });
 
   afterEach(async () => {

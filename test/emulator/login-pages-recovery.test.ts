@@ -3,7 +3,6 @@
  * reset-OTP choices), and the execute-actions email an admin sends. Checked through the pages, the
  * emails and the admin API.
  */
-import { textOf } from '../support/browser.js';
 import { linkIn } from '../support/smtp.js';
 import { otpCredential } from '../support/users.js';
 import {
@@ -14,6 +13,7 @@ import {
   createUser,
   expectSignedIn,
   kc,
+  kcPages,
   mail,
   otpDevices,
   page,
@@ -29,13 +29,8 @@ useLoginPagesLab();
 describe('forgot password', () => {
   const forgotPassword = async (username: string) => {
     await page.goto(app.authorizeUrl());
-    await page.click('text=Forgot Password?');
-    expect(await textOf(page, '#kc-page-title')).toBe('Forgot Your Password?');
-    await page.fill('#username', username);
-    await page.click('#kc-submit');
-    expect(await textOf(page, '#kc-info-message')).toContain(
-      'You should receive an email shortly with further instructions.',
-    );
+    await kcPages.forgotPassword(username);
+    await kcPages.waitForText('You should receive an email shortly with further instructions.');
   };
 
   const followResetLink = async (to: string) => {
@@ -125,9 +120,7 @@ describe('forgot password', () => {
     });
     await forgotPassword('vera');
     await followResetLink('vera@example.org');
-    await page.waitForSelector('#kc-otp-reset-form-description');
-    await page.getByLabel('Lost phone').check();
-    await page.click('#kc-otp-reset-form-submit');
+    await kcPages.chooseOtpToRemove('Lost phone');
     await setUpAuthenticator('New phone');
     await setNewPassword('vera-new-password');
     await expectSignedIn();
@@ -140,9 +133,9 @@ describe('forgot password', () => {
     await createUser('wade');
     await forgotPassword('wade');
     const link = await followResetLink('wade@example.org');
-    expect(await textOf(page, '#kc-page-title')).toBe('Update password');
+    expect(await kcPages.title()).toBe('Update password');
     await page.goto(link);
-    expect(await textOf(page, '#kc-page-title')).toBe('Update password');
+    expect(await kcPages.title()).toBe('Update password');
     await setNewPassword('wade-new-password');
     await expectSignedIn();
     await page.goto(link);
@@ -180,13 +173,13 @@ describe('execute-actions email from the admin API', () => {
     expect(email.text).toContain('Update Password');
     await page.goto(linkIn(email));
     // ExecuteActionsActionTokenHandler: the actions are listed first; only the proceed link starts them.
-    expect(await textOf(page, '#kc-info-message')).toContain('Perform the following action(s)');
-    await page.click('text=Click here to proceed');
+    expect(await kcPages.infoMessage()).toContain('Perform the following action(s)');
+    await kcPages.proceed();
     // Actions run in the realm's priority order: CONFIGURE_TOTP (10) before UPDATE_PASSWORD (30).
     await setUpAuthenticator('Replacement phone');
     await setNewPassword('xena-new-password');
-    expect(await textOf(page, '#kc-info-message')).toContain('Your account has been updated.');
-    expect(await page.getAttribute('#kc-info-link', 'href')).toBe(app.redirectUri);
+    expect(await kcPages.infoMessage()).toContain('Your account has been updated.');
+    expect(await kcPages.backToApplicationHref()).toBe(app.redirectUri);
     expect((await otpDevices(id)).map((d) => d.userLabel).sort()).toEqual(['Lost phone', 'Replacement phone']);
     const events = (await kc.realms.findEvents({ realm, user: id })).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['UPDATE_PASSWORD', 'UPDATE_CREDENTIAL']));

@@ -3,7 +3,7 @@
  * the QR code off the screen, picks one of several devices, meets a realm flow that makes OTP mandatory,
  * and gets locked out after too many wrong codes. Checked through the pages and the admin API.
  */
-import { codeFor, parseKeyUri, scanQrCode, textOf } from '../support/browser.js';
+import { codeFor } from '../support/browser.js';
 import { createTestRealm } from '../support/keycloak.js';
 import { startRelyingParty } from '../support/oidc-app.js';
 import { otpCredential } from '../support/users.js';
@@ -14,6 +14,7 @@ import {
   createUser,
   expectSignedIn,
   kc,
+  kcPages,
   kut,
   nextStepCode,
   otpDevices,
@@ -29,9 +30,8 @@ describe('sign in', () => {
   test('with a password, through the authorization code flow with PKCE', async () => {
     await createUser('paula');
     await signIn('paula', 'wrong');
-    expect(await textOf(page, '.kc-feedback-text')).toBe('Invalid username or password.');
-    await page.fill('#password', 'paula-password');
-    await page.click('#kc-login');
+    expect(await kcPages.errorOf('username')).toBe('Invalid username or password.');
+    await kcPages.signIn('paula', 'paula-password');
     const tokens = await expectSignedIn();
     expect(tokens.id_token).toEqual(expect.any(String));
     const events = await kc.realms.findEvents({ realm, type: ['LOGIN', 'LOGIN_ERROR'] });
@@ -41,23 +41,17 @@ describe('sign in', () => {
   test('first login with CONFIGURE_TOTP: QR code, a wrong code, then the device is saved', async () => {
     const id = await createUser('quinn', { requiredActions: ['CONFIGURE_TOTP'] });
     await signIn('quinn');
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    expect(await textOf(page, '#kc-page-title')).toBe('Mobile Authenticator Setup');
-    const entry = parseKeyUri(await scanQrCode(page));
+    const entry = await kcPages.scanOtpQrCode();
+    expect(await kcPages.title()).toBe('Mobile Authenticator Setup');
     expect(entry).toMatchObject({ issuer: 'Pages Lab', account: 'quinn', digits: 6, period: 30, algorithm: 'sha1' });
 
-    await page.fill('#totp', '000000');
-    await page.fill('#userLabel', 'Pixel 8');
-    await page.click('#saveTOTPBtn');
-    expect(await textOf(page, '#input-error-otp-code')).toBe('Invalid authenticator code.');
+    await kcPages.submitOtpSetup('000000', 'Pixel 8');
+    expect(await kcPages.errorOf('otp-code')).toBe('Invalid authenticator code.');
 
-    await page.fill('#totp', '');
-    await page.click('#saveTOTPBtn');
-    expect(await textOf(page, '#input-error-otp-code')).toBe('Please specify authenticator code.');
+    await kcPages.submitOtpSetup('');
+    expect(await kcPages.errorOf('otp-code')).toBe('Please specify authenticator code.');
 
-    await page.fill('#totp', await codeFor(entry));
-    await page.fill('#userLabel', 'Pixel 8');
-    await page.click('#saveTOTPBtn');
+    await kcPages.submitOtpSetup(await codeFor(entry), 'Pixel 8');
     await expectSignedIn();
     expect(await otpDevices(id)).toEqual([expect.objectContaining({ userLabel: 'Pixel 8' })]);
     const user = await kc.users.findOne({ realm, id });
@@ -69,8 +63,7 @@ describe('sign in', () => {
     // Next sign-in asks for a code from that device.
     await context.clearCookies();
     await signIn('quinn');
-    await page.fill('#otp', await nextStepCode(entry));
-    await page.click('#kc-login');
+    await kcPages.enterOtp(await nextStepCode(entry));
     await expectSignedIn();
   });
 
@@ -80,9 +73,8 @@ describe('sign in', () => {
     await page.click('#mode-manual');
     const secret = (await page.locator('#kc-totp-secret-key').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
-    expect(await textOf(page, '#kc-totp-algorithm')).toBe('Algorithm: SHA1');
-    await page.fill('#totp', await codeFor({ secret: secret.replaceAll(' ', '') }));
-    await page.click('#saveTOTPBtn');
+    expect((await page.locator('#kc-totp-algorithm').textContent())?.trim()).toBe('Algorithm: SHA1');
+    await kcPages.submitOtpSetup(await codeFor({ secret: secret.replaceAll(' ', '') }));
     await expectSignedIn();
   });
 
@@ -92,13 +84,10 @@ describe('sign in', () => {
       requiredActions: ['CONFIGURE_TOTP'],
     });
     await signIn('nora');
-    await page.fill('#otp', await codeFor({ secret: BASE32_SECRET_A }));
-    await page.click('#kc-login');
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    const entry = parseKeyUri(await scanQrCode(page));
-    await page.fill('#totp', await codeFor(entry));
-    await page.click('#saveTOTPBtn');
-    expect(await textOf(page, '#input-error-otp-label')).toBe('Please specify device name.');
+    await kcPages.enterOtp(await codeFor({ secret: BASE32_SECRET_A }));
+    const entry = await kcPages.scanOtpQrCode();
+    await kcPages.submitOtpSetup(await codeFor(entry));
+    expect(await kcPages.errorOf('otp-label')).toBe('Please specify device name.');
   });
 
   test('several devices: the chooser selects which device the code is checked against', async () => {
@@ -111,14 +100,12 @@ describe('sign in', () => {
     });
     expect(await otpDevices(id)).toHaveLength(2);
     await signIn('olga');
-    expect(await page.locator('input[name=selectedCredentialId]').count()).toBe(2);
-    await page.getByLabel('YubiKey app').check();
-    await page.fill('#otp', await codeFor({ secret: BASE32_SECRET_A }));
-    await page.click('#kc-login');
-    expect(await textOf(page, '#input-error-otp-code')).toBe('Invalid authenticator code.');
-    await page.getByLabel('YubiKey app').check();
-    await page.fill('#otp', await codeFor({ secret: BASE32_SECRET_B }));
-    await page.click('#kc-login');
+    expect(await kcPages.devices()).toEqual(['iPhone', 'YubiKey app']);
+    await kcPages.chooseDevice('YubiKey app');
+    await kcPages.enterOtp(await codeFor({ secret: BASE32_SECRET_A }));
+    expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
+    await kcPages.chooseDevice('YubiKey app');
+    await kcPages.enterOtp(await codeFor({ secret: BASE32_SECRET_B }));
     await expectSignedIn();
   });
 
@@ -128,14 +115,12 @@ describe('sign in', () => {
     });
     const code = await codeFor({ secret: BASE32_SECRET_B });
     await signIn('ruth');
-    await page.fill('#otp', code);
-    await page.click('#kc-login');
+    await kcPages.enterOtp(code);
     await expectSignedIn();
     await context.clearCookies();
     await signIn('ruth');
-    await page.fill('#otp', code);
-    await page.click('#kc-login');
-    expect(await textOf(page, '#input-error-otp-code')).toBe('Invalid authenticator code.');
+    await kcPages.enterOtp(code);
+    expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
   });
 });
 
@@ -182,15 +167,10 @@ describe('mandatory OTP from the realm’s browser flow', () => {
       });
 
       await page.goto(flowApp.authorizeUrl());
-      await page.fill('#username', 'sam');
-      await page.fill('#password', 'sam-password');
-      await page.click('#kc-login');
-      await page.waitForSelector('#kc-totp-secret-qr-code');
-      const entry = parseKeyUri(await scanQrCode(page));
+      await kcPages.signIn('sam', 'sam-password');
+      const entry = await kcPages.scanOtpQrCode();
       expect(entry.issuer).toBe('Mandatory Lab');
-      await page.fill('#totp', await codeFor(entry));
-      await page.fill('#userLabel', 'Work phone');
-      await page.click('#saveTOTPBtn');
+      await kcPages.submitOtpSetup(await codeFor(entry), 'Work phone');
       await page.waitForSelector('#app');
       const [sam] = await kc.users.find({ realm: flowRealm, username: 'sam', exact: true });
       expect(sam?.totp).toBe(true);
@@ -209,19 +189,16 @@ describe('brute-force protection', () => {
       });
       await signIn('yuri');
       for (let i = 0; i < 3; i += 1) {
-        await page.fill('#otp', '123456');
-        await page.click('#kc-login');
-        expect(await textOf(page, '#input-error-otp-code')).toBe('Invalid authenticator code.');
+        await kcPages.enterOtp('123456');
+        expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
       }
-      await page.fill('#otp', await codeFor({ secret: BASE32_SECRET_A }));
-      await page.click('#kc-login');
-      expect(await textOf(page, '#input-error-otp-code')).toBe('Invalid authenticator code.');
+      await kcPages.enterOtp(await codeFor({ secret: BASE32_SECRET_A }));
+      expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
       const status = await kc.attackDetection.findOne({ realm, id });
       expect(status).toMatchObject({ disabled: true, numFailures: 3 });
 
       await kc.attackDetection.del({ realm, id });
-      await page.fill('#otp', await nextStepCode({ secret: BASE32_SECRET_A }));
-      await page.click('#kc-login');
+      await kcPages.enterOtp(await nextStepCode({ secret: BASE32_SECRET_A }));
       await expectSignedIn();
     } finally {
       await kc.realms.update({ realm }, { bruteForceProtected: false });

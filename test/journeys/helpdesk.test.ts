@@ -8,6 +8,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { codeFor } from '../support/browser.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
 import { DISTANT_DEADLINE, grantRealmRoles } from '../support/sidecar-realm.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
@@ -45,13 +46,9 @@ const openContext = async () => {
 /** Signs in on Keycloak's pages as the helpdesk page sends a person there. */
 const signIn = async (page: Page, username: string, secret: string) => {
   await page.goto(`${journey.sidecar.url}/helpdesk`);
-  await page.waitForSelector('#username');
-  await page.fill('#username', username);
-  await page.fill('#password', passwordOf(username));
-  await page.click('#kc-login');
-  await page.waitForSelector('#otp');
-  await page.fill('#otp', await codeFor({ secret }));
-  await page.click('#kc-login');
+  const kcPages = new KeycloakPages(page);
+  await kcPages.signIn(username, passwordOf(username));
+  await kcPages.enterOtp(await codeFor({ secret }));
 };
 
 describe('the helpdesk page', () => {
@@ -130,10 +127,8 @@ describe('the helpdesk page', () => {
     const own = await journey.browser.newContext();
     const ownPage = await own.newPage();
     await step(journey, [ownPage], 'owner-signs-in', async () => {
-      await signInWithPassword(journey, ownPage, 'una', passwordOf('una'));
-      await ownPage.waitForSelector('#otp');
-      await ownPage.fill('#otp', await codeFor({ secret: SECRET_A }));
-      await ownPage.click('#kc-login');
+      const kcPages = await signInWithPassword(journey, ownPage, 'una', passwordOf('una'));
+      await kcPages.enterOtp(await codeFor({ secret: SECRET_A }));
       await signedIn(ownPage);
     });
     await own.close();
@@ -160,9 +155,9 @@ describe('the helpdesk page', () => {
     await page.goto(`${journey.sidecar.url}/helpdesk`);
     await page.click('form.signout button');
     // Keycloak asks before ending its own session (the sidecar keeps no ID token to hint with).
-    await page.waitForSelector('#kc-logout');
-    expect(await page.textContent('#kc-page-title')).toBe('Logging out');
-    await page.click('#kc-logout');
+    const kcPages = new KeycloakPages(page);
+    expect(await kcPages.title()).toBe('Logging out');
+    await kcPages.confirmLogout();
     await page.waitForURL(/\/helpdesk\/signed-out$/);
     expect(await page.textContent('h1')).toBe('Signed out');
     const after = await fetch(`${journey.sidecar.url}/api/v1/helpdesk/users?search=una`, {
@@ -171,7 +166,7 @@ describe('the helpdesk page', () => {
     expect(after.status).toBe(401);
     // The Keycloak session is over too: the next visit asks for the password again.
     await page.goto(`${journey.sidecar.url}/helpdesk`);
-    await page.waitForSelector('#password');
+    await page.waitForSelector('#kc-form-login #password');
   });
 });
 

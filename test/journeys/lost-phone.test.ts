@@ -5,9 +5,10 @@
  * as removed in the mirror; the user was told of the new device and of the old one's removal.
  */
 import type { Page } from 'playwright-core';
-import { codeFor, parseKeyUri, scanQrCode } from '../support/browser.js';
+import { type AuthenticatorEntry, codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
 import { DISTANT_DEADLINE, helpdeskToken } from '../support/sidecar-realm.js';
 import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
@@ -16,8 +17,9 @@ import { eventually } from '../support/wait.js';
 let journey: Journey;
 let token: string;
 let page: Page;
+let kcPages: KeycloakPages;
 let userId: string;
-let newPhone: ReturnType<typeof parseKeyUri>;
+let newPhone: AuthenticatorEntry;
 
 beforeAll(async () => {
   journey = await startJourney('lost-phone', { policy: { enforcement: DISTANT_DEADLINE } });
@@ -27,6 +29,7 @@ beforeAll(async () => {
   token = await helpdeskToken(journey.kc, journey.kut, journey.target.realm);
   await journey.sidecar.mirror.syncUser(userId);
   page = await (await journey.browser.newContext()).newPage();
+  kcPages = new KeycloakPages(page);
 });
 
 afterAll(() => journey?.close());
@@ -39,25 +42,18 @@ const otpLabels = async () =>
 test('"Forgot password?", the email link, a new phone and a new password', async () => {
   await step(journey, [page], 'forgot-password', async () => {
     await page.goto(journey.app.authorizeUrl());
-    await page.click('text=Forgot Password?');
-    await page.fill('#username', 'rosa@example.org');
-    await page.click('input[type=submit]');
-    await page.waitForSelector('text=You should receive an email shortly with further instructions.');
+    await kcPages.forgotPassword('rosa@example.org');
+    await kcPages.waitForText('You should receive an email shortly with further instructions.');
   });
   const email = await journey.mail.waitFor((m) => m.to.includes('rosa@example.org') && m.subject === 'Reset password');
   // Nothing is removed before the new phone works.
   expect(await otpLabels()).toEqual(['Old phone']);
 
   await step(journey, [page], 'new-phone', async () => {
-    await page.goto(linkIn(email));
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    newPhone = parseKeyUri(await scanQrCode(page));
-    await page.fill('#totp', await codeFor(newPhone));
-    await page.fill('#userLabel', 'New phone');
-    await page.click('#saveTOTPBtn');
-    await page.fill('#password-new', 'rosa-new-password-2026');
-    await page.fill('#password-confirm', 'rosa-new-password-2026');
-    await page.click('#kc-submit');
+    await kcPages.openEmailLink(linkIn(email));
+    newPhone = await kcPages.scanOtpQrCode();
+    await kcPages.submitOtpSetup(await codeFor(newPhone), 'New phone');
+    await kcPages.updatePassword('rosa-new-password-2026');
     await signedIn(page);
   });
 
@@ -87,18 +83,14 @@ test('the new password and the new phone sign the user in; the old password does
   const context = await journey.browser.newContext();
   const fresh = await context.newPage();
   await step(journey, [fresh], 'sign-in-again', async () => {
-    await signInWithPassword(journey, fresh, 'rosa', passwordOf('rosa'));
-    await fresh.waitForSelector('text=Invalid username or password.');
-    await fresh.fill('#password', 'rosa-new-password-2026');
-    await fresh.click('#kc-login');
-    await fresh.waitForSelector('#otp');
+    const login = await signInWithPassword(journey, fresh, 'rosa', passwordOf('rosa'));
+    expect(await login.errorOf('username')).toBe('Invalid username or password.');
+    await login.signIn('rosa', 'rosa-new-password-2026');
     // The old phone's codes are refused.
-    await fresh.fill('#otp', await codeFor({ secret: SECRET_A }));
-    await fresh.click('#kc-login');
-    await fresh.waitForSelector('text=Invalid authenticator code.');
+    await login.enterOtp(await codeFor({ secret: SECRET_A }));
+    expect(await login.errorOf('otp')).toBe('Invalid authenticator code.');
     // The new phone's next code (the current one was spent on the setup page; the window allows the next).
-    await fresh.fill('#otp', await codeFor(newPhone, Math.floor(Date.now() / 1000) + 30));
-    await fresh.click('#kc-login');
+    await login.enterOtp(await codeFor(newPhone, Math.floor(Date.now() / 1000) + 30));
     await signedIn(fresh);
   });
   await context.close();

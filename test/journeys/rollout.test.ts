@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { planRealm } from '../../admin-scripts/src/index.js';
 import { loadRealmConfig } from '../../realm-files/src/index.js';
-import { codeFor, parseKeyUri, scanQrCode } from '../support/browser.js';
+import { codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
 import { helpdeskToken, SIDECAR_SECRET } from '../support/sidecar-realm.js';
@@ -75,14 +75,11 @@ test('the compliance report shows the 30 users still without OTP', async () => {
 test('a member without OTP signs in, scans the QR code and names the device; mirror and report follow', async () => {
   const who = username(7);
   await step(journey, [page], 'setup-at-login', async () => {
-    await signInWithPassword(journey, page, who, `${who}-pw`);
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    const entry = parseKeyUri(await scanQrCode(page));
+    const kcPages = await signInWithPassword(journey, page, who, `${who}-pw`);
+    const entry = await kcPages.scanOtpQrCode();
     expect(entry.account).toBe(who);
     expect(entry).toMatchObject({ algorithm: 'sha1', digits: 6, period: 30 });
-    await page.fill('#totp', await codeFor(entry));
-    await page.fill('#userLabel', 'Pixel 8');
-    await page.click('#saveTOTPBtn');
+    await kcPages.submitOtpSetup(await codeFor(entry), 'Pixel 8');
     await signedIn(page);
   });
   await step(journey, [page], 'mirror-and-report', async () => {

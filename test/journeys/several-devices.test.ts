@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
 import { DISTANT_DEADLINE, helpdeskToken } from '../support/sidecar-realm.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
@@ -66,23 +67,16 @@ test('the command-line tool prints codes like an authenticator app', async () =>
 test('a second device set up from the application, with codes from the command line', async () => {
   await withPage('add-device', async (page) => {
     await page.goto(`${journey.app.authorizeUrl()}&kc_action=CONFIGURE_TOTP`);
-    await page.fill('#username', 'kai');
-    await page.fill('#password', passwordOf('kai'));
-    await page.click('#kc-login');
-    await page.waitForSelector('#otp');
-    await page.fill('#otp', await codeFor({ secret: SECRET_A }));
-    await page.click('#kc-login');
+    const kcPages = new KeycloakPages(page);
+    await kcPages.signIn('kai', passwordOf('kai'));
+    await kcPages.enterOtp(await codeFor({ secret: SECRET_A }));
     await page.waitForSelector('#kc-totp-secret-qr-code');
-    await page.click('text=Unable to scan?');
-    laptopSecret = ((await page.textContent('#kc-totp-secret-key')) ?? '').replaceAll(/\s/g, '');
+    laptopSecret = await kcPages.readOtpSecret();
     expect(laptopSecret).toMatch(/^[A-Z2-7]{32}$/);
     // With a device already there, the new one must be named.
-    await page.fill('#totp', await oathtool(laptopSecret));
-    await page.click('#saveTOTPBtn');
-    await page.waitForSelector('text=Please specify device name.');
-    await page.fill('#totp', await oathtool(laptopSecret));
-    await page.fill('#userLabel', 'oathtool laptop');
-    await page.click('#saveTOTPBtn');
+    await kcPages.submitOtpSetup(await oathtool(laptopSecret));
+    expect(await kcPages.errorOf('otp-label')).toBe('Please specify device name.');
+    await kcPages.submitOtpSetup(await oathtool(laptopSecret), 'oathtool laptop');
     await signedIn(page);
     expect(new URL(page.url()).searchParams.get('kc_action_status')).toBe('success');
   });
@@ -104,14 +98,10 @@ test('a second device set up from the application, with codes from the command l
 
 const signInWith = (device: string, code: () => Promise<string>) =>
   withPage(`sign-in-${device}`, async (page) => {
-    await signInWithPassword(journey, page, 'kai', passwordOf('kai'));
-    await page.waitForSelector('#kc-otp-credentials');
-    expect(await page.locator('#kc-otp-credentials label').allTextContents()).toEqual(
-      expect.arrayContaining(['Phone', 'oathtool laptop']),
-    );
-    await page.getByLabel(device, { exact: true }).check();
-    await page.fill('#otp', await code());
-    await page.click('#kc-login');
+    const kcPages = await signInWithPassword(journey, page, 'kai', passwordOf('kai'));
+    expect(await kcPages.devices()).toEqual(expect.arrayContaining(['Phone', 'oathtool laptop']));
+    await kcPages.chooseDevice(device);
+    await kcPages.enterOtp(await code());
     await signedIn(page);
   });
 
@@ -125,10 +115,9 @@ test('either device signs the user in', async () => {
 
 test('a code from the other device is refused for the chosen one', async () => {
   await withPage('wrong-device', async (page) => {
-    await signInWithPassword(journey, page, 'kai', passwordOf('kai'));
-    await page.getByLabel('Phone', { exact: true }).check();
-    await page.fill('#otp', await oathtool(laptopSecret));
-    await page.click('#kc-login');
-    await page.waitForSelector('text=Invalid authenticator code.');
+    const kcPages = await signInWithPassword(journey, page, 'kai', passwordOf('kai'));
+    await kcPages.chooseDevice('Phone');
+    await kcPages.enterOtp(await oathtool(laptopSecret));
+    expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
   });
 });

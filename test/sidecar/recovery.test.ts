@@ -6,8 +6,9 @@
  */
 import type { Browser } from 'playwright-core';
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { codeFor, launchBrowser, parseKeyUri, saveScreenshot, scanQrCode } from '../support/browser.js';
+import { codeFor, launchBrowser, saveScreenshot } from '../support/browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import { bootstrapRealm, DISTANT_DEADLINE, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
@@ -142,19 +143,13 @@ describe('the swap', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(linkIn(email));
-      // Keycloak lists the actions first; only "» Click here to proceed" starts them (ExecuteActionsActionTokenHandler).
-      await page.click('text=Click here to proceed');
+      const kcPages = new KeycloakPages(page);
+      await kcPages.openEmailLink(linkIn(email));
       // Required actions run in the realm's priority order: CONFIGURE_TOTP (10), then UPDATE_PASSWORD (30).
-      await page.waitForSelector('#kc-totp-secret-qr-code');
-      const entry = parseKeyUri(await scanQrCode(page));
-      await page.fill('#totp', await codeFor(entry));
-      await page.fill('#userLabel', 'New phone');
-      await page.click('#saveTOTPBtn');
-      await page.fill('#password-new', 'lena-new-password');
-      await page.fill('#password-confirm', 'lena-new-password');
-      await page.click('#kc-submit');
-      await page.waitForSelector('text=Your account has been updated.');
+      const entry = await kcPages.scanOtpQrCode();
+      await kcPages.submitOtpSetup(await codeFor(entry), 'New phone');
+      await kcPages.updatePassword('lena-new-password');
+      await kcPages.waitForText('Your account has been updated.');
     } finally {
       await saveScreenshot(page, 'recovery swap').catch(() => undefined);
       await context.close();

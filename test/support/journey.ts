@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { launchBrowser } from './browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from './keycloak.js';
+import { KeycloakPages } from './keycloak-pages.js';
 import { type RelyingParty, startRelyingParty } from './oidc-app.js';
 import { bootstrapRealm, startTestSidecar, type TestRealm } from './sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from './smtp.js';
@@ -94,10 +95,9 @@ export const step = async <T>(journey: Journey, pages: Page[], name: string, run
 /** Signs in to the journey's application with username and password on Keycloak's page. */
 export const signInWithPassword = async (journey: Journey, page: Page, username: string, password: string) => {
   await page.goto(journey.app.authorizeUrl());
-  await page.waitForSelector('#username');
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#kc-login');
+  const pages = new KeycloakPages(page);
+  await pages.signIn(username, password);
+  return pages;
 };
 
 /** Waits until the browser is back at the application, signed in. */

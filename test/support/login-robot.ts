@@ -59,17 +59,26 @@ export class LoginRobot {
     });
   }
 
-  /** Follows the link with this text. */
+  /**
+   * Follows the link with this text (a regular expression source). Keycloak's messages put marks such as
+   * `&raquo;` before some link texts ("&raquo; Click here to proceed"); those, and spaces, may come first.
+   */
   follow(text: string): Promise<LoginPage> {
-    const match = new RegExp(`href="([^"]+)"[^>]*>${text}<`).exec(this.page.html);
+    const match = new RegExp(`href="([^"]+)"[^>]*>(?:\\s|&[a-z]+;|[«»])*${text}\\s*<`).exec(this.page.html);
     if (!match?.[1]) throw new Error(`no link "${text}" on ${this.page.url}`);
     return this.request(new URL(decode(match[1]), this.page.url).toString());
   }
 
-  /** The text of the element with this id. */
+  /**
+   * The text of the element with this id, inner tags and runs of white space dropped: Keycloak's theme
+   * wraps a field's error in a span inside `div#input-error-<field>` and spreads texts over lines.
+   */
   textOf(id: string): string | undefined {
-    const match = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(this.page.html);
-    return match?.[1]?.trim();
+    const match = new RegExp(`<(\\w+)[^>]*\\sid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(this.page.html);
+    if (match?.[2] === undefined) return undefined;
+    return decode(match[2].replace(/<[^>]*>/g, ' '))
+      .replace(/\s+/g, ' ')
+      .trim();
   }
 }
 

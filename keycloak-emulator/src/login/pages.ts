@@ -1,55 +1,27 @@
 /**
- * The login pages end users see, server-rendered: plain forms with Keycloak's field names, element ids
- * and messages (keycloak.v2 theme), so a browser test reads like a person using Keycloak.
+ * The login pages end users see, server-rendered with the element ids, field names, texts and structure of
+ * Keycloak 26's default login theme (`keycloak.v2`: themes/src/main/resources/theme/keycloak.v2/login/*.ftl,
+ * and the base theme for the pages keycloak.v2 does not override), so a test or a person finds things where
+ * Keycloak has them. The look is the emulator's own.
  */
 import type { OtpPolicy } from '../otp/totp.js';
 import type { RealmModel } from '../state/model.js';
+import { danger, fieldError, html, invalid, type Layout, page, spanError } from './page-layout.js';
 
 /** The realm's name as its pages and emails show it. */
 export const realmTitleOf = (realm: RealmModel) => String(realm.settings.displayName || realm.name);
 
-const html = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-interface Layout {
-  realmTitle: string;
-  title: string;
-  /** an error (red) or info (blue) message above the form */
-  error?: string;
-  info?: string;
-  body: string;
-}
-
-const page = ({ realmTitle, title, error, info, body }: Layout): string => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${html(title)} - ${html(realmTitle)}</title>
-<style>
-body{font-family:system-ui,sans-serif;background:#f0f0f0;margin:0}
-#kc-header{padding:24px;text-align:center;font-size:22px;color:#333}
-.card{max-width:460px;margin:0 auto;background:#fff;padding:32px;border-top:4px solid #0066cc;box-shadow:0 2px 6px #0002}
-h1{font-size:22px;margin:0 0 20px}
-label{display:block;margin:14px 0 4px;font-weight:600}
-input[type=text],input[type=password],input[type=email]{width:100%;box-sizing:border-box;padding:8px;font-size:16px}
-input[type=submit],button{margin-top:20px;padding:9px 18px;font-size:16px;background:#0066cc;color:#fff;border:0;cursor:pointer}
-.alert{padding:10px;margin-bottom:16px}.alert-error{background:#fbe9e9;color:#a30000}.alert-info{background:#e7f1fa;color:#004080}
-.field-error{color:#a30000;font-size:14px}
-ol li{margin:6px 0}.radio{margin:6px 0}
-#kc-totp-secret-qr-code{display:block;margin:12px 0;width:200px;height:200px;image-rendering:pixelated}
-</style>
-</head>
-<body>
-<div id="kc-header"><div id="kc-header-wrapper">${html(realmTitle)}</div></div>
-<div class="card">
-<h1 id="kc-page-title">${html(title)}</h1>
-${error ? `<div class="alert alert-error" role="alert"><span class="kc-feedback-text">${html(error)}</span></div>` : ''}
-${info ? `<div class="alert alert-info" role="status"><span class="kc-feedback-text">${html(info)}</span></div>` : ''}
-${body}
-</div>
-</body>
-</html>`;
+/**
+ * The messages AbstractUsernameFormAuthenticator attaches to the `username` or `password` field; login.ftl
+ * shows either under the username field (`#input-error-username`) and then no alert. Any other message
+ * (a disabled account, an expired action) is an alert above the form.
+ */
+const CREDENTIAL_ERRORS = new Set([
+  'Invalid username or password.',
+  'Invalid username.',
+  'Invalid password.',
+  'Account is temporarily disabled; contact your administrator or retry later.',
+]);
 
 export interface LoginPageInput {
   realmTitle: string;
@@ -57,30 +29,67 @@ export interface LoginPageInput {
   resetUrl?: string;
   username?: string;
   error?: string;
+  /** an info alert above the form */
   info?: string;
+  /** a success alert above the form, e.g. "You should receive an email shortly with further instructions." */
+  success?: string;
 }
 
-export const loginPage = (p: LoginPageInput) =>
-  page({
+const signInAlert = (p: LoginPageInput): Layout['alert'] => {
+  if (p.error && !CREDENTIAL_ERRORS.has(p.error)) return danger(p.error);
+  if (p.success) return { type: 'success', text: p.success };
+  return p.info ? { type: 'info', text: p.info } : undefined;
+};
+
+export const loginPage = (p: LoginPageInput) => {
+  const fieldErrorText = p.error && CREDENTIAL_ERRORS.has(p.error) ? p.error : undefined;
+  return page({
     realmTitle: p.realmTitle,
     title: 'Sign in to your account',
-    error: p.error,
-    info: p.info,
-    body: `<form id="kc-form-login" action="${html(p.action)}" method="post">
+    alert: signInAlert(p),
+    body: `<div id="kc-form"><div id="kc-form-wrapper">
+<form id="kc-form-login" action="${html(p.action)}" method="post" novalidate="novalidate">
 <label for="username">Username or email</label>
-<input id="username" name="username" type="text" value="${html(p.username)}" autocomplete="username" autofocus ${p.error ? 'aria-invalid="true"' : ''}>
+<input id="username" name="username" type="text" value="${html(p.username)}" autocomplete="username" autofocus ${invalid(fieldErrorText)}>
+${fieldError('username', fieldErrorText)}
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" ${p.error ? 'aria-invalid="true"' : ''}>
-${p.resetUrl ? `<div id="kc-form-options"><a tabindex="6" href="${html(p.resetUrl)}">Forgot Password?</a></div>` : ''}
+<input id="password" name="password" type="password" autocomplete="current-password" ${invalid(fieldErrorText)}>
+${p.resetUrl ? `<div><a href="${html(p.resetUrl)}">Forgot Password?</a></div>` : ''}
 <input type="hidden" id="id-hidden-input" name="credentialId">
-<input tabindex="7" type="submit" name="login" id="kc-login" value="Sign In">
-</form>`,
+<div><button id="kc-login" name="login" type="submit">Sign In</button></div>
+</form>
+</div></div>`,
   });
+};
 
 export interface OtpDevice {
   id: string;
   label: string;
 }
+
+/**
+ * login-otp.ftl's device chooser: each device a clickable `div#kc-otp-credential-N` (its label in a span)
+ * whose click copies the device id into the hidden `#selectedCredentialId`. Keycloak does it with inline
+ * script, allowed by its default Content-Security-Policy (frame-src, frame-ancestors, object-src only),
+ * which the emulator sends too; this script only wires the same behaviour without inline handlers.
+ */
+const OTP_CHOOSER_SCRIPT = `<script>
+document.querySelectorAll('[id^="kc-otp-credential-"]').forEach(function (item) {
+  item.addEventListener('click', function () {
+    document.getElementById('selectedCredentialId').value = item.getAttribute('data-credential-id');
+    document.querySelectorAll('.kc-otp-credential.selected').forEach(function (other) { other.classList.remove('selected'); });
+    item.classList.add('selected');
+  });
+});
+</script>`;
+
+const otpChooser = (devices: OtpDevice[], selectedId: string) =>
+  `<div class="kc-otp-credentials-list">${devices
+    .map(
+      (d, i) =>
+        `<div id="kc-otp-credential-${i}" class="kc-otp-credential${d.id === selectedId ? ' selected' : ''}" data-credential-id="${html(d.id)}"><span class="kc-otp-credential-title">${html(d.label)}</span></div>`,
+    )
+    .join('\n')}</div>`;
 
 export const otpPage = (p: {
   realmTitle: string;
@@ -88,36 +97,33 @@ export const otpPage = (p: {
   devices: OtpDevice[];
   selectedId?: string;
   error?: string;
-}) =>
-  page({
+}) => {
+  const selectedId = p.selectedId ?? p.devices[0]?.id ?? '';
+  const several = p.devices.length > 1;
+  // The error belongs to the code field (Validation.FIELD_OTP_CODE): shown under it, not as an alert.
+  return page({
     realmTitle: p.realmTitle,
-    title: 'Sign in to your account',
-    error: p.error,
+    title: 'Sign In',
     body: `<form id="kc-otp-login-form" action="${html(p.action)}" method="post">
-${
-  p.devices.length > 1
-    ? `<fieldset id="kc-otp-credentials"><legend>Choose the authenticator</legend>${p.devices
-        .map(
-          (d, i) =>
-            `<div class="radio"><input id="kc-otp-credential-${i}" type="radio" name="selectedCredentialId" value="${html(d.id)}" ${
-              d.id === (p.selectedId ?? p.devices[0]?.id) ? 'checked' : ''
-            }><label for="kc-otp-credential-${i}" style="display:inline">${html(d.label)}</label></div>`,
-        )
-        .join('\n')}</fieldset>`
-    : `<input type="hidden" name="selectedCredentialId" value="${html(p.devices[0]?.id)}">`
-}
+<input id="selectedCredentialId" type="hidden" name="selectedCredentialId" value="${html(selectedId)}">
+${several ? otpChooser(p.devices, selectedId) : ''}
 <label for="otp">One-time code</label>
-<input id="otp" name="otp" type="text" autocomplete="one-time-code" inputmode="numeric" autofocus ${p.error ? 'aria-invalid="true"' : ''}>
-${p.error ? `<span id="input-error-otp-code" class="field-error" aria-live="polite">${html(p.error)}</span>` : ''}
-<input type="submit" name="login" id="kc-login" value="Sign In">
-</form>`,
+<input id="otp" name="otp" type="text" autocomplete="one-time-code" autofocus ${invalid(p.error)}>
+${fieldError('otp', p.error)}
+<div><button id="kc-login" name="login" type="submit">Sign In</button></div>
+</form>
+${several ? OTP_CHOOSER_SCRIPT : ''}`,
   });
+};
 
 const APP_NAMES: Record<string, string> = {
   totpAppFreeOTPName: 'FreeOTP',
   totpAppGoogleName: 'Google Authenticator',
   totpAppMicrosoftAuthenticatorName: 'Microsoft Authenticator',
 };
+
+/** The warning Keycloak's form provider puts on the CONFIGURE_TOTP page (Messages.CONFIGURE_TOTP). */
+export const CONFIGURE_TOTP_MESSAGE = 'You need to set up Mobile Authenticator to activate your account.';
 
 export interface TotpSetupInput {
   realmTitle: string;
@@ -128,69 +134,100 @@ export interface TotpSetupInput {
   secret: string;
   groupedEncodedSecret: string;
   qrDataUrl: string;
-  policy: OtpPolicy;
+  policy: OtpPolicy & { initialCounter?: number };
   supportedApplications: string[];
   error?: string;
   /** which field the error belongs to */
   errorField?: 'totp' | 'userLabel';
-  userLabel?: string;
+  /** set up from the application (kc_action): Keycloak then leaves the warning out */
+  appInitiated?: boolean;
 }
 
-export const totpSetupPage = (p: TotpSetupInput) =>
-  page({
+const totpPolicyItems = (
+  policy: TotpSetupInput['policy'],
+) => `<ul><li id="kc-totp-type">Type: ${policy.type === 'hotp' ? 'Counter-based' : 'Time-based'}</li>
+<li id="kc-totp-algorithm">Algorithm: ${html(policy.algorithm.replace(/^Hmac/, ''))}</li>
+<li id="kc-totp-digits">Digits: ${policy.digits}</li>
+${
+  policy.type === 'hotp'
+    ? `<li id="kc-totp-counter">Counter: ${policy.initialCounter ?? 0}</li>`
+    : `<li id="kc-totp-period">Interval: ${policy.period}</li>`
+}</ul>`;
+
+/** Step 2 of login-config-totp.ftl: the QR code, or the key and the policy ("Unable to scan?"). */
+const totpKeySteps = (p: TotpSetupInput) =>
+  p.mode === 'manual'
+    ? `<li><p>Open the application and enter the key:</p><p><span id="kc-totp-secret-key">${html(p.groupedEncodedSecret)}</span></p>
+<p><a href="${html(p.qrUrl)}" id="mode-barcode">Scan QR-Code?</a></p></li>
+<li><p>Use the following configuration values if the application allows setting them:</p>
+${totpPolicyItems(p.policy)}</li>`
+    : `<li><p>Open the application and scan this QR-Code:</p>
+<img id="kc-totp-secret-qr-code" src="${p.qrDataUrl}" alt="Figure: Barcode">
+<p><a href="${html(p.manualUrl)}" id="mode-manual">Unable to scan?</a></p></li>`;
+
+const totpAlert = (p: TotpSetupInput): Layout['alert'] => {
+  if (p.error && !p.errorField) return danger(p.error);
+  if (p.error || p.appInitiated) return undefined;
+  return { type: 'warning', text: CONFIGURE_TOTP_MESSAGE };
+};
+
+export const totpSetupPage = (p: TotpSetupInput) => {
+  const codeError = p.errorField === 'totp' ? p.error : undefined;
+  const labelError = p.errorField === 'userLabel' ? p.error : undefined;
+  return page({
     realmTitle: p.realmTitle,
     title: 'Mobile Authenticator Setup',
-    error: p.error,
+    alert: totpAlert(p),
     body: `<ol id="kc-totp-settings">
 <li><p>Install one of the following applications on your mobile:</p>
 <ul id="kc-totp-supported-apps">${p.supportedApplications.map((a) => `<li>${html(APP_NAMES[a] ?? a)}</li>`).join('')}</ul></li>
-${
-  p.mode === 'manual'
-    ? `<li><p>Open the application and enter the key:</p><p><span id="kc-totp-secret-key">${html(p.groupedEncodedSecret)}</span></p>
-<p><a href="${html(p.qrUrl)}" id="mode-barcode">Scan barcode?</a></p></li>
-<li><p>Use the following configuration values if the application allows setting them:</p>
-<ul><li id="kc-totp-type">Type: ${p.policy.type === 'totp' ? 'Time-based' : 'Counter-based'}</li>
-<li id="kc-totp-algorithm">Algorithm: ${html(p.policy.algorithm.replace(/^Hmac/, ''))}</li>
-<li id="kc-totp-digits">Digits: ${p.policy.digits}</li>
-<li id="kc-totp-period">Interval: ${p.policy.period}</li></ul></li>`
-    : `<li><p>Open the application and scan the barcode:</p>
-<img id="kc-totp-secret-qr-code" src="${p.qrDataUrl}" alt="Figure: Barcode">
-<p><a href="${html(p.manualUrl)}" id="mode-manual">Unable to scan?</a></p></li>`
-}
+${totpKeySteps(p)}
 <li><p>Enter the one-time code provided by the application and click Submit to finish the setup.</p>
 <p>Provide a Device Name to help you manage your OTP devices.</p></li>
 </ol>
-<form id="kc-totp-settings-form" action="${html(p.action)}" method="post">
+<form id="kc-totp-settings-form" action="${html(p.action)}" method="post" novalidate="novalidate">
 <label for="totp">One-time code <span aria-hidden="true">*</span></label>
-<input id="totp" name="totp" type="text" autocomplete="off" inputmode="numeric" ${p.errorField === 'totp' ? 'aria-invalid="true"' : ''}>
-${p.errorField === 'totp' ? `<span id="input-error-otp-code" class="field-error">${html(p.error)}</span>` : ''}
+<input id="totp" name="totp" type="text" autocomplete="off" required ${invalid(codeError)}>
+${spanError('input-error-otp-code', codeError)}
 <input type="hidden" id="totpSecret" name="totpSecret" value="${html(p.secret)}">
-<input type="hidden" id="mode" name="mode" value="${p.mode === 'manual' ? 'manual' : ''}">
+${p.mode === 'manual' ? '<input type="hidden" id="mode" name="mode" value="manual">' : ''}
 <label for="userLabel">Device Name</label>
-<input id="userLabel" name="userLabel" type="text" autocomplete="off" value="${html(p.userLabel)}" ${p.errorField === 'userLabel' ? 'aria-invalid="true"' : ''}>
-${p.errorField === 'userLabel' ? `<span id="input-error-otp-label" class="field-error">${html(p.error)}</span>` : ''}
-<div><input type="checkbox" id="logout-sessions" name="logout-sessions" value="on" checked>
+<input id="userLabel" name="userLabel" type="text" autocomplete="off" ${invalid(labelError)}>
+${spanError('input-error-otp-label', labelError)}
+<div id="kc-form-options"><input type="checkbox" id="logout-sessions" name="logout-sessions" value="on" checked>
 <label for="logout-sessions" style="display:inline">Sign out from other devices</label></div>
-<input type="submit" id="saveTOTPBtn" value="Submit">
+<div><input type="submit" id="saveTOTPBtn" value="Submit"></div>
 </form>`,
   });
+};
 
-export const updatePasswordPage = (p: { realmTitle: string; action: string; error?: string; info?: string }) =>
-  page({
+/** Messages.RESET_PASSWORD, the warning on the update-password page of a reset. */
+export const RESET_PASSWORD_MESSAGE = 'You need to change your password.';
+
+/** UpdatePassword puts a mismatch on `password-confirm`, every other problem on `password`. */
+const passwordErrorField = (error: string) => (error === "Passwords don't match." ? 'password-confirm' : 'password');
+
+export const updatePasswordPage = (p: { realmTitle: string; action: string; error?: string; info?: string }) => {
+  const errorField = p.error ? passwordErrorField(p.error) : undefined;
+  const newError = errorField === 'password' ? p.error : undefined;
+  const confirmError = errorField === 'password-confirm' ? p.error : undefined;
+  return page({
     realmTitle: p.realmTitle,
     title: 'Update password',
-    error: p.error,
-    info: p.info ?? 'You need to change your password.',
+    alert: p.error ? undefined : { type: 'warning', text: p.info ?? RESET_PASSWORD_MESSAGE },
     body: `<form id="kc-passwd-update-form" action="${html(p.action)}" method="post">
 <label for="password-new">New Password</label>
-<input id="password-new" name="password-new" type="password" autocomplete="new-password" autofocus>
+<input id="password-new" name="password-new" type="password" autocomplete="new-password" autofocus ${invalid(p.error)}>
+${spanError('input-error-password', newError)}
 <label for="password-confirm">Confirm password</label>
-<input id="password-confirm" name="password-confirm" type="password" autocomplete="new-password">
-<div><input type="checkbox" id="logout-sessions" name="logout-sessions" value="on" checked>
+<input id="password-confirm" name="password-confirm" type="password" autocomplete="new-password" ${invalid(confirmError)}>
+${spanError('input-error-password-confirm', confirmError)}
+<div id="kc-form-options"><input type="checkbox" id="logout-sessions" name="logout-sessions" value="on" checked>
 <label for="logout-sessions" style="display:inline">Sign out from other devices</label></div>
-<input type="submit" id="kc-submit" value="Submit">
+<div id="kc-form-buttons"><input type="submit" value="Submit"></div>
 </form>`,
   });
+};
 
 export const updateProfilePage = (p: {
   realmTitle: string;
@@ -201,15 +238,16 @@ export const updateProfilePage = (p: {
   page({
     realmTitle: p.realmTitle,
     title: 'Update Account Information',
-    error: p.error,
+    alert: danger(p.error),
     body: `<form id="kc-update-profile-form" action="${html(p.action)}" method="post">
 <label for="email">Email</label><input id="email" name="email" type="email" value="${html(p.values.email)}">
 <label for="firstName">First name</label><input id="firstName" name="firstName" type="text" value="${html(p.values.firstName)}">
 <label for="lastName">Last name</label><input id="lastName" name="lastName" type="text" value="${html(p.values.lastName)}">
-<input type="submit" id="kc-submit" value="Submit">
+<div id="kc-form-buttons"><input type="submit" value="Submit"></div>
 </form>`,
   });
 
+/** login-reset-password.ftl: the username field (its error under it), a submit `<button>`, "« Back to Login". */
 export const forgotPasswordPage = (p: {
   realmTitle: string;
   action: string;
@@ -220,20 +258,21 @@ export const forgotPasswordPage = (p: {
   page({
     realmTitle: p.realmTitle,
     title: 'Forgot Your Password?',
-    error: p.error,
     body: `<form id="kc-reset-password-form" action="${html(p.action)}" method="post">
 <label for="username">Username or email</label>
-<input id="username" name="username" type="text" autofocus value="${html(p.username)}">
-${p.loginUrl ? `<div id="kc-form-options"><a href="${html(p.loginUrl)}">&laquo; Back to Login</a></div>` : ''}
-<input type="submit" id="kc-submit" value="Submit">
+<input id="username" name="username" type="text" value="${html(p.username)}" autocomplete="off" ${invalid(p.error)}>
+${fieldError('username', p.error)}
+<div><button id="kc-form-buttons" type="submit">Submit</button>
+${p.loginUrl ? `<a href="${html(p.loginUrl)}">&laquo; Back to Login</a>` : ''}</div>
 </form>
-<p id="kc-info">Enter your username or email address and we will send you instructions on how to create a new password.</p>`,
+<div id="kc-info"><div id="kc-info-wrapper">Enter your username or email address and we will send you instructions on how to create a new password.</div></div>`,
   });
 
+/** The base theme's login-reset-otp.ftl (keycloak.v2 does not override it): radios with labels. */
 export const chooseOtpToRemovePage = (p: { realmTitle: string; action: string; devices: OtpDevice[] }) =>
   page({
     realmTitle: p.realmTitle,
-    title: 'Reset OTP',
+    title: 'Sign In',
     body: `<form id="kc-otp-reset-form" action="${html(p.action)}" method="post">
 <p id="kc-otp-reset-form-description">Which OTP configuration should be removed?</p>
 ${p.devices
@@ -242,10 +281,11 @@ ${p.devices
       `<div class="radio"><input id="kc-otp-credential-${i}" type="radio" name="selectedCredentialId" value="${html(d.id)}" ${i === 0 ? 'checked' : ''}><label for="kc-otp-credential-${i}" style="display:inline">${html(d.label)}</label></div>`,
   )
   .join('\n')}
-<input type="submit" id="kc-otp-reset-form-submit" value="Submit">
+<div id="kc-form-buttons"><input type="submit" id="kc-otp-reset-form-submit" value="Submit"></div>
 </form>`,
   });
 
+/** The base theme's info.ftl: no alert; the message (and a link without an id) in `#kc-info-message`. */
 export const infoPage = (p: {
   realmTitle: string;
   title?: string;
@@ -255,9 +295,8 @@ export const infoPage = (p: {
   page({
     realmTitle: p.realmTitle,
     title: p.title ?? p.message,
-    info: p.title ? p.message : undefined,
     body: `<div id="kc-info-message"><p class="instruction">${html(p.message)}</p>${
-      p.link ? `<p><a href="${html(p.link.href)}" id="kc-info-link">${html(p.link.text)}</a></p>` : ''
+      p.link ? `<p><a href="${html(p.link.href)}">${html(p.link.text)}</a></p>` : ''
     }</div>`,
   });
 
@@ -275,11 +314,11 @@ ${Object.entries(p.fields)
 </form></div>`,
   });
 
+/** The base theme's error.ftl: "We are sorry...", the message in `#kc-error-message`, no alert. */
 export const errorPage = (p: { realmTitle: string; message: string; link?: { href: string; text: string } }) =>
   page({
     realmTitle: p.realmTitle,
     title: 'We are sorry...',
-    error: p.message,
     body: `<div id="kc-error-message"><p class="instruction">${html(p.message)}</p>${
       p.link ? `<p><a id="backToApplication" href="${html(p.link.href)}">${html(p.link.text)}</a></p>` : ''
     }</div>`,

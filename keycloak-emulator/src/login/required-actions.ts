@@ -58,7 +58,7 @@ const totpPage = async (
     policy: otpPolicy(ctx.realm),
     supportedApplications: otpSupportedApplications(ctx.realm.settings),
     ...(error ? { error: error.message, errorField: error.field } : {}),
-    userLabel: ctx.form.userLabel,
+    appInitiated: Boolean(ctx.authSession.notes.kcAction),
   });
 };
 
