@@ -14,5 +14,16 @@ export {
   SIDECAR_ROLES_DEFAULT,
 } from './realm-file.js';
 export { loadRealmConfig, type RealmConfig } from './realm-folder.js';
-export { loadSidecarFile, parseSidecarFile, SIDECAR_FILE, type SidecarFile } from './sidecar-file.js';
+export {
+  loadSidecarFile,
+  parseSidecarFile,
+  RECOVERY_LEVELS,
+  type RecoveryLevel,
+  type RecoveryRules,
+  recoveryActionsOf,
+  recoveryLinkOffered,
+  retireAfterHoursOf,
+  SIDECAR_FILE,
+  type SidecarFile,
+} from './sidecar-file.js';
 export { interpolate, RealmConfigError, readYamlFile } from './yaml.js';

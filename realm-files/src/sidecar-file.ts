@@ -7,6 +7,99 @@ import { parseWithSchema, readYamlFile } from './yaml.js';
 
 const groupPath = z.string().regex(/^\/.+/, 'expected a group path such as /staff/it');
 
+/**
+ * What a lost-phone recovery needs besides the mailbox (docs/threat-model.md): `password-and-email` (lost phone,
+ * knows the password: a fresh password + OTP sign-in completes it), `device-and-email` (forgot the password,
+ * has the phone: Keycloak's "Forgot Password?" asks a code from an existing device; no lost-phone link),
+ * `email-only` (the link alone, with a cooling-off before old devices go; chosen explicitly), `helpdesk-only`.
+ */
+export const RECOVERY_LEVELS = ['password-and-email', 'device-and-email', 'email-only', 'helpdesk-only'] as const;
+export type RecoveryLevel = (typeof RECOVERY_LEVELS)[number];
+
+const RECOVERY = z
+  .object({
+    level: z.enum(RECOVERY_LEVELS).default('password-and-email'),
+    /** the actions of the recovery email, in order (superseded by `level`: see recoveryActionsOf) */
+    actions: z
+      .array(z.enum(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']))
+      .min(1)
+      .default(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']),
+    /** how long the emailed link is valid */
+    linkLifespanMinutes: z.number().int().min(5).max(1440).default(60),
+    /** password-and-email: the new device must be proven by a fresh sign-in within this time, or it is removed */
+    completionWindowMinutes: z.number().int().min(5).max(1440).default(15),
+    /** hours between a completed recovery and the old devices' removal (cancellable); absent: 24 at email-only, else 0 */
+    retireAfterHours: z.number().min(0).max(720).optional(),
+    /** once the new device is proven, remove the devices the account had when recovery started */
+    retireOldDevices: z.boolean().default(true),
+    /** the client the emailed link belongs to (the admin scripts create it) and the page it returns to */
+    clientId: z.string().min(1).default('account-console'),
+    redirectUri: z.url().optional(),
+    /**
+     * Accounts that never recover by email alone: holders of these roles (effective: direct, composite or through
+     * a group) — a realm role name, `client:role`, or `client:*` for any role of that client — and group members.
+     */
+    protectedRoles: z
+      .array(z.string().min(1))
+      .default(['admin', 'realm-management:*', 'otp-helpdesk', 'otp-helpdesk-admin']),
+    protectedGroups: z.array(groupPath).default([]),
+    rateLimit: z
+      .object({
+        perIpPer15Minutes: z.number().int().min(1).default(10),
+        perAccountPerHour: z.number().int().min(1).default(3),
+      })
+      .strict()
+      .default({ perIpPer15Minutes: 10, perAccountPerHour: 3 }),
+  })
+  .strict()
+  .default({
+    level: 'password-and-email',
+    actions: ['UPDATE_PASSWORD', 'CONFIGURE_TOTP'],
+    linkLifespanMinutes: 60,
+    completionWindowMinutes: 15,
+    retireOldDevices: true,
+    clientId: 'account-console',
+    protectedRoles: ['admin', 'realm-management:*', 'otp-helpdesk', 'otp-helpdesk-admin'],
+    protectedGroups: [],
+    rateLimit: { perIpPer15Minutes: 10, perAccountPerHour: 3 },
+  });
+
+/** The rules staff work under (docs/threat-model.md, "Helpdesk"). */
+const HELPDESK = z
+  .object({
+    /** every write names a ticket matching this pattern */
+    ticketPattern: z.string().min(1).default('^[A-Z][A-Z0-9]+-\\d+$'),
+    minReasonLength: z.number().int().min(5).max(500).default(15),
+    /** writes per staff member per hour, across replicas; past it writes are refused and counted */
+    writesPerStaffPerHour: z.number().int().min(1).max(1000).default(10),
+    /** a second helpdesk admin approves writes on protected accounts */
+    fourEyesForProtected: z.boolean().default(true),
+    /** staff sign-ins older than this cannot write (seconds) */
+    maxAuthAgeSeconds: z.number().int().min(60).max(86_400).default(600),
+    /** the `acr` value a staff token must carry (the realm's level of a password + OTP sign-in) */
+    acr: z.string().min(1).default('mfa'),
+  })
+  .strict()
+  .default({
+    ticketPattern: '^[A-Z][A-Z0-9]+-\\d+$',
+    minReasonLength: 15,
+    writesPerStaffPerHour: 10,
+    fourEyesForProtected: true,
+    maxAuthAgeSeconds: 600,
+    acr: 'mfa',
+  });
+
+/** Owners are told of every change to their second factor, with a way to stop it. */
+const NOTICES = z
+  .object({
+    /** days a "This wasn't me" link stays valid */
+    cancelLinkDays: z.number().int().min(1).max(90).default(7),
+    /** a user attribute holding a further address to tell (e.g. a private one), besides the account's email */
+    extraAddressAttribute: z.string().min(1).optional(),
+  })
+  .strict()
+  .default({ cancelLinkDays: 7 });
+
 export const SIDECAR_FILE = z
   .object({
     enforcement: z
@@ -43,39 +136,26 @@ export const SIDECAR_FILE = z
       })
       .strict()
       .default({ notifyOwners: true }),
-    recovery: z
-      .object({
-        /** the actions of the recovery email, in order */
-        actions: z
-          .array(z.enum(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']))
-          .min(1)
-          .default(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']),
-        linkLifespanMinutes: z.number().int().min(5).max(1440).default(60),
-        /** once the new device works, remove the devices the account had when recovery started */
-        retireOldDevices: z.boolean().default(true),
-        /** the client and page the email link returns to (default: the account console) */
-        clientId: z.string().min(1).default('account-console'),
-        redirectUri: z.url().optional(),
-        rateLimit: z
-          .object({
-            perIpPer15Minutes: z.number().int().min(1).default(10),
-            perAccountPerHour: z.number().int().min(1).default(3),
-          })
-          .strict()
-          .default({ perIpPer15Minutes: 10, perAccountPerHour: 3 }),
-      })
-      .strict()
-      .default({
-        actions: ['UPDATE_PASSWORD', 'CONFIGURE_TOTP'],
-        linkLifespanMinutes: 60,
-        retireOldDevices: true,
-        clientId: 'account-console',
-        rateLimit: { perIpPer15Minutes: 10, perAccountPerHour: 3 },
-      }),
+    recovery: RECOVERY,
+    helpdesk: HELPDESK,
+    notices: NOTICES,
   })
   .strict();
 
 export type SidecarFile = z.infer<typeof SIDECAR_FILE>;
+export type RecoveryRules = SidecarFile['recovery'];
+
+/** The actions of the recovery email: only the email-only level lets the link set a new password too. */
+export const recoveryActionsOf = (rules: RecoveryRules): ('CONFIGURE_TOTP' | 'UPDATE_PASSWORD')[] =>
+  rules.level === 'email-only' ? ['CONFIGURE_TOTP', 'UPDATE_PASSWORD'] : ['CONFIGURE_TOTP'];
+
+/** Whether the sidecar's /recovery sends a link at all at this level. */
+export const recoveryLinkOffered = (rules: RecoveryRules): boolean =>
+  rules.level === 'password-and-email' || rules.level === 'email-only';
+
+/** Hours between completion and retiring the old devices. */
+export const retireAfterHoursOf = (rules: RecoveryRules): number =>
+  rules.retireAfterHours ?? (rules.level === 'email-only' ? 24 : 0);
 
 export const parseSidecarFile = (file: string, data: unknown): SidecarFile => parseWithSchema(SIDECAR_FILE, file, data);
 
