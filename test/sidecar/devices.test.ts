@@ -25,7 +25,7 @@ import {
   startTestSidecar,
   type TestRealm,
 } from '../support/sidecar-realm.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
@@ -239,42 +239,6 @@ test('when the realm’s user events are off, the feed asks for a full sync inst
     await kc.realms.updateConfigEvents({ realm: target.realm }, config);
     await keycloak.close();
   }
-});
-
-test('a device removed by "Forgot password?" in remove-all mode shows as removed within seconds', async () => {
-  await createUser('dora', [otpCredential('Old phone', SECRET_A)]);
-  await eventually(
-    () => devicesOf('dora'),
-    (d) => d.length === 1,
-  );
-  const rows = await kc.authenticationManagement.getExecutions({ realm: target.realm, flow: 'reset-credentials-2fa' });
-  const resetOtp = rows.find((r) => r.providerId === 'reset-otp');
-  const config = await kc.authenticationManagement.getConfig({
-    realm: target.realm,
-    id: resetOtp?.authenticationConfig as string,
-  });
-  await kc.authenticationManagement.updateConfig({
-    realm: target.realm,
-    id: config.id as string,
-    alias: config.alias as string,
-    config: { action_on_otp_reset_flag: 'Remove all' },
-  });
-  const robot = new LoginRobot();
-  await robot.open(accountConsoleLoginUrl(kut.baseUrl, target.realm));
-  await robot.follow('Forgot Password\\?');
-  await robot.submit({ username: 'dora' });
-  const email = await mail.waitFor((m) => m.to.includes('dora@example.org') && m.subject === 'Reset password');
-  await robot.open(linkIn(email));
-  const devices = await eventually(
-    () => devicesOf('dora'),
-    (d) => Boolean(d[0]?.removedAt),
-  );
-  expect(devices).toEqual([expect.objectContaining({ label: 'Old phone', removedAt: expect.any(String) })]);
-  const removals = await eventually(
-    async () => deviceMails('dora@example.org').filter((m) => m.subject.startsWith('An authenticator was removed')),
-    (m) => m.length > 0,
-  );
-  expect(removals).toHaveLength(1);
 });
 
 test('a second full sync while one runs is refused with 409', async () => {
