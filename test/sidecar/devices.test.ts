@@ -9,7 +9,6 @@ import { DeviceMirror } from '../../sidecar/src/devices/mirror.js';
 import { EventFeed } from '../../sidecar/src/events/feed.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
-import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
   type KeycloakUnderTest,
@@ -28,6 +27,7 @@ import {
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
+import { deviceViews } from './device-views.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -39,13 +39,7 @@ let token: string;
 const createUser = (username: string, credentials: unknown[] = [], extra: Record<string, unknown> = {}) =>
   createTestUser(kc, target.realm, username, { credentials, extra });
 
-const api = (path: string, init: { method?: string } = {}) =>
-  jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
-
-const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
-
-const deviceMails = (to: string) =>
-  mail.messages.filter((m) => m.to.includes(to) && /authenticator was/.test(m.subject));
+const { api, devicesOf, deviceMails } = deviceViews(() => ({ sidecar, token, mail }));
 
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);

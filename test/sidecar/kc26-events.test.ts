@@ -7,7 +7,6 @@
  */
 import { generate } from 'otplib';
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
   emulatorOf,
@@ -26,6 +25,7 @@ import {
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
+import { deviceViews, stateOf } from './device-views.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -34,16 +34,7 @@ let target: TestRealm;
 let sidecar: Sidecar;
 let token: string;
 
-const api = (path: string, init: { method?: string } = {}) =>
-  jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
-
-const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
-
-const stateOf = (devices: Record<string, any>[]) =>
-  devices.map((d) => [d.label, d.removedAt ? d.removedReason : 'current']).sort();
-
-const deviceMails = (to: string) =>
-  mail.messages.filter((m) => m.to.includes(to) && /authenticator was/.test(m.subject));
+const { api, devicesOf, deviceMails } = deviceViews(() => ({ sidecar, token, mail }));
 
 /** A user with one mirrored OTP device, "Old phone". */
 const userWithOldPhone = async (username: string) => {
