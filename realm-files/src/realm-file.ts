@@ -70,19 +70,25 @@ const smtp = z
   })
   .strict();
 
+/**
+ * The user event types the realm records by default: what the sidecar's event feed reads (a new account,
+ * a "Forgot Password?" email, credential changes — Keycloak 26 records `UPDATE_CREDENTIAL` and the
+ * deprecated `UPDATE_TOTP` when a user sets up a device, `REMOVE_CREDENTIAL`/`REMOVE_TOTP` when one removes
+ * it — and a deleted account), plus sign-ins and password changes for the audit trail. Not
+ * `RESET_PASSWORD`, `EXECUTE_ACTIONS` or `EXECUTE_ACTION_TOKEN`: Keycloak 26 records those only as `_ERROR`
+ * on link paths (contract §11), so nothing waits for them.
+ */
 const EVENT_TYPES_THE_SIDECAR_READS = [
   'LOGIN',
   'LOGIN_ERROR',
+  'REGISTER',
+  'SEND_RESET_PASSWORD',
   'UPDATE_CREDENTIAL',
   'REMOVE_CREDENTIAL',
   'UPDATE_TOTP',
   'REMOVE_TOTP',
-  'RESET_PASSWORD',
-  'SEND_RESET_PASSWORD',
   'UPDATE_PASSWORD',
-  'EXECUTE_ACTIONS',
-  'EXECUTE_ACTION_TOKEN',
-  'REGISTER',
+  'DELETE_ACCOUNT',
 ];
 
 export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm'];

@@ -137,9 +137,21 @@ describe('apply', () => {
     });
     const events = await kc.realms.getConfigEvents({ realm });
     expect(events).toMatchObject({ eventsEnabled: true, adminEventsEnabled: true, adminEventsDetailsEnabled: true });
+    // What the sidecar's feed reads; not the types Keycloak 26 records only as _ERROR on link paths (contract §11).
     expect(events.enabledEventTypes).toEqual(
-      expect.arrayContaining(['UPDATE_CREDENTIAL', 'REMOVE_CREDENTIAL', 'LOGIN']),
+      expect.arrayContaining([
+        'UPDATE_CREDENTIAL',
+        'REMOVE_CREDENTIAL',
+        'UPDATE_TOTP',
+        'REMOVE_TOTP',
+        'SEND_RESET_PASSWORD',
+        'REGISTER',
+        'DELETE_ACCOUNT',
+        'LOGIN',
+      ]),
     );
+    for (const neverSucceeds of ['RESET_PASSWORD', 'EXECUTE_ACTIONS', 'EXECUTE_ACTION_TOKEN'])
+      expect(events.enabledEventTypes).not.toContain(neverSucceeds);
     const totp = await kc.authenticationManagement.getRequiredActionForAlias({ realm, alias: 'CONFIGURE_TOTP' });
     expect(totp).toMatchObject({ enabled: true, defaultAction: true });
 

@@ -61,6 +61,48 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the hosted-CI workflow against a real Keycloak (.github/workflows/keycloak.yml)', () => {
+  // It cannot run here (no container engine): these checks are as far as it can be proven on this machine.
+  const workflowText = readFileSync('.github/workflows/keycloak.yml', 'utf8');
+  const workflow = parse(workflowText);
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
+  const steps = Object.values(workflow.jobs as Record<string, { steps: { run?: string }[] }>).flatMap((j) => j.steps);
+  const runs = steps.map((s) => s.run ?? '').join('\n');
+  const adminClient = JSON.parse(readFileSync('node_modules/@keycloak/keycloak-admin-client/package.json', 'utf8')) as {
+    version: string;
+  };
+
+  test('Keycloak in compose is the 26.x release the admin client’s version matches', () => {
+    expect(adminClient.version).toMatch(/^26\./);
+    for (const service of ['keycloak', 'keycloak-for-tests'])
+      expect(compose.services[service].image).toBe(`quay.io/keycloak/keycloak:${adminClient.version}`);
+  });
+
+  test('it starts the compose file’s test Keycloak (dev mode, admin/admin) and names no other image', () => {
+    const tests = compose.services['keycloak-for-tests'];
+    expect(tests.profiles).toEqual(['tests']);
+    expect(tests.command[0]).toBe('start-dev');
+    expect(tests.environment).toMatchObject({
+      KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
+      KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin',
+    });
+    expect(runs).toMatch(/docker compose --profile tests up -d --wait .*keycloak-for-tests/);
+    expect(workflowText).not.toMatch(/quay\.io\/keycloak|keycloak\/keycloak:/);
+  });
+
+  test('it runs the README’s test command after npm ci, with what .ci/run installs', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command = /## Tests[\s\S]*?```sh\n(KEYCLOAK_URL=\S+ .*npm test)\n```/.exec(readme)?.[1];
+    expect(command).toMatch(/^KEYCLOAK_URL=http:\/\/127\.0\.0\.1:8080 /);
+    const lines = runs.split('\n').map((l) => l.trim());
+    expect(lines).toContain(command);
+    expect(lines.indexOf('npm ci --no-audit --no-fund')).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf('npm ci --no-audit --no-fund')).toBeLessThan(lines.indexOf(command as string));
+    expect(runs).toMatch(/postgresql/);
+    expect(runs).toMatch(/CHROMIUM_PATH=/);
+  });
+});
+
 describe('the Kubernetes example', () => {
   const dir = 'deploy/kubernetes';
   const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));

@@ -9,7 +9,6 @@ import { DeviceMirror } from '../../sidecar/src/devices/mirror.js';
 import { EventFeed } from '../../sidecar/src/events/feed.js';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
-import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
   type KeycloakUnderTest,
@@ -25,9 +24,10 @@ import {
   startTestSidecar,
   type TestRealm,
 } from '../support/sidecar-realm.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
+import { deviceViews } from './device-views.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -39,13 +39,7 @@ let token: string;
 const createUser = (username: string, credentials: unknown[] = [], extra: Record<string, unknown> = {}) =>
   createTestUser(kc, target.realm, username, { credentials, extra });
 
-const api = (path: string, init: { method?: string } = {}) =>
-  jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
-
-const devicesOf = async (user: string) => (await api(`/users/${user}/devices`)).body.devices as Record<string, any>[];
-
-const deviceMails = (to: string) =>
-  mail.messages.filter((m) => m.to.includes(to) && /authenticator was/.test(m.subject));
+const { api, devicesOf, deviceMails } = deviceViews(() => ({ sidecar, token, mail }));
 
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
@@ -239,42 +233,6 @@ test('when the realm’s user events are off, the feed asks for a full sync inst
     await kc.realms.updateConfigEvents({ realm: target.realm }, config);
     await keycloak.close();
   }
-});
-
-test('a device removed by "Forgot password?" in remove-all mode shows as removed within seconds', async () => {
-  await createUser('dora', [otpCredential('Old phone', SECRET_A)]);
-  await eventually(
-    () => devicesOf('dora'),
-    (d) => d.length === 1,
-  );
-  const rows = await kc.authenticationManagement.getExecutions({ realm: target.realm, flow: 'reset-credentials-2fa' });
-  const resetOtp = rows.find((r) => r.providerId === 'reset-otp');
-  const config = await kc.authenticationManagement.getConfig({
-    realm: target.realm,
-    id: resetOtp?.authenticationConfig as string,
-  });
-  await kc.authenticationManagement.updateConfig({
-    realm: target.realm,
-    id: config.id as string,
-    alias: config.alias as string,
-    config: { action_on_otp_reset_flag: 'Remove all' },
-  });
-  const robot = new LoginRobot();
-  await robot.open(accountConsoleLoginUrl(kut.baseUrl, target.realm));
-  await robot.follow('Forgot Password\\?');
-  await robot.submit({ username: 'dora' });
-  const email = await mail.waitFor((m) => m.to.includes('dora@example.org') && m.subject === 'Reset password');
-  await robot.open(linkIn(email));
-  const devices = await eventually(
-    () => devicesOf('dora'),
-    (d) => Boolean(d[0]?.removedAt),
-  );
-  expect(devices).toEqual([expect.objectContaining({ label: 'Old phone', removedAt: expect.any(String) })]);
-  const removals = await eventually(
-    async () => deviceMails('dora@example.org').filter((m) => m.subject.startsWith('An authenticator was removed')),
-    (m) => m.length > 0,
-  );
-  expect(removals).toHaveLength(1);
 });
 
 test('a second full sync while one runs is refused with 409', async () => {

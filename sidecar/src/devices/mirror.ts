@@ -23,6 +23,7 @@ import {
   type DeviceOwner,
   knownOwner,
   type ObservedUser,
+  REMOVED_IN_KEYCLOAK,
   recordDevicesOfUsers,
   usersNotSeenSince,
 } from './records.js';
@@ -101,7 +102,7 @@ export class DeviceMirror extends RealmService<DeviceMirrorOptions> {
   }
 
   /** Records the devices a user has now (from a fresh read), and tells the owner of changes. */
-  async syncUser(userId: string, reason = 'removed in Keycloak'): Promise<DeviceChange[]> {
+  async syncUser(userId: string, reason = REMOVED_IN_KEYCLOAK): Promise<DeviceChange[]> {
     const user = await this.users.getIfExists(userId);
     if (!user?.id) {
       const owner = await knownOwner(this.options.db, this.realm, userId);
@@ -172,7 +173,7 @@ export class DeviceMirror extends RealmService<DeviceMirrorOptions> {
           })),
         );
         // The page is written in one transaction of a few statements, not one per user.
-        changes += (await this.record(observed, 'removed in Keycloak', notify)).length;
+        changes += (await this.record(observed, REMOVED_IN_KEYCLOAK, notify)).length;
         users += page.length;
         withOtp += holders.length;
         position += page.length;

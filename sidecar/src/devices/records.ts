@@ -57,6 +57,13 @@ const toRow = (r: Record<string, unknown>): DeviceRow => ({
   removedReason: (r.removed_reason as string | null) ?? null,
 });
 
+/**
+ * The removal reason when nothing says who removed a device: a full sync found it gone, or a re-read after
+ * an event that does not say (Keycloak 26 records no event when a reset link's "Reset OTP" step removes
+ * devices, so such a removal is found this way and must not be told as anything more specific).
+ */
+export const REMOVED_IN_KEYCLOAK = 'removed in Keycloak';
+
 export interface ObservedUser {
   owner: DeviceOwner;
   devices: ObservedDevice[];
@@ -72,7 +79,7 @@ export const recordDevicesOfUsers = async (
   realm: string,
   observed: ObservedUser[],
   at: Date,
-  removedReason = 'removed in Keycloak',
+  removedReason = REMOVED_IN_KEYCLOAK,
 ): Promise<DeviceChange[]> => {
   if (observed.length === 0) return [];
   const known = await db.query<{

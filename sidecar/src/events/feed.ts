@@ -7,6 +7,7 @@
  */
 import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
 import type EventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/eventRepresentation.js';
+import { REMOVED_IN_KEYCLOAK } from '../devices/records.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
 import { KeycloakEvents } from '../keycloak/events.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -26,16 +27,37 @@ export interface Cursor {
   seen: string[];
 }
 
-/** User event types after which a user's OTP devices may differ. */
+/**
+ * User event types after which a user's OTP devices may differ. Keycloak 26 records no event when a
+ * reset link's "Reset OTP" step removes devices, and no `RESET_PASSWORD` / `EXECUTE_ACTIONS` success
+ * events on link paths (contract §9, §11): such a removal is found when the user's credentials are re-read
+ * at the next of these events (the new device's `UPDATE_CREDENTIAL`) or at the next full sync.
+ */
 export const CREDENTIAL_EVENT_TYPES = new Set([
   'UPDATE_CREDENTIAL',
+  'REGISTER_CREDENTIAL',
   'REMOVE_CREDENTIAL',
   'UPDATE_TOTP',
   'REMOVE_TOTP',
-  'RESET_PASSWORD',
-  'EXECUTE_ACTIONS',
   'DELETE_ACCOUNT',
 ]);
+
+/** User event types that say the user removed a credential themselves (the account console). */
+const USER_REMOVAL_TYPES = new Set(['REMOVE_CREDENTIAL', 'REMOVE_TOTP']);
+
+/**
+ * Why a device the sync finds gone was removed, as far as the event that led to the sync says. Other
+ * events (a new device's `UPDATE_CREDENTIAL`, an admin update of the user) do not say who removed it —
+ * it may be a reset link's "Reset OTP" step, which records no event — so the reason is the full sync's.
+ */
+export const userRemovalReason = (type: string) =>
+  USER_REMOVAL_TYPES.has(type) ? 'removed by the user' : REMOVED_IN_KEYCLOAK;
+/** an admin's removal of one credential (Keycloak records it as an `ACTION` on this path) */
+const ADMIN_CREDENTIAL_PATH = /^users\/[^/]+\/credentials\/[^/]+$/;
+export const adminRemovalReason = (e: AdminEventRepresentation) =>
+  (e.operationType === 'ACTION' || e.operationType === 'DELETE') && ADMIN_CREDENTIAL_PATH.test(e.resourcePath ?? '')
+    ? 'removed by an administrator'
+    : REMOVED_IN_KEYCLOAK;
 
 const USER_PATH = /^users\/([0-9a-fA-F-]{8,})(\/.*)?$/;
 
@@ -74,7 +96,8 @@ export const unseenEvents = <E extends { id: string; time: number }>(events: E[]
  * Applies events in time order per user, users side by side (at most `concurrency` at once): a user's
  * reset request still comes before the device it leads to, while a burst of changes across many users
  * does not queue behind one another. Repeats of the same kind for one user in a row are applied once —
- * the handlers re-read the user's current state anyway.
+ * the handlers re-read the user's current state anyway; a change's kind holds its removal reason, so a
+ * removal the user made is not told with the reason of a later event.
  */
 export const applyInUserOrder = async (events: FeedEvent[], concurrency: number): Promise<void> => {
   const byUser = new Map<string, FeedEvent[]>();
@@ -97,7 +120,7 @@ const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEven
   const userId = e.userId;
   const type = e.type;
   if (!userId || !type) return undefined;
-  const reason = type === 'RESET_PASSWORD' ? 'removed by a password reset' : 'removed by the user';
+  const reason = userRemovalReason(type);
   const apply =
     type === 'REGISTER'
       ? () => handlers.userCreated(userId)
@@ -114,7 +137,7 @@ const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEven
       type === 'REGISTER' || type === 'SEND_RESET_PASSWORD'
         ? type
         : CREDENTIAL_EVENT_TYPES.has(type)
-          ? 'changed'
+          ? `changed: ${reason}`
           : IGNORED,
     apply,
   };
@@ -131,16 +154,17 @@ const adminFeedEvent = (
   if (!userId) return undefined;
   const mine = own !== undefined && e.authDetails?.userId === own;
   const created = e.operationType === 'CREATE' && !match?.[2];
+  const reason = adminRemovalReason(e);
   const apply = mine
     ? () => undefined
     : created
       ? () => handlers.userCreated(userId)
-      : () => handlers.userChanged(userId, 'removed by an administrator');
+      : () => handlers.userChanged(userId, reason);
   return {
     id: `a:${(e as { id?: string }).id ?? `${e.time}:${e.resourcePath}`}`,
     time: e.time ?? 0,
     userId,
-    kind: mine ? IGNORED : created ? 'REGISTER' : 'changed',
+    kind: mine ? IGNORED : created ? 'REGISTER' : `changed: ${reason}`,
     apply,
   };
 };

@@ -4,6 +4,10 @@
  * new device on an account with an open recovery — so the owner proved control of the email and entered
  * a correct code from the new device — the devices the account had before are removed, the user's
  * sessions are ended, and the owner is told. Swap, never delete first.
+ * Both ends rest on what Keycloak 26 really records or on the sidecar's own records: the opening on
+ * `SEND_RESET_PASSWORD` or the sidecar's own request, the completion on the new device the mirror sees
+ * (the user's `UPDATE_CREDENTIAL`, or the store's devices for `completePending`) — never on
+ * `RESET_PASSWORD` / `EXECUTE_ACTION_TOKEN` / `EXECUTE_ACTIONS`, which Keycloak records only as `_ERROR`.
  */
 
 import type { SidecarFile } from '../config/sidecar-file.js';
