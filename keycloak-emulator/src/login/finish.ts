@@ -79,7 +79,6 @@ export const finish = (res: Response, ctx: LoginContext) => {
   realm.authSessions.delete(authSession.tabId);
   if (authSession.flow === 'actions') return finishExecuteActions(res, ctx);
   recordLoginSuccess(realm, user);
-  if (authSession.flow === 'reset-credentials') ctx.event('RESET_PASSWORD');
   const session = ssoSessionFor(ctx, user);
   session.clients.set(authSession.clientId, Date.now());
   session.lastAccess = Date.now();

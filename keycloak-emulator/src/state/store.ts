@@ -106,7 +106,7 @@ export class EmulatorState {
       authSessions: new Map(),
       authCodes: new Map(),
       usedActionTokens: new Map(),
-      otpTimeSteps: new Map(),
+      usedOtpCodes: new Map(),
       userProfile: defaultUserProfile(),
     };
     this.realms.set(name, realm);
