@@ -92,7 +92,9 @@ test('the new password and the new phone sign the user in; the old password does
     await fresh.fill('#password', 'rosa-new-password-2026');
     await fresh.click('#kc-login');
     await fresh.waitForSelector('#otp');
-    // The old phone's codes are refused.
+    // The old phone's codes are refused. A second failure within quickLoginCheckMilliSeconds (1 s) of the
+    // wrong password would lock the account for a minute (DefaultBruteForceProtector), so a person's pause.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await fresh.fill('#otp', await codeFor({ secret: SECRET_A }));
     await fresh.click('#kc-login');
     await fresh.waitForSelector('text=Invalid authenticator code.');
