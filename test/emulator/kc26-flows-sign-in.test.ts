@@ -55,10 +55,24 @@ describe('brute force (DefaultBruteForceProtector)', () => {
     expect(await lockState(realm, id)).toMatchObject({ disabled: false, numFailures: 1 });
     await signIn(realm, 'quin', 'wrong');
     expect(await lockState(realm, id)).toMatchObject({ disabled: true, numFailures: 2 });
-    // Locked: the right password is refused like a wrong one.
+    // Locked: the right password is refused like a wrong one, recorded as user_temporarily_disabled and
+    // not counted (AbstractUsernameFormAuthenticator#isDisabledByBruteForce).
     const robot = await signIn(realm, 'quin');
     expect(signedIn(robot)).toBe(false);
     expect(pageSays(robot, 'Invalid username or password.')).toBe(true);
+    const [last] = (await userEvents(realm, id)).filter((e) => e.type === 'LOGIN_ERROR').reverse();
+    expect(last?.error).toBe('user_temporarily_disabled');
+    expect(await lockState(realm, id)).toMatchObject({ numFailures: 2 });
+  });
+
+  test('a disabled account is only told with the right password (the password is checked first)', async () => {
+    const realm = await createFlowsRealm('flows-disabled');
+    await createUser(realm, 'uma', [], { enabled: false });
+    const wrong = await signIn(realm, 'uma', 'wrong');
+    expect(pageSays(wrong, 'Invalid username or password.')).toBe(true);
+    expect(pageSays(wrong, 'Account is disabled')).toBe(false);
+    const right = await signIn(realm, 'uma');
+    expect(pageSays(right, 'Account is disabled, contact your administrator.')).toBe(true);
   });
 
   test('permanent lockout after maxTemporaryLockouts temporary ones; a success clears the failures', async () => {

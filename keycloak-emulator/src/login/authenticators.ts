@@ -5,7 +5,7 @@ import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
 import { effectiveRoles } from '../state/roles.js';
 import { sendResetCredentialsEmail } from './action-links.js';
-import { isLockedOut, recordLoginFailure } from './brute-force.js';
+import { lockoutError, recordLoginFailure } from './brute-force.js';
 import type { LoginContext, Outcome } from './context.js';
 import type { AuthenticatorRegistry } from './flow-engine.js';
 import { chooseOtpToRemovePage, forgotPasswordPage, loginPage, type OtpDevice, otpPage } from './pages.js';
@@ -76,18 +76,22 @@ export const authenticators: AuthenticatorRegistry = {
         ctx.event('LOGIN_ERROR', { error: 'user_not_found', details: { username } });
         return loginForm(ctx, INVALID_CREDENTIALS, username);
       }
-      if (!user.enabled) {
-        ctx.event('LOGIN_ERROR', { error: 'user_disabled', userId: user.id, details: { username } });
-        return loginForm(ctx, 'Account is disabled, contact your administrator.', username);
-      }
-      // A locked account answers as a wrong password does, so lockouts reveal nothing.
+      // AbstractUsernameFormAuthenticator's order: blank password, lockout, password, then disabled — so a
+      // wrong password never reveals that an account is disabled or locked.
+      const refuse = (error: string, message = INVALID_CREDENTIALS) => {
+        ctx.event('LOGIN_ERROR', { error, userId: user.id, details: { username } });
+        return loginForm(ctx, message, username);
+      };
+      const typed = ctx.form.password ?? '';
+      if (!typed) return refuse('invalid_user_credentials');
+      const lockout = lockoutError(ctx.realm, user);
+      if (lockout) return refuse(lockout);
       const password = user.credentials.find((c) => c.type === 'password');
-      const locked = isLockedOut(ctx.realm, user);
-      if (locked || !password || !passwordMatches(password, ctx.form.password ?? '')) {
-        if (!locked) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
-        ctx.event('LOGIN_ERROR', { error: 'invalid_user_credentials', userId: user.id, details: { username } });
-        return loginForm(ctx, INVALID_CREDENTIALS, username);
+      if (!password || !passwordMatches(password, typed)) {
+        recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
+        return refuse('invalid_user_credentials');
       }
+      if (!user.enabled) return refuse('user_disabled', 'Account is disabled, contact your administrator.');
       ctx.setUser(user);
       usedCredential(ctx, 'password');
       return SUCCESS;
@@ -107,10 +111,13 @@ export const authenticators: AuthenticatorRegistry = {
       if (ctx.form.otp === undefined) return otpForm(ctx, user, undefined, selectedId);
       const credential = devices.find((c) => c.id === selectedId) ?? devices[0];
       const code = ctx.form.otp.trim();
-      const locked = isLockedOut(ctx.realm, user);
-      if (!credential || locked || !code || !checkCredentialCode(ctx.realm, credential, code)) {
-        if (!locked) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
-        ctx.event('LOGIN_ERROR', { error: 'invalid_user_credentials', details: { credential_type: 'otp' } });
+      // A locked account answers as a wrong code does, and the attempt is not counted.
+      const lockout = lockoutError(ctx.realm, user);
+      const valid = !lockout && credential && code && checkCredentialCode(ctx.realm, credential, code);
+      if (!valid) {
+        if (!lockout) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
+        const error = lockout ?? 'invalid_user_credentials';
+        ctx.event('LOGIN_ERROR', { error, details: { credential_type: 'otp' } });
         return otpForm(ctx, user, INVALID_OTP, selectedId);
       }
       usedCredential(ctx, 'otp');

@@ -16,10 +16,15 @@ import type { BruteForceRecord, RealmModel, UserModel } from '../state/model.js'
 
 const setting = (realm: RealmModel, name: string, fallback: number) => Number(realm.settings[name] ?? fallback);
 
-export const isLockedOut = (realm: RealmModel, user: UserModel, now = Date.now()): boolean => {
-  if (realm.settings.bruteForceProtected !== true) return false;
+/**
+ * The LOGIN_ERROR a locked user's attempt records (AuthenticatorUtils.getDisabledByBruteForceEventError):
+ * `user_disabled` after a permanent lockout, `user_temporarily_disabled` during a wait; undefined if not locked.
+ */
+export const lockoutError = (realm: RealmModel, user: UserModel, now = Date.now()) => {
+  if (realm.settings.bruteForceProtected !== true) return undefined;
   const record = realm.bruteForce.get(user.id);
-  return Boolean(record && (record.permanentlyLocked || record.lockedUntil > now));
+  if (record?.permanentlyLocked) return 'user_disabled';
+  return record && record.lockedUntil > now ? 'user_temporarily_disabled' : undefined;
 };
 
 const emptyRecord = (): BruteForceRecord => ({
