@@ -65,7 +65,13 @@ describe('flows', () => {
     });
     expect(forms?.requirementChoices).toEqual(['REQUIRED', 'ALTERNATIVE', 'DISABLED', 'CONDITIONAL']);
     const otp = rows.find((r) => r.providerId === 'auth-otp-form');
-    expect(otp).toMatchObject({ displayName: 'OTP Form', level: 2, index: 1, requirement: 'ALTERNATIVE' });
+    expect(otp).toMatchObject({ displayName: 'OTP Form', level: 2, requirement: 'ALTERNATIVE' });
+    // The OTP form follows the subflow's conditions: "Condition - user configured" and, in current 26.x
+    // releases, "Condition - credential" (contract §8/§11), so its index is 1 or 2 depending on the release.
+    const subflowStart = rows.findIndex((r) => r.displayName === 'Browser - Conditional 2FA');
+    const siblingsBefore = rows.slice(subflowStart + 1, rows.indexOf(otp as (typeof rows)[number]));
+    expect(siblingsBefore.every((r) => r.providerId?.startsWith('conditional-'))).toBe(true);
+    expect(otp?.index).toBe(siblingsBefore.length);
     const cookie = rows[0];
     expect(cookie).toMatchObject({ providerId: 'auth-cookie', level: 0, index: 0, priority: 10 });
     const unknown = await api('/flows/nope/executions');

@@ -48,15 +48,37 @@ export class LoginRobot {
     return this.request(url);
   }
 
-  /** Posts the page's (first) form with these fields. */
+  /** The hidden inputs of the page's (first) form, which a browser posts along (e.g. `totpSecret`). */
+  hiddenFields(): Record<string, string> {
+    const form = /<form[\s\S]*?<\/form>/.exec(this.page.html)?.[0] ?? '';
+    const fields: Record<string, string> = {};
+    for (const [input] of form.matchAll(/<input[^>]*>/g)) {
+      if (!/type="hidden"/.test(input)) continue;
+      const name = /name="([^"]*)"/.exec(input)?.[1];
+      if (name) fields[name] = decode(/value="([^"]*)"/.exec(input)?.[1] ?? '');
+    }
+    return fields;
+  }
+
+  /** Posts the page's (first) form with its hidden fields and these fields, as a browser would. */
   submit(fields: Record<string, string>): Promise<LoginPage> {
-    const action = /<form[^>]*action="([^"]+)"/.exec(this.page.html)?.[1];
-    if (!action) throw new Error(`no form on ${this.page.url}`);
-    return this.request(new URL(decode(action), this.page.url).toString(), {
+    return this.post(this.formAction(), { ...this.hiddenFields(), ...fields });
+  }
+
+  /** Posts exactly these fields to a URL (e.g. a form post a browser would not send). */
+  post(url: string, fields: Record<string, string>): Promise<LoginPage> {
+    return this.request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields),
     });
+  }
+
+  /** Where the page's (first) form posts. */
+  formAction(): string {
+    const action = /<form[^>]*action="([^"]+)"/.exec(this.page.html)?.[1];
+    if (!action) throw new Error(`no form on ${this.page.url}`);
+    return new URL(decode(action), this.page.url).toString();
   }
 
   /**

@@ -61,6 +61,13 @@ export const BROWSER_FLOW = basic('browser', 'Browser based authentication', [
       subflow(
         basic('Browser - Conditional 2FA', 'Flow to determine if any 2FA is required for the authentication', [
           step('conditional-user-configured', 'REQUIRED', 10),
+          // Skips the second factor after a passkey sign-in; a password user always meets it.
+          {
+            authenticator: 'conditional-credential',
+            requirement: 'REQUIRED',
+            priority: 20,
+            config: { alias: 'browser-conditional-credential', config: { credentials: 'webauthn-passwordless' } },
+          },
           step('auth-otp-form', 'ALTERNATIVE', 30),
           step('webauthn-authenticator', 'DISABLED', 40),
           step('auth-recovery-authn-code-form', 'DISABLED', 50),

@@ -5,10 +5,10 @@ import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
 import { effectiveRoles } from '../state/roles.js';
 import { sendResetCredentialsEmail } from './action-links.js';
-import { isLockedOut, recordLoginFailure } from './brute-force.js';
+import { lockoutError, recordLoginFailure } from './brute-force.js';
 import type { LoginContext, Outcome } from './context.js';
 import type { AuthenticatorRegistry } from './flow-engine.js';
-import { chooseOtpToRemovePage, forgotPasswordPage, infoPage, loginPage, type OtpDevice, otpPage } from './pages.js';
+import { chooseOtpToRemovePage, forgotPasswordPage, loginPage, type OtpDevice, otpPage } from './pages.js';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
 export const INVALID_OTP = 'Invalid authenticator code.';
@@ -22,11 +22,34 @@ export const otpCredentials = (user: UserModel) => user.credentials.filter((c) =
 const devicesOf = (user: UserModel): OtpDevice[] =>
   otpCredentials(user).map((c) => ({ id: c.id, label: c.userLabel ?? 'OTP device' }));
 
-const loginForm = (ctx: LoginContext, error?: string, username?: string) =>
+const loginForm = (ctx: LoginContext, error?: string, username?: string, success?: string) =>
   ctx.challenge(
-    loginPage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), resetUrl: ctx.resetUrl(), error, username }),
+    loginPage({
+      realmTitle: ctx.realmTitle,
+      action: ctx.actionUrl(),
+      resetUrl: ctx.resetUrl(),
+      error,
+      username,
+      success,
+    }),
     error ? 401 : 200,
   );
+
+/** The sign-in page of a restarted login shows the message it was restarted with, once, as a success alert. */
+const firstLoginForm = (ctx: LoginContext) => {
+  const forwarded = ctx.authSession.notes.forwardedSuccess;
+  delete ctx.authSession.notes.forwardedSuccess;
+  return loginForm(ctx, undefined, undefined, forwarded);
+};
+
+/** The credential types used so far in this login (AuthenticatorUtil.getAuthnCredentials), for conditions. */
+const authnCredentials = (ctx: LoginContext) =>
+  (ctx.authSession.notes.authnCredentials ?? '').split(',').filter(Boolean);
+
+const usedCredential = (ctx: LoginContext, type: string) => {
+  const used = new Set(authnCredentials(ctx)).add(type);
+  ctx.authSession.notes.authnCredentials = [...used].join(',');
+};
 
 const otpForm = (ctx: LoginContext, user: UserModel, error?: string, selectedId?: string) =>
   ctx.challenge(
@@ -34,17 +57,9 @@ const otpForm = (ctx: LoginContext, user: UserModel, error?: string, selectedId?
     error ? 401 : 200,
   );
 
-const removeCredential = (ctx: LoginContext, user: UserModel, credentialId: string) => {
-  const credential = user.credentials.find((c) => c.id === credentialId);
-  if (!credential) return;
-  user.credentials = user.credentials.filter((c) => c !== credential);
-  ctx.event('REMOVE_CREDENTIAL', {
-    details: {
-      credential_type: credential.type,
-      credential_id: credential.id,
-      ...(credential.userLabel ? { credential_user_label: credential.userLabel } : {}),
-    },
-  });
+/** Reset OTP removes devices through the credential manager: Keycloak records no event for it (ResetOTP). */
+const removeCredential = (user: UserModel, credentialId: string) => {
+  user.credentials = user.credentials.filter((c) => c.id !== credentialId);
 };
 
 export const authenticators: AuthenticatorRegistry = {
@@ -60,7 +75,7 @@ export const authenticators: AuthenticatorRegistry = {
   },
 
   'auth-username-password-form': {
-    authenticate: (ctx) => loginForm(ctx),
+    authenticate: (ctx) => firstLoginForm(ctx),
     action(ctx) {
       const username = (ctx.form.username ?? '').trim();
       const user = username ? findUserForLogin(ctx.realm, username) : undefined;
@@ -68,19 +83,24 @@ export const authenticators: AuthenticatorRegistry = {
         ctx.event('LOGIN_ERROR', { error: 'user_not_found', details: { username } });
         return loginForm(ctx, INVALID_CREDENTIALS, username);
       }
-      if (!user.enabled) {
-        ctx.event('LOGIN_ERROR', { error: 'user_disabled', userId: user.id, details: { username } });
-        return loginForm(ctx, 'Account is disabled, contact your administrator.', username);
-      }
-      // A locked account answers as a wrong password does, so lockouts reveal nothing.
+      // AbstractUsernameFormAuthenticator's order: blank password, lockout, password, then disabled — so a
+      // wrong password never reveals that an account is disabled or locked.
+      const refuse = (error: string, message = INVALID_CREDENTIALS) => {
+        ctx.event('LOGIN_ERROR', { error, userId: user.id, details: { username } });
+        return loginForm(ctx, message, username);
+      };
+      const typed = ctx.form.password ?? '';
+      if (!typed) return refuse('invalid_user_credentials');
+      const lockout = lockoutError(ctx.realm, user);
+      if (lockout) return refuse(lockout);
       const password = user.credentials.find((c) => c.type === 'password');
-      const locked = isLockedOut(ctx.realm, user);
-      if (locked || !password || !passwordMatches(password, ctx.form.password ?? '')) {
-        if (!locked) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
-        ctx.event('LOGIN_ERROR', { error: 'invalid_user_credentials', userId: user.id, details: { username } });
-        return loginForm(ctx, INVALID_CREDENTIALS, username);
+      if (!password || !passwordMatches(password, typed)) {
+        recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
+        return refuse('invalid_user_credentials');
       }
+      if (!user.enabled) return refuse('user_disabled', 'Account is disabled, contact your administrator.');
       ctx.setUser(user);
+      usedCredential(ctx, 'password');
       return SUCCESS;
     },
   },
@@ -90,24 +110,44 @@ export const authenticators: AuthenticatorRegistry = {
     requiredAction: 'CONFIGURE_TOTP',
     configuredFor: (_realm, user) => otpCredentials(user).length > 0,
     authenticate: (ctx) => otpForm(ctx, ctx.user as UserModel),
-    async action(ctx) {
+    action(ctx) {
       const user = ctx.user as UserModel;
       const devices = otpCredentials(user);
       const selectedId = ctx.form.selectedCredentialId || devices[0]?.id;
+      // OTPFormAuthenticator: a post without the field is not an attempt; the form is shown again.
+      if (ctx.form.otp === undefined) return otpForm(ctx, user, undefined, selectedId);
       const credential = devices.find((c) => c.id === selectedId) ?? devices[0];
-      const code = (ctx.form.otp ?? '').trim();
-      const locked = isLockedOut(ctx.realm, user);
-      if (!credential || locked || !code || !(await checkCredentialCode(ctx.realm, credential, code))) {
-        if (!locked) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
-        ctx.event('LOGIN_ERROR', { error: 'invalid_user_credentials', details: { credential_type: 'otp' } });
+      const code = ctx.form.otp.trim();
+      // A locked account answers as a wrong code does, and the attempt is not counted.
+      const lockout = lockoutError(ctx.realm, user);
+      const valid = !lockout && credential && code && checkCredentialCode(ctx.realm, credential, code);
+      if (!valid) {
+        if (!lockout) recordLoginFailure(ctx.realm, user, ctx.request.ipAddress);
+        const error = lockout ?? 'invalid_user_credentials';
+        ctx.event('LOGIN_ERROR', { error, details: { credential_type: 'otp' } });
         return otpForm(ctx, user, INVALID_OTP, selectedId);
       }
+      usedCredential(ctx, 'otp');
       return SUCCESS;
     },
   },
 
   'conditional-user-configured': {
     matches: (ctx, flowId) => Boolean(ctx.user) && ctx.engine.flowConfigured(ctx, flowId),
+    authenticate: () => SUCCESS,
+  },
+
+  /**
+   * ConditionalCredentialAuthenticator: true when none (or, with `included`, any) of the configured
+   * credential types (`credentials`, "##"-separated) was used so far in this login; "none" when nothing was.
+   */
+  'conditional-credential': {
+    matches(ctx) {
+      const configured = new Set((ctx.config.credentials ?? '').split('##'));
+      const used = authnCredentials(ctx);
+      const hit = (used.length > 0 ? used : ['none']).some((type) => configured.has(type));
+      return ctx.config.included === 'true' ? hit : !hit;
+    },
     authenticate: () => SUCCESS,
   },
 
@@ -136,51 +176,56 @@ export const authenticators: AuthenticatorRegistry = {
         forgotPasswordPage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), loginUrl: ctx.request.loginUrl }),
       );
     },
+    // ResetCredentialChooseUser: unknown and disabled users continue without a user (no enumeration);
+    // the reset-credentials endpoint's event type is RESET_PASSWORD, so its errors are RESET_PASSWORD_ERROR.
     action(ctx) {
       const username = (ctx.form.username ?? '').trim();
       if (!username) {
-        return ctx.challenge(
-          forgotPasswordPage({
-            realmTitle: ctx.realmTitle,
-            action: ctx.actionUrl(),
-            loginUrl: ctx.request.loginUrl,
-            error: 'Please specify username.',
-          }),
-          400,
-        );
+        ctx.event('RESET_PASSWORD_ERROR', { error: 'username_missing' });
+        const error = 'Please specify username.';
+        const page = forgotPasswordPage({
+          realmTitle: ctx.realmTitle,
+          action: ctx.actionUrl(),
+          loginUrl: ctx.request.loginUrl,
+          error,
+        });
+        return ctx.challenge(page, 400);
       }
-      // Unknown users continue too: the next step answers the same either way (no enumeration).
-      const user = findUserForLogin(ctx.realm, username);
+      const found = findUserForLogin(ctx.realm, username);
+      const user = found && !found.serviceAccountClientId ? found : undefined;
       ctx.authSession.notes.attemptedUsername = username;
-      ctx.setUser(user && !user.serviceAccountClientId ? user : undefined);
+      if (!user) ctx.event('RESET_PASSWORD_ERROR', { error: 'user_not_found', details: { username } });
+      else if (!user.enabled)
+        ctx.event('RESET_PASSWORD_ERROR', { error: 'user_disabled', userId: user.id, details: { username } });
+      ctx.setUser(user?.enabled ? user : undefined);
       return SUCCESS;
     },
   },
 
+  /**
+   * ResetCredentialEmail: every case — no user, no email, sent, SMTP failure — ends in the same restart
+   * of the browser flow with "You should receive an email shortly…", so the page reveals nothing.
+   */
   'reset-credential-email': {
     async authenticate(ctx) {
       if (ctx.authSession.notes.emailVerified === 'true') return SUCCESS;
       const user = ctx.user;
-      const emailSent = () => ctx.challenge(infoPage({ realmTitle: ctx.realmTitle, message: EMAIL_SENT }));
-      if (!user) {
-        ctx.event('SEND_RESET_PASSWORD_ERROR', {
-          error: 'user_not_found',
-          details: { username: ctx.authSession.notes.attemptedUsername ?? '' },
-        });
-        return emailSent();
-      }
-      if (!user.email || !user.enabled) {
-        ctx.event('SEND_RESET_PASSWORD_ERROR', { error: user.email ? 'user_disabled' : 'invalid_email' });
-        return emailSent();
+      const username = ctx.authSession.notes.attemptedUsername ?? '';
+      const emailSent: Outcome = { kind: 'restart', info: EMAIL_SENT };
+      if (!user) return emailSent;
+      if (!user.email?.trim()) {
+        ctx.event('RESET_PASSWORD_ERROR', { error: 'invalid_email', details: { username } });
+        return emailSent;
       }
       try {
         await sendResetCredentialsEmail({ ...ctx.linkFor(user), asid: ctx.authSession.tabId });
-      } catch {
-        ctx.event('SEND_RESET_PASSWORD_ERROR', { error: 'email_send_failed', details: { email: user.email } });
-        return ctx.failure('Failed to send email, please try again later.', 500);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        ctx.event('SEND_RESET_PASSWORD_ERROR', { error: 'email_send_failed', details: { username, reason } });
+        return emailSent;
       }
-      ctx.event('SEND_RESET_PASSWORD', { details: { email: user.email } });
-      return emailSent();
+      ctx.event('SEND_RESET_PASSWORD', { details: { username, email: user.email } });
+      return emailSent;
     },
   },
 
@@ -203,8 +248,7 @@ export const authenticators: AuthenticatorRegistry = {
           chooseOtpToRemovePage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), devices: devicesOf(user) }),
         );
       }
-      if (mode === 'Remove all')
-        for (const credential of otpCredentials(user)) removeCredential(ctx, user, credential.id);
+      if (mode === 'Remove all') for (const credential of otpCredentials(user)) removeCredential(user, credential.id);
       ctx.authSession.requiredActions.add('CONFIGURE_TOTP');
       return SUCCESS;
     },
@@ -212,7 +256,7 @@ export const authenticators: AuthenticatorRegistry = {
       const user = ctx.user as UserModel;
       const selected = otpCredentials(user).find((c) => c.id === ctx.form.selectedCredentialId);
       if (!selected) return this.authenticate(ctx);
-      removeCredential(ctx, user, selected.id);
+      removeCredential(user, selected.id);
       ctx.authSession.requiredActions.add('CONFIGURE_TOTP');
       return SUCCESS;
     },

@@ -8,7 +8,9 @@ export type Outcome =
   | { kind: 'success' }
   | { kind: 'attempted' }
   | { kind: 'challenge'; html: string; status?: number }
-  | { kind: 'failure'; html: string; status?: number };
+  | { kind: 'failure'; html: string; status?: number }
+  /** ends this flow and starts the browser flow over in a new login of the tab, showing `info` (Keycloak's fork) */
+  | { kind: 'restart'; info: string };
 
 /**
  * What conditions ask of the flow engine. Declared here rather than imported, so the engine can depend

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { baseUrlOf } from '../oidc/base-url.js';
 import type { AuthSessionModel, RealmModel } from '../state/model.js';
 import { type EmulatorState, flowByAlias } from '../state/store.js';
+import { newAuthSession } from './auth-sessions.js';
 import { authenticators } from './authenticators.js';
 import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
 import { ssoSessionOf } from './cookies.js';
@@ -46,6 +47,20 @@ export const contextFor = (
   return new LoginContext(request);
 };
 
+/**
+ * Keycloak's forkWithSuccessMessage: a copy of the login (same client and request) starts the browser flow
+ * over, its first page showing `info`; the forked login stays for the link it sent.
+ */
+const restartedLogin = (ctx: LoginContext, message: string) => {
+  const { clientId, redirectUri, state, nonce, scope, codeChallenge, codeChallengeMethod } = ctx.authSession;
+  const request = { clientId, redirectUri, state, nonce, scope, codeChallenge, codeChallengeMethod };
+  const kept = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined));
+  const authSession = newAuthSession(ctx.realm, ctx.authSession.rootId, { ...kept, clientId, flow: 'browser' });
+  authSession.notes.forwardedSuccess = message;
+  const { posted: _posted, ...rest } = ctx.request;
+  return new LoginContext({ ...rest, authSession });
+};
+
 /** Moves a login forward: the flow until it needs the user, then required actions, then the finish. */
 export const proceed = async (res: Response, ctx: LoginContext): Promise<void> => {
   const { realm, authSession } = ctx;
@@ -54,6 +69,7 @@ export const proceed = async (res: Response, ctx: LoginContext): Promise<void> =
     const flow = flowByAlias(realm, String(realm.settings[binding]));
     if (!flow) return sendError(res, realm, 'An error occurred, please login again through your application.', 500);
     const outcome: Outcome = await engine.runFlow(ctx, flow.id);
+    if (outcome.kind === 'restart') return proceed(res, restartedLogin(ctx, outcome.info));
     if (outcome.kind === 'challenge' || outcome.kind === 'failure') return sendPage(res, outcome.html, outcome.status);
     if (outcome.kind === 'attempted' || !ctx.user) return sendError(res, realm, 'Invalid username or password.');
     authSession.notes.flowDone = 'true';

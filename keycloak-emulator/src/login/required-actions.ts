@@ -6,6 +6,7 @@
 import QRCode from 'qrcode';
 import { otpSupportedApplications } from '../admin/realm-representation.js';
 import {
+  checkCredentialCode,
   checkSetupCode,
   encodeSecretForUser,
   generateOtpSecret,
@@ -38,12 +39,9 @@ const signOutOtherSessions = (ctx: LoginContext, user: UserModel) => {
   }
 };
 
-const totpPage = async (
-  ctx: LoginContext,
-  user: UserModel,
-  secret: string,
-  error?: { message: string; field: 'totp' | 'userLabel' },
-) => {
+type TotpError = { message: string; field: 'totp' | 'userLabel' };
+
+const totpPage = async (ctx: LoginContext, user: UserModel, secret: string, error?: TotpError) => {
   const encoded = encodeSecretForUser(secret);
   const manual = (ctx.form.mode ?? ctx.request.query.mode) === 'manual';
   return totpSetupPage({
@@ -62,6 +60,33 @@ const totpPage = async (
   });
 };
 
+/** A device name another OTP device of the user has (trimmed, case-insensitive): Keycloak's store refuses it. */
+const labelTaken = (user: UserModel, label: string) =>
+  label !== '' && otpCredentials(user).some((c) => (c.userLabel ?? '').trim().toLowerCase() === label.toLowerCase());
+
+/** UpdateTotp's checks, in its order; undefined when the setup may go ahead. */
+const totpSetupError = (ctx: LoginContext, user: UserModel, secret: string, code: string, label: string) => {
+  const error = (message: string, field: TotpError['field']): TotpError => ({ message, field });
+  if (!code) return error('Please specify authenticator code.', 'totp');
+  if (!secret || !checkSetupCode(ctx.realm, secret, code)) return error('Invalid authenticator code.', 'totp');
+  if (!label && otpCredentials(user).length > 0) return error('Please specify device name.', 'userLabel');
+  if (labelTaken(user, label)) return error('Device already exists with the same name', 'userLabel');
+  return undefined;
+};
+
+const newDeviceFor = (ctx: LoginContext, secret: string, label: string) => {
+  const policy = otpPolicy(ctx.realm);
+  const subType = policy.type === 'hotp' ? 'hotp' : 'totp';
+  const data = { subType, digits: policy.digits, counter: policy.initialCounter, period: policy.period } as const;
+  return newOtpCredential(secret, { ...data, algorithm: policy.algorithm }, label || undefined);
+};
+
+/**
+ * CONFIGURE_TOTP as UpdateTotp runs it: the code is checked against the **posted** `totpSecret` only (the
+ * session's note only keeps the page's secret stable); a failed submit shows the page again and records
+ * no event; the new device then checks the code once more, so the setup code is used up (a TOTP code
+ * cannot sign in, an HOTP counter moves on). Success records UPDATE_CREDENTIAL and the deprecated UPDATE_TOTP.
+ */
 const configureTotp: RequiredActionHandler = {
   render(ctx, user) {
     // One secret per login, so reloading the page (or switching to manual mode) shows the same key.
@@ -69,34 +94,26 @@ const configureTotp: RequiredActionHandler = {
     return totpPage(ctx, user, ctx.authSession.notes.totpSecret);
   },
   async process(ctx, user) {
-    const secret = ctx.form.totpSecret || ctx.authSession.notes.totpSecret || '';
+    const secret = ctx.form.totpSecret ?? '';
     const code = (ctx.form.totp ?? '').trim();
     const label = (ctx.form.userLabel ?? '').trim();
-    const fail = async (message: string, field: 'totp' | 'userLabel') => {
-      ctx.event('UPDATE_CREDENTIAL_ERROR', { error: 'invalid_user_credentials', details: { credential_type: 'otp' } });
-      return { done: false as const, html: await totpPage(ctx, user, secret, { message, field }), status: 400 };
-    };
-    if (!code) return fail('Please specify authenticator code.', 'totp');
-    if (secret.length < 8 || !(await checkSetupCode(ctx.realm, secret, code)))
-      return fail('Invalid authenticator code.', 'totp');
-    if (!label && otpCredentials(user).length > 0) return fail('Please specify device name.', 'userLabel');
-    const policy = otpPolicy(ctx.realm);
-    user.credentials.push(
-      newOtpCredential(
-        secret,
-        { subType: 'totp', digits: policy.digits, counter: 0, period: policy.period, algorithm: policy.algorithm },
-        label || undefined,
-      ),
-    );
-    delete ctx.authSession.notes.totpSecret;
+    const error = totpSetupError(ctx, user, secret, code, label);
+    if (error) {
+      const shown = secret || ctx.authSession.notes.totpSecret || generateOtpSecret();
+      return { done: false, html: await totpPage(ctx, user, shown, error), status: 200 };
+    }
     signOutOtherSessions(ctx, user);
-    ctx.event('UPDATE_CREDENTIAL', {
-      details: {
-        credential_type: 'otp',
-        ...(label ? { credential_user_label: label } : {}),
-        custom_required_action: 'CONFIGURE_TOTP',
-      },
-    });
+    const device = newDeviceFor(ctx, secret, label);
+    user.credentials.push(device);
+    checkCredentialCode(ctx.realm, device, code);
+    delete ctx.authSession.notes.totpSecret;
+    const details = {
+      credential_type: 'otp',
+      ...(label ? { credential_user_label: label } : {}),
+      custom_required_action: 'CONFIGURE_TOTP',
+    };
+    ctx.event('UPDATE_CREDENTIAL', { details });
+    ctx.event('UPDATE_TOTP', { details });
     return { done: true };
   },
 };

@@ -196,6 +196,8 @@ export interface BruteForceRecord {
   lastIPFailure: string;
   /** epoch ms until which the user is temporarily locked; 0 = not locked */
   lockedUntil: number;
+  /** temporary lockouts since the last success (counts towards `maxTemporaryLockouts`) */
+  numTemporaryLockouts?: number;
   permanentlyLocked: boolean;
 }
 
@@ -293,8 +295,8 @@ export interface RealmModel {
   authCodes: Map<string, AuthCodeModel>;
   /** action tokens already used (jti → expiry, epoch ms): they are single-use */
   usedActionTokens: Map<string, number>;
-  /** last accepted OTP time step per credential id (code reuse protection) */
-  otpTimeSteps: Map<string, number>;
+  /** `{credentialId}.{code}` → epoch ms until which that accepted TOTP code is refused (code reuse protection) */
+  usedOtpCodes: Map<string, number>;
   keys?: SigningKey;
   /** user ids sorted by username; rebuilt lazily after writes (bulk imports stay O(n log n)) */
   sortedUserIds?: string[];

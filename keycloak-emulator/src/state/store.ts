@@ -109,7 +109,7 @@ export class EmulatorState {
       authSessions: new Map(),
       authCodes: new Map(),
       usedActionTokens: new Map(),
-      otpTimeSteps: new Map(),
+      usedOtpCodes: new Map(),
       userProfile: defaultUserProfile(),
       clientScopes: new Map(),
       defaultDefaultClientScopes: [],
