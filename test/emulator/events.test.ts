@@ -146,6 +146,7 @@ describe('admin events', () => {
   });
 });
 
+// Emulator only: an event two minutes old is planted in the emulator's state (a real Keycloak's clock can't be wound).
 describeEmulatorOnly('event retention', () => {
   test('events older than eventsExpiration are gone', async () => {
     const emulator = kut.emulator!;

@@ -224,8 +224,8 @@ describe('"Forgot Your Password?" (login-reset-password.ftl) and update password
   });
 });
 
-// The route that shows the sign-in page again after "Forgot Password?" is the reset-credentials flow's
-// (another change); until it calls the page with its alert, the page function itself is checked here.
+// Emulator only: the emulator's own page function is checked directly (its alert parameter and its default);
+// the journey that shows the alert after "Forgot Password?" is tested on both in kc26-flows-recovery.
 describeEmulatorOnly('the emulator’s sign-in page function', () => {
   test('an optional success alert renders as keycloak.v2’s alert (.kc-feedback-text) above the form', async () => {
     await page.setContent(loginPage({ realmTitle: 'Lab', action: '/x', success: EMAIL_SENT }));

@@ -41,6 +41,7 @@ const ready = async () => {
   return { status: response.status, body: await response.json() };
 };
 
+// Emulator only: Keycloak is made to fail (5xx, 429, timeouts, outages) through the emulator's fault injection.
 describeEmulatorOnly('Keycloak failing', () => {
   beforeAll(async () => {
     [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);

@@ -55,6 +55,7 @@ afterAll(async () => {
   await Promise.all([postgres?.close(), mail?.close(), kut?.close()]);
 });
 
+// Emulator only: the emulator's injected latency makes the two replicas' passes overlap.
 describeEmulatorOnly('two replicas', () => {
   test('an enforcement pass runs in one replica at a time; each user gets one reminder', async () => {
     // Slow listing, so the two replicas' passes overlap.

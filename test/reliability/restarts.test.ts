@@ -87,6 +87,7 @@ const seedUsers = async (prefix: string, count: number) => {
   return users.filter((u) => u.credentials.length > 0).length;
 };
 
+// Emulator only: calls are slowed through the emulator's fault injection so a restart lands mid-action.
 describeEmulatorOnly('restarts', () => {
   beforeAll(async () => {
     [kut, mail, postgres] = await Promise.all([startKeycloakUnderTest(), startMailCatcher(), startPostgres()]);

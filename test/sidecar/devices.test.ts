@@ -251,6 +251,7 @@ test('a second full sync while one runs is refused with 409', async () => {
   expect(metrics).toMatch(/otp_sidecar_device_last_full_sync_timestamp_seconds \d/);
 });
 
+// Emulator only: a full sync is interrupted by a fault the emulator injects on one call.
 describeEmulatorOnly('an interrupted full sync', () => {
   test('resumes where it stopped, without duplicates or false removals', async () => {
     for (let i = 0; i < 30; i++)
