@@ -250,6 +250,8 @@ describeEmulatorOnly('restarts', () => {
     });
     const robot = new LoginRobot();
     await robot.open(linkIn(email));
+    // Keycloak lists the actions first; only "» Click here to proceed" starts them (contract §11).
+    await robot.follow('Click here to proceed');
     await robot.follow('Unable to scan\\?');
     const secret = (robot.textOf('kc-totp-secret-key') ?? '').replaceAll(' ', '');
     secretsUsed.add(secret);
