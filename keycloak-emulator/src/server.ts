@@ -1,6 +1,7 @@
 /** Starts the emulator: an express app over an EmulatorState, on a port of its own. */
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
+import { accountRouter } from './account/routes.js';
 import { importRealm } from './admin/realm-import.js';
 import { adminRouter } from './admin/router.js';
 import { errorMiddleware, routeNotFound } from './http/errors.js';
@@ -62,6 +63,7 @@ export const createApp = (state: EmulatorState, faults: FaultInjector): Express 
   app.use(faults.middleware());
   app.use('/realms/:realm', oidcRouter(state));
   app.use('/realms/:realm', loginRouter(state));
+  app.use('/realms/:realm', accountRouter(state));
   app.use(adminRouter(state));
   app.use(routeNotFound);
   app.use(errorMiddleware);

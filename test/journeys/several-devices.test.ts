@@ -13,7 +13,7 @@ import { jsonCall } from '../support/http-json.js';
 import { type Journey, signedIn, signInWithPassword, startJourney, step } from '../support/journey.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { DISTANT_DEADLINE, helpdeskToken } from '../support/sidecar-realm.js';
-import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
@@ -121,3 +121,53 @@ test('a code from the other device is refused for the chosen one', async () => {
     expect(await kcPages.errorOf('otp')).toBe('Invalid authenticator code.');
   });
 });
+
+const devicesOf = async (username: string) =>
+  (await jsonCall(`${journey.sidecar.url}/api/v1/users/${username}/devices`, { token })).body.devices as {
+    label: string;
+    removedAt?: string | null;
+  }[];
+
+test('devices added and deleted with the application-initiated actions are mirrored, removal included', async () => {
+  const id = await createTestUser(journey.kc, journey.target.realm, 'lena', {
+    credentials: [otpCredential('Old phone', SECRET_B)],
+  });
+  await journey.sidecar.mirror.syncUser(id);
+  const context = await journey.browser.newContext();
+  const page = await context.newPage();
+  try {
+    await step(journey, [page], 'add-then-delete', async () => {
+      // "Set up authenticator application": sign in, then add a second device.
+      await page.goto(`${journey.app.authorizeUrl()}&kc_action=CONFIGURE_TOTP`);
+      await page.fill('#username', 'lena');
+      await page.fill('#password', passwordOf('lena'));
+      await page.click('#kc-login');
+      await page.fill('#otp', await codeFor({ secret: SECRET_B }));
+      await page.click('#kc-login');
+      await page.click('text=Unable to scan?');
+      const secret = ((await page.textContent('#kc-totp-secret-key')) ?? '').replaceAll(/\s/g, '');
+      await page.fill('#totp', await codeFor({ secret }));
+      await page.fill('#userLabel', 'New phone');
+      await page.click('#saveTOTPBtn');
+      await signedIn(page);
+      expect(new URL(page.url()).searchParams.get('kc_action_status')).toBe('success');
+      // "Delete" on the old one: the signed-in user confirms, no new sign-in within max_auth_age.
+      const credentials = await journey.kc.users.getCredentials({ realm: journey.target.realm, id });
+      const old = credentials.find((c) => c.userLabel === 'Old phone');
+      await page.goto(`${journey.app.authorizeUrl()}&kc_action=delete_credential:${old?.id}`);
+      await page.click('#kc-accept');
+      await signedIn(page);
+      expect(new URL(page.url()).searchParams.get('kc_action_status')).toBe('success');
+    });
+  } finally {
+    await context.close();
+  }
+  const devices = await eventually(
+    () => devicesOf('lena'),
+    (d) => d.length === 2 && d.some((x) => x.removedAt),
+  );
+  expect(devices.map((d) => [d.label, Boolean(d.removedAt)]).sort()).toEqual([
+    ['New phone', false],
+    ['Old phone', true],
+  ]);
+}, 60_000);

@@ -22,6 +22,22 @@ export const otpCredentials = (user: UserModel) => user.credentials.filter((c) =
 const devicesOf = (user: UserModel): OtpDevice[] =>
   otpCredentials(user).map((c) => ({ id: c.id, label: c.userLabel ?? 'OTP device' }));
 
+/** Keycloak's KC_ACTION_MAX_AGE: how old a sign-in may be for an application-initiated action without re-authenticating. */
+const KC_ACTION_MAX_AGE = 300;
+
+/**
+ * An application-initiated action (`kc_action`) refuses an SSO session signed in longer ago than the
+ * action's `max_auth_age` (default 300 s): the user signs in again first (OIDCLoginProtocol's
+ * isReAuthRequiredForKcAction, which CookieAuthenticator honours).
+ */
+const kcActionNeedsReauthentication = (ctx: LoginContext, authTime: number) => {
+  const alias = ctx.authSession.notes.kcAction;
+  if (!alias) return false;
+  const configured = Number(ctx.realm.requiredActions.get(alias)?.config.max_auth_age);
+  const maxAge = Number.isFinite(configured) && configured >= 0 ? configured : KC_ACTION_MAX_AGE;
+  return authTime + maxAge * 1000 < Date.now();
+};
+
 const loginForm = (ctx: LoginContext, error?: string, username?: string, success?: string) =>
   ctx.challenge(
     loginPage({
@@ -29,8 +45,9 @@ const loginForm = (ctx: LoginContext, error?: string, username?: string, success
       action: ctx.actionUrl(),
       resetUrl: ctx.resetUrl(),
       error,
-      username,
+      username: username ?? ctx.authSession.notes.reauthenticate,
       success,
+      ...(ctx.authSession.notes.reauthenticate && !error ? { info: 'Please re-authenticate to continue' } : {}),
     }),
     error ? 401 : 200,
   );
@@ -68,6 +85,10 @@ export const authenticators: AuthenticatorRegistry = {
       const session = ctx.request.ssoSessionId ? ctx.realm.sessions.get(ctx.request.ssoSessionId) : undefined;
       const user = session ? ctx.realm.users.get(session.userId) : undefined;
       if (!session || !user?.enabled || ctx.request.query.prompt === 'login') return ATTEMPTED;
+      if (kcActionNeedsReauthentication(ctx, session.started)) {
+        ctx.authSession.notes.reauthenticate = user.username;
+        return ATTEMPTED;
+      }
       ctx.setUser(user);
       ctx.authSession.notes.ssoReused = session.id;
       return SUCCESS;

@@ -65,7 +65,8 @@ const redirectWithCode = (res: Response, ctx: LoginContext, user: UserModel, ses
   target.searchParams.set('session_state', session.id);
   target.searchParams.set('iss', `${ctx.request.baseUrl}/realms/${realm.name}`);
   target.searchParams.set('code', code);
-  if (authSession.notes.kcAction) target.searchParams.set('kc_action_status', 'success');
+  if (authSession.notes.kcAction)
+    target.searchParams.set('kc_action_status', authSession.notes.kcActionStatus ?? 'success');
   res.redirect(302, target.toString());
 };
 

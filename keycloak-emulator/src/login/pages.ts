@@ -196,7 +196,7 @@ ${p.mode === 'manual' ? '<input type="hidden" id="mode" name="mode" value="manua
 ${spanError('input-error-otp-label', labelError)}
 <div id="kc-form-options"><input type="checkbox" id="logout-sessions" name="logout-sessions" value="on" checked>
 <label for="logout-sessions" style="display:inline">Sign out from other devices</label></div>
-<div><input type="submit" id="saveTOTPBtn" value="Submit"></div>
+<div><input type="submit" id="saveTOTPBtn" value="Submit">${p.appInitiated ? '\n<button type="submit" id="cancelTOTPBtn" name="cancel-aia" value="true" formnovalidate>Cancel</button>' : ''}</div>
 </form>`,
   });
 };

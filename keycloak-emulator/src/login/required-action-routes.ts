@@ -3,13 +3,25 @@
  * its page and processes its form; the URL always names the action that is due, or is redirected to it.
  */
 import express, { type Request, type Response, Router } from 'express';
+import type { UserModel } from '../state/model.js';
 import type { EmulatorState } from '../state/store.js';
 import { currentAuthSession, postedOf } from './auth-sessions.js';
-import { loginActionsUrl } from './context.js';
+import { type LoginContext, loginActionsUrl } from './context.js';
 import { finish } from './finish.js';
 import { realmOf, sendError, sendPage, TIMED_OUT } from './http.js';
 import { contextFor, proceed } from './journey.js';
 import { completeRequiredAction, pendingRequiredActions, requiredActionHandlers } from './required-actions.js';
+
+/**
+ * "Cancel" on an application-initiated action's page (`cancel-aia`) ends the action unfinished; the
+ * application gets `kc_action_status=cancelled`. An action the user has pending cannot be cancelled.
+ */
+const cancelsApplicationAction = (ctx: LoginContext, user: UserModel, alias: string) => {
+  if (!ctx.form['cancel-aia'] || ctx.authSession.notes.kcAction !== alias) return false;
+  if (user.requiredActions.includes(alias)) return false;
+  ctx.authSession.notes.kcActionStatus = 'cancelled';
+  return true;
+};
 
 export const requiredActionRouter = (state: EmulatorState): Router => {
   const router = Router({ mergeParams: true, caseSensitive: true });
@@ -33,6 +45,10 @@ export const requiredActionRouter = (state: EmulatorState): Router => {
         loginActionsUrl(ctx.request.baseUrl, realm, 'required-action', authSession, { execution: current }),
       );
       return;
+    }
+    if (handler.skip?.(ctx, user) || cancelsApplicationAction(ctx, user, current)) {
+      ctx.authSession.requiredActions.delete(current);
+      return proceed(res, ctx);
     }
     if (!posted) return sendPage(res, await handler.render(ctx, user));
     const result = await handler.process(ctx, user);

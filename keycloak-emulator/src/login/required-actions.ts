@@ -19,11 +19,14 @@ import type { UserModel } from '../state/model.js';
 import { sendVerifyEmail } from './action-links.js';
 import { otpCredentials } from './authenticators.js';
 import { type LoginContext, loginActionsUrl } from './context.js';
+import { deleteCredential } from './delete-credential.js';
 import { infoPage, totpSetupPage, updatePasswordPage, updateProfilePage } from './pages.js';
 
 export type ActionResult = { done: true } | { done: false; html: string; status: number };
 
 export interface RequiredActionHandler {
+  /** the action has nothing to do for this login and is passed over (Keycloak's `context.ignore()`) */
+  skip?(ctx: LoginContext, user: UserModel): boolean;
   render(ctx: LoginContext, user: UserModel): Promise<string> | string;
   process(ctx: LoginContext, user: UserModel): Promise<ActionResult> | ActionResult;
 }
@@ -189,6 +192,7 @@ export const requiredActionHandlers: Record<string, RequiredActionHandler> = {
   UPDATE_PASSWORD: updatePassword,
   UPDATE_PROFILE: updateProfile,
   VERIFY_EMAIL: verifyEmail,
+  delete_credential: deleteCredential,
 };
 
 /** The user's and the login's pending actions the realm has enabled, in priority order. */

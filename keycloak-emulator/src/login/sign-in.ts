@@ -51,10 +51,13 @@ const startLogin = (req: Request, res: Response, realm: RealmModel, client: Clie
   });
   // An application-initiated action (the account console's "Set up authenticator application"):
   // the action runs after sign-in even when the user has it not pending.
-  const action = q.kc_action ? realm.requiredActions.get(q.kc_action) : undefined;
+  // `delete_credential:<id>` names the action and its parameter (Keycloak's KC_ACTION_PARAMETER).
+  const [alias = '', parameter] = (q.kc_action ?? '').split(/:(.*)/s);
+  const action = alias ? realm.requiredActions.get(alias) : undefined;
   if (action?.enabled) {
     authSession.requiredActions.add(action.alias);
     authSession.notes.kcAction = action.alias;
+    if (parameter) authSession.notes.kcActionParameter = parameter;
   }
   return authSession;
 };
