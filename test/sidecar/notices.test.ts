@@ -25,7 +25,7 @@ import {
   type TestRealm,
 } from '../support/sidecar-realm.js';
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from '../support/smtp.js';
-import { createTestUser, passwordOf } from '../support/users.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
 let kut: KeycloakUnderTest;
@@ -195,6 +195,9 @@ describe('a device added: notice, link, cancel', () => {
       expect(html).toContain('<form method="post" action="/notice/cancel">');
       expect(html).toContain(`value="${tokenOf(link)}"`);
       expect(html).not.toContain('<script');
+      // The token is in the URL: it must not leak through a Referer or a cache.
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(page.headers.get('cache-control')).toBe('no-store');
     }
     expect(await otpOf(ada)).toHaveLength(1);
     expect(await userView(ada)).toMatchObject({ frozen: false });
@@ -270,6 +273,32 @@ test('a link expires after 7 days (by default)', async () => {
   expect(await userView(id)).toMatchObject({ frozen: true });
 });
 
+test('a helpdesk removal is announced at every address with a link; its cancel freezes, removing nothing more', async () => {
+  const id = await createTestUser(kc, target.realm, 'hal', {
+    credentials: [otpCredential('Old phone', SECRET_A), otpCredential('Laptop', SECRET_B)],
+    extra: { attributes: { recoveryEmail: ['hal.private@example.net'] } },
+  });
+  await sidecar.mirror.syncUser(id);
+  const old = (await otpOf(id)).find((c) => c.userLabel === 'Old phone');
+  const removed = await jsonCall(`${sidecar.url}/api/v1/helpdesk/users/${id}/devices/${old?.id}/remove`, {
+    token: staff,
+    method: 'POST',
+    json: { reason: 'Phone lost, caller verified', ticket: 'HD-19' },
+  });
+  expect(removed.status).toBe(200);
+  const notices = await eventually(
+    async () => mail.messages.filter((m) => /hal/.test(m.to[0] ?? '') && m.text.includes('The helpdesk removed')),
+    (m) => m.length >= 2,
+  );
+  expect(notices.map((m) => m.to[0]).sort()).toEqual(['hal.private@example.net', 'hal@example.org']);
+  const link = cancelLinkOf(notices[0] as ReceivedMail) as string;
+  expect(link).toBeDefined();
+  expect((await postCancel({ token: tokenOf(link) })).status).toBe(200);
+  expect((await otpOf(id)).map((c) => c.userLabel)).toEqual(['Laptop']);
+  expect(await userView(id)).toMatchObject({ frozen: true });
+}, 30_000);
+
+// Last: it spends this client's allowance.
 test('the pages are rate limited per client IP, like /recovery', async () => {
   const statuses: number[] = [];
   for (let i = 0; i <= PER_IP; i++) statuses.push((await postCancel({ token: 'B'.repeat(43) })).status);
