@@ -273,6 +273,21 @@ test('a link expires after 7 days (by default)', async () => {
   expect(await userView(id)).toMatchObject({ frozen: true });
 });
 
+test('links are absolute URLs on the configured public URL (PUBLIC_URL), with its path', async () => {
+  const service = new NoticeService({
+    keycloak: sidecarConnection(kut, target.realm),
+    db: sidecar.db,
+    logger: createLogger('silent'),
+    realmDisplayName: target.realm,
+    publicUrl: () => 'https://otp.example.org/sidecar/',
+    cancelLinkDays: 7,
+  });
+  const link = await sidecar.db.transaction((tx) =>
+    service.cancelLinkFor(tx, { userId: 'someone', kind: 'devices-reset' }),
+  );
+  expect(link).toMatch(/^https:\/\/otp\.example\.org\/sidecar\/notice\/cancel\?t=[A-Za-z0-9_-]{43}$/);
+});
+
 test('a helpdesk removal is announced at every address with a link; its cancel freezes, removing nothing more', async () => {
   const id = await createTestUser(kc, target.realm, 'hal', {
     credentials: [otpCredential('Old phone', SECRET_A), otpCredential('Laptop', SECRET_B)],
