@@ -10,6 +10,7 @@ import { closeInterrupted } from './helpdesk/intents.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
 import { KeycloakUsers } from './keycloak/users.js';
 import { createTransport, drainDue } from './mail/outbox.js';
+import type { ChangeNotices } from './notices/notices.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { RealmContext } from './realm-context.js';
@@ -77,6 +78,7 @@ export interface JobsOf {
   keycloak: KeycloakConnection;
   feed: EventFeed;
   recovery: RecoveryService;
+  notices?: ChangeNotices;
   metrics: Metrics;
   logger: Logger;
   runEnforcement: () => Promise<unknown>;
@@ -120,7 +122,13 @@ export const startJobs = (of: JobsOf) => {
     // Work a stopped or failed run left half done: recovery swaps, helpdesk actions without their audit entry.
     every(5, onError, 'housekeeping', async () => {
       await of.recovery.completePending();
-      await closeInterrupted({ db: of.db, users, realm: realm.name, realmDisplayName: realm.displayName });
+      await closeInterrupted({
+        db: of.db,
+        users,
+        realm: realm.name,
+        realmDisplayName: realm.displayName,
+        ...(of.notices ? { notices: of.notices } : {}),
+      });
     }),
   ];
   const outbox = outboxJob(of, onError);

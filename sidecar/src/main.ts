@@ -13,6 +13,7 @@ import { deviceChangeSubscriber, feedSubscribers } from './events/subscribers.js
 import { closeServer, listen } from './http/server.js';
 import { deviceFullSync, enforcementPass, startJobs } from './jobs.js';
 import { KeycloakConnection } from './keycloak/connection.js';
+import { NoticeService } from './notices/notices.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
@@ -60,10 +61,21 @@ const buildServices = (
     metrics: Metrics;
     realm: RealmContext;
     stopping: AbortSignal;
+    /** the sidecar's public base URL: PUBLIC_URL, else where it listens (known once it does) */
+    publicUrl: () => string;
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
   const keycloak = connectKeycloak(settings, metrics);
+  const notices = new NoticeService({
+    keycloak,
+    db,
+    logger,
+    realmDisplayName: realm.displayName,
+    publicUrl: base.publicUrl,
+    cancelLinkDays: sidecarFile.notices.cancelLinkDays,
+    extraAddressAttribute: sidecarFile.notices.extraAddressAttribute,
+  });
   const reconciler = new Reconciler({
     keycloak,
     db,
@@ -82,6 +94,7 @@ const buildServices = (
     rules: sidecarFile.recovery,
     realmDisplayName,
     accountUrl,
+    notices,
   });
   const mirror = new DeviceMirror({
     keycloak,
@@ -92,6 +105,7 @@ const buildServices = (
     signal: stopping,
     realmDisplayName,
     accountUrl,
+    notices,
   });
   const runEnforcement = enforcementPass({ db, realm, reconciler, metrics });
   const syncDevices = deviceFullSync({ db, realm, mirror, metrics, logger });
@@ -101,7 +115,17 @@ const buildServices = (
     feedSubscribers({ reconciler, mirror, recovery, deviceFullSync: syncDevices }),
     (seconds) => metrics.eventLagSeconds.set(seconds),
   );
-  return { ...base, keycloak, reconciler, recovery, mirror, feed, runEnforcement, deviceFullSync: syncDevices };
+  return {
+    ...base,
+    keycloak,
+    reconciler,
+    recovery,
+    mirror,
+    notices,
+    feed,
+    runEnforcement,
+    deviceFullSync: syncDevices,
+  };
 };
 
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
@@ -119,9 +143,21 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     waitSeconds: settings.DATABASE_WAIT_SECONDS,
     onWait: (error, retryInMs) => logger.warn({ err: error.message, retryInMs }, 'database not reachable yet; waiting'),
   });
-  const services = buildServices(settings, { sidecarFile, db, logger, metrics, realm, stopping: stopping.signal });
+  // Links in emails are built on PUBLIC_URL, never on a request's Host header; without it, on where we listen.
+  let listening = '';
+  const publicUrl = () => settings.PUBLIC_URL ?? listening;
+  const services = buildServices(settings, {
+    sidecarFile,
+    db,
+    logger,
+    metrics,
+    realm,
+    stopping: stopping.signal,
+    publicUrl,
+  });
   const { keycloak, feed, runEnforcement } = services;
   const { server, url } = await listen(buildApp({ settings, ...services }), settings.PORT, settings.LISTEN_HOST);
+  listening = url;
   const jobs = startJobs({ settings, ...services, stopping: stopping.signal });
   // The event cursor is placed before the first full sync, so nothing between the two is missed.
   await feed.start();

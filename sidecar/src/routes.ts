@@ -16,6 +16,8 @@ import { StaffSessions } from './helpdesk-page/staff-sessions.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { requireRole, TokenVerifier } from './http/auth.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
+import type { NoticeService } from './notices/notices.js';
+import { noticesRouter } from './notices/notices-api.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { RealmContext } from './realm-context.js';
@@ -32,6 +34,7 @@ export interface RoutesOf {
   keycloak: KeycloakConnection;
   mirror: DeviceMirror;
   recovery: RecoveryService;
+  notices: NoticeService;
   logger: Logger;
   metrics: Metrics;
   runEnforcement: () => Promise<ReconcileReport | undefined>;
@@ -76,13 +79,14 @@ const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessCheck[] =>
   },
 ];
 
-const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm }: RoutesOf) =>
+const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices }: RoutesOf) =>
   new HelpdeskActions({
     keycloak,
     db,
     helpdeskRole: settings.HELPDESK_ROLE,
     adminRole: settings.HELPDESK_ADMIN_ROLE,
     realmDisplayName: realm.displayName,
+    notices,
     setupEmail: {
       lifespanSeconds: sidecarFile.recovery.linkLifespanMinutes * 60,
       clientId: sidecarFile.recovery.clientId,
@@ -120,6 +124,8 @@ export const buildApp = (of: RoutesOf): Express => {
     },
     pages: {
       '/recovery': selfService.page,
+      // "This wasn't me": public, rate limited per IP like /recovery
+      '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit),
       '/helpdesk': helpdeskPage({
         sessions: staff.sessions,
         loginSealer: staff.loginSealer,

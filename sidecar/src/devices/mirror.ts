@@ -13,8 +13,9 @@ import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/d
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
+import type { ChangeNotices } from '../notices/notices.js';
 import type { Logger } from '../observability/logger.js';
-import type { SqlDatabase } from '../store/database.js';
+import type { SqlDatabase, SqlExecutor } from '../store/database.js';
 import { readJobState, saveJobState } from '../store/job-state.js';
 import { RealmService } from '../util/realm-service.js';
 import { deviceChangeEmail } from './device-email.js';
@@ -79,6 +80,8 @@ export interface DeviceMirrorOptions {
   accountUrl: string;
   /** aborted when the sidecar shuts down: a running full sync stops at the next page and resumes later */
   signal?: AbortSignal;
+  /** gives each notice its "This wasn't me" link and sends it to every address on file */
+  notices?: ChangeNotices;
   /** called with the changes a per-user sync found (recovery completes on them) */
   onChanges?: (changes: DeviceChange[]) => Promise<void>;
   /** users per page of the full sync (its position is saved after each) */
@@ -131,16 +134,29 @@ export class DeviceMirror extends RealmService<DeviceMirrorOptions> {
       if (notify && this.options.notify)
         for (const change of changes)
           if (change.owner.email && worthTelling(change, createdAt.get(change.owner.userId)))
-            await enqueueEmail(
-              tx,
-              deviceChangeEmail(change, {
-                realm: this.realm,
-                realmDisplayName: this.options.realmDisplayName,
-                accountUrl: this.options.accountUrl,
-              }),
-            );
+            await this.tell(tx, change);
       return changes;
     });
+  }
+
+  /** Queues the owner's notice of a change: with its cancel link, to every address, when notices are on. */
+  private async tell(tx: SqlExecutor, change: DeviceChange) {
+    const context = {
+      realm: this.realm,
+      realmDisplayName: this.options.realmDisplayName,
+      accountUrl: this.options.accountUrl,
+    };
+    const { notices } = this.options;
+    if (!notices) return void (await enqueueEmail(tx, deviceChangeEmail(change, context)));
+    const added = change.kind === 'added';
+    const notice = {
+      userId: change.owner.userId,
+      kind: added ? ('device-added' as const) : ('device-removed' as const),
+      ...(added ? { newCredentialId: change.device.credentialId } : {}),
+    };
+    await notices.announce(tx, notice, change.owner.email, (cancelUrl) =>
+      deviceChangeEmail(change, { ...context, cancelUrl }),
+    );
   }
 
   /** A full pass; resumes an interrupted one. Throws SyncAlreadyRunning when one runs in this process. */

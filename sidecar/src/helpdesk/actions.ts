@@ -11,6 +11,8 @@ import { CONFIGURE_TOTP } from '../enforcement/policy.js';
 import type { Caller } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import type { ChangeNotices } from '../notices/notices.js';
+import { flagsOf } from '../notices/records.js';
 import type { SqlDatabase } from '../store/database.js';
 import { RealmService } from '../util/realm-service.js';
 import { intentLock, settleIntent } from './intents.js';
@@ -32,6 +34,8 @@ export interface HelpdeskOptions {
   adminRole: string;
   realmDisplayName: string;
   setupEmail: { lifespanSeconds: number; clientId: string; redirectUri?: string };
+  /** gives the owner's notice its "This wasn't me" link */
+  notices?: ChangeNotices;
 }
 
 /** What the staff member gives with every write. */
@@ -73,8 +77,10 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
       label: c.userLabel ?? null,
       createdDate: c.createdDate ? new Date(c.createdDate).toISOString() : null,
     }));
+    // frozen: the owner said "This wasn't me" to a change (notices/): check with them before anything else.
+    const frozen = (await flagsOf(this.options.db, this.realm, user.id as string)).includes('frozen');
     return {
-      user: publicUser(user),
+      user: { ...publicUser(user), frozen },
       devices: await devicesOfUser(this.options.db, this.realm, user.id as string),
       live,
     };
@@ -219,6 +225,7 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
           ownerEmail: user.email,
           ...(outcome.label ? { label: outcome.label } : {}),
           realmDisplayName: this.options.realmDisplayName,
+          notices: this.options.notices,
         },
       );
       const removed = (outcome.details?.removedCredentialIds as string[] | undefined) ?? [];

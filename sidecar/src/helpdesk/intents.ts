@@ -7,6 +7,7 @@
  */
 import type { KeycloakUsers } from '../keycloak/users.js';
 import { enqueueEmail } from '../mail/outbox.js';
+import type { ChangeNotices } from '../notices/notices.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
 import { helpdeskActionEmail } from './helpdesk-email.js';
 import {
@@ -29,25 +30,34 @@ export const settleIntent = async (
   intentId: number,
   realm: string,
   entry: AuditEntry,
-  notice: { ownerEmail?: string | null; label?: string; realmDisplayName: string; interrupted?: boolean },
+  notice: {
+    ownerEmail?: string | null;
+    label?: string;
+    realmDisplayName: string;
+    interrupted?: boolean;
+    /** gives the notice its "This wasn't me" link and sends it to every address on file */
+    notices?: ChangeNotices | undefined;
+  },
 ): Promise<number> => {
   await closeIntent(tx, intentId);
   const auditId = await appendAudit(tx, realm, entry);
-  if (entry.action !== 'send-setup-email' && notice.ownerEmail)
-    await enqueueEmail(
-      tx,
-      helpdeskActionEmail({
-        realm,
-        auditId,
-        action: entry.action,
-        username: entry.targetUsername,
-        email: notice.ownerEmail,
-        ...(notice.label ? { label: notice.label } : {}),
-        reason: entry.reason,
-        realmDisplayName: notice.realmDisplayName,
-        ...(notice.interrupted ? { interrupted: true } : {}),
-      }),
-    );
+  if (entry.action === 'send-setup-email' || !notice.ownerEmail) return auditId;
+  const email = (cancelUrl?: string) =>
+    helpdeskActionEmail({
+      realm,
+      auditId,
+      action: entry.action,
+      username: entry.targetUsername,
+      email: notice.ownerEmail as string,
+      ...(notice.label ? { label: notice.label } : {}),
+      reason: entry.reason,
+      realmDisplayName: notice.realmDisplayName,
+      ...(notice.interrupted ? { interrupted: true } : {}),
+      ...(cancelUrl ? { cancelUrl } : {}),
+    });
+  const kind = entry.action === 'remove-device' ? ('device-removed' as const) : ('devices-reset' as const);
+  if (notice.notices) await notice.notices.announce(tx, { userId: entry.targetUserId, kind }, notice.ownerEmail, email);
+  else await enqueueEmail(tx, email());
   return auditId;
 };
 
@@ -60,6 +70,7 @@ export interface IntentsOf {
   users: KeycloakUsers;
   realm: string;
   realmDisplayName: string;
+  notices?: ChangeNotices;
 }
 
 export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
@@ -78,7 +89,7 @@ export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
 };
 
 const recordInterrupted = async (
-  { db, users, realm, realmDisplayName }: IntentsOf,
+  { db, users, realm, realmDisplayName, notices }: IntentsOf,
   intentId: number,
   intent: { action: IntendedAction; ownerEmail: string | null },
 ) => {
@@ -97,7 +108,7 @@ const recordInterrupted = async (
           otpDevicesAfterwards: devices.map((c) => ({ id: c.id, label: c.userLabel ?? null })),
         },
       },
-      { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true },
+      { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true, notices },
     ),
   );
 };

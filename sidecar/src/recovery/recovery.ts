@@ -14,6 +14,7 @@ import type { SidecarFile } from '../config/sidecar-file.js';
 import { currentDevicesSeenBy, type DeviceChange, markRemoved } from '../devices/records.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
 import { enqueueEmail } from '../mail/outbox.js';
+import type { ChangeNotices } from '../notices/notices.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
 import { RealmService } from '../util/realm-service.js';
@@ -36,6 +37,8 @@ export interface RecoveryOptions {
   rules: SidecarFile['recovery'];
   realmDisplayName: string;
   accountUrl: string;
+  /** gives the owner's notice its "This wasn't me" link and sends it to every address on file */
+  notices?: ChangeNotices;
   now?: () => Date;
 }
 
@@ -102,18 +105,20 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
       const retired = retire.map((d) => d.credentialId);
       await markCompleted(tx, request.id, now, retired);
       await markRemoved(tx, realm, retired, 'retired after recovery', now);
+      const notice = (cancelUrl?: string) =>
+        retiredDevicesEmail({
+          realm,
+          requestId: request.id,
+          owner,
+          labels: retire.map((d) => d.label ?? 'an authenticator without a name'),
+          realmDisplayName: this.options.realmDisplayName,
+          accountUrl: this.options.accountUrl,
+          ...(cancelUrl ? { cancelUrl } : {}),
+        });
+      const change = { userId: owner.userId, kind: 'devices-retired' as const, newCredentialId: [...fresh][0] };
       if (owner.email && retire.length > 0)
-        await enqueueEmail(
-          tx,
-          retiredDevicesEmail({
-            realm,
-            requestId: request.id,
-            owner,
-            labels: retire.map((d) => d.label ?? 'an authenticator without a name'),
-            realmDisplayName: this.options.realmDisplayName,
-            accountUrl: this.options.accountUrl,
-          }),
-        );
+        if (this.options.notices) await this.options.notices.announce(tx, change, owner.email, notice);
+        else await enqueueEmail(tx, notice());
     });
     logger.info({ userId: owner.userId, retired: retire.length }, 'recovery completed: old devices retired');
   }

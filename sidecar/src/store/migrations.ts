@@ -159,6 +159,43 @@ export const MIGRATIONS: Migration[] = [
       create index helpdesk_intents_open on helpdesk_intents (realm, started_at) where finished_at is null
     `,
   },
+  {
+    version: 6,
+    name: 'notice and cancel: cancel tokens, account flags, cancellations',
+    sql: `
+      create table cancel_tokens (
+        id bigserial primary key,
+        realm text not null,
+        token_hash text not null unique,
+        user_id text not null,
+        change_kind text not null,
+        credential_id text,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        used_at timestamptz
+      );
+      create index cancel_tokens_user on cancel_tokens (realm, user_id);
+      create table account_flags (
+        realm text not null,
+        user_id text not null,
+        flag text not null,
+        set_at timestamptz not null,
+        details jsonb,
+        primary key (realm, user_id, flag)
+      );
+      create table notice_cancellations (
+        id bigserial primary key,
+        realm text not null,
+        user_id text not null,
+        token_id bigint not null,
+        change_kind text not null,
+        removed_credential_id text,
+        at timestamptz not null,
+        details jsonb
+      );
+      create index notice_cancellations_user on notice_cancellations (realm, user_id, at)
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
