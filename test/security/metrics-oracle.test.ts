@@ -8,36 +8,29 @@
  * naming real accounts as for N naming made-up ones.
  */
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import { bootstrapRealm, DISTANT_DEADLINE, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE } from '../support/sidecar-realm.js';
+import { type SidecarWorld, startSidecarWorld } from '../support/sidecar-world.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
+let world: SidecarWorld;
 let sidecar: Sidecar;
 const N = 4;
 
 beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(
-    kc,
-    mail,
-    { enforcement: DISTANT_DEADLINE, recovery: { rateLimit: { perIpPer15Minutes: 100, perAccountPerHour: 5 } } },
-    'oracle',
-  );
-  for (let i = 0; i < N; i++)
-    await createTestUser(kc, target.realm, `real${i}`, { credentials: [otpCredential('Phone', SECRET_A)] });
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
+  world = await startSidecarWorld({
+    prefix: 'oracle',
+    sidecarPolicy: {
+      enforcement: DISTANT_DEADLINE,
+      recovery: { rateLimit: { perIpPer15Minutes: 100, perAccountPerHour: 5 } },
+    },
+    populate: async (kc, realm) => {
+      for (let i = 0; i < N; i++)
+        await createTestUser(kc, realm, `real${i}`, { credentials: [otpCredential('Phone', SECRET_A)] });
+    },
+  });
+  sidecar = world.sidecar;
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
-});
+afterAll(() => world?.close());
 
 const recover = (identifier: string) =>
   fetch(`${sidecar.url}/api/v1/recovery`, {

@@ -8,40 +8,26 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { Sidecar } from '../../sidecar/src/main.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import { bootstrapRealm, DISTANT_DEADLINE, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE } from '../support/sidecar-realm.js';
+import { type SidecarWorld, startSidecarWorld } from '../support/sidecar-world.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
+let world: SidecarWorld;
 let sidecar: Sidecar;
 
 // Slashes between two letters: every start position of /\/+$/ scans to the end and fails.
 const HOSTILE_HOST = `a${'/'.repeat(15_000)}a.evil.example`;
 
 beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(
-    kc,
-    mail,
-    { enforcement: DISTANT_DEADLINE, recovery: { level: 'password-and-email' } },
-    'hosthdr',
-  );
-  await createTestUser(kc, target.realm, 'hana', { credentials: [otpCredential('Phone', SECRET_A)] });
-  sidecar = await startTestSidecar(kut, mail, target, {
-    HTTP_HEADERS_TIMEOUT_SECONDS: '1',
-    HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+  world = await startSidecarWorld({
+    prefix: 'hosthdr',
+    sidecarPolicy: { enforcement: DISTANT_DEADLINE, recovery: { level: 'password-and-email' } },
+    populate: (kc, realm) => createTestUser(kc, realm, 'hana', { credentials: [otpCredential('Phone', SECRET_A)] }),
+    env: { HTTP_HEADERS_TIMEOUT_SECONDS: '1', HTTP_REQUEST_TIMEOUT_SECONDS: '2' },
   });
-  await sidecar.firstPass;
+  sidecar = world.sidecar;
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
-});
+afterAll(() => world?.close());
 
 /** One request with the hostile Host header (fetch would not send it); the answer's status, headers, body. */
 const withHostileHost = (path: string, method = 'GET', body?: string) =>
@@ -90,7 +76,7 @@ test('a recovery request with that Host: the email the owner gets does not carry
   const answer = await withHostileHost('/api/v1/recovery', 'POST', JSON.stringify({ identifier: 'hana' }));
   expect(answer.status).toBe(202);
   expect(answer.body).not.toContain('evil.example');
-  const email = await mail.waitFor((m) => m.to.includes('hana@example.org'), 15_000);
+  const email = await world.mail.waitFor((m) => m.to.includes('hana@example.org'), 15_000);
   expect(`${email.subject}${email.text}${email.html}`).not.toContain('evil.example');
 });
 
