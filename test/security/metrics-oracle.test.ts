@@ -88,6 +88,9 @@ test('the public port serves no /metrics and a /readyz without details', async (
   expect(metrics.status).toBe(404);
   expect(await metrics.text()).not.toContain('otp_sidecar_');
   expect(await (await fetch(`${sidecar.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  // The operators' listener still counts the Keycloak calls of the sidecar's own work (here the first pass).
+  const management = await (await fetch(`${sidecar.managementUrl}/metrics`)).text();
+  expect(management).toMatch(/^otp_sidecar_keycloak_calls_total\{operation="listUsers",outcome="ok"\} [1-9]/m);
 });
 
 test('N recovery requests for real accounts change the metrics exactly as N for made-up ones', async () => {
