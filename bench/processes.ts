@@ -50,6 +50,8 @@ export const startEmulatorProcess = async (): Promise<Emulator> => {
 
 export interface SidecarProcess {
   url: string;
+  /** the management listener (/metrics) */
+  managementUrl: string;
   pid: number;
   stop(): Promise<unknown>;
 }
@@ -73,9 +75,11 @@ export const startSidecarProcess = async (env: Record<string, string>): Promise<
   });
   for (let i = 0; i < 600; i++) {
     const url = /OTP sidecar:\s+(http:\/\/\S+)/.exec(output)?.[1];
-    if (url)
+    const managementUrl = /management:\s+(http:\/\/\S+)/.exec(output)?.[1];
+    if (url && managementUrl)
       return {
         url,
+        managementUrl,
         pid: child.pid as number,
         stop: () =>
           new Promise((r) => {

@@ -29,10 +29,10 @@ const settle = async ({ db, emulator }: LiveSidecar) => {
   }
 };
 
-// With each run, the sidecar's own view (its /metrics): the longest event-loop delay and GC time, so a
+// With each run, the sidecar's own view (its /metrics, on the management listener): the longest event-loop delay and GC time, so a
 // slow tail can be told apart from time lost outside the process (other processes on the two cores).
-const sidecarView = async (sidecarUrl: string) => {
-  const text = await (await fetch(`${sidecarUrl}/metrics`)).text();
+const sidecarView = async (managementUrl: string) => {
+  const text = await (await fetch(`${managementUrl}/metrics`)).text();
   const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
   return {
     loopDelayMaxMs: value(/^otp_sidecar_nodejs_eventloop_lag_max_seconds (\S+)/m) * 1000,
@@ -60,10 +60,10 @@ const lookupRuns = async ({ users, sidecar, emulator }: LiveSidecar, auth: Recor
   await load({ ...lookupLoad, durationS: 2 });
   return measure(sidecar.pid, async () => {
     for (let run = 0; run < 3; run++) {
-      const before = await sidecarView(sidecar.url);
+      const before = await sidecarView(sidecar.managementUrl);
       const emulatorBefore = processStats(emulator.pid).cpuS;
       const result = await load(lookupLoad);
-      const after = await sidecarView(sidecar.url);
+      const after = await sidecarView(sidecar.managementUrl);
       runs.push({
         ...result,
         loopDelayMaxMs: Math.round(after.loopDelayMaxMs),

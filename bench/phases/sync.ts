@@ -45,6 +45,7 @@ export const startAndFirstPass = async (run: BenchRealm) => {
     DATABASE_URL: postgres.url,
     LISTEN_HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     RECONCILE_INTERVAL_SECONDS: '86400',
     DEVICE_SYNC_INTERVAL_SECONDS: '86400',
@@ -58,7 +59,7 @@ export const startAndFirstPass = async (run: BenchRealm) => {
     for (;;) {
       const [sync, reconciled] = await Promise.all([
         api('/sync') as Promise<{ lastCompletedAt?: string }>,
-        fetch(`${sidecar.url}/metrics`).then((r) => r.text()),
+        fetch(`${sidecar.managementUrl}/metrics`).then((r) => r.text()),
       ]);
       if (sync.lastCompletedAt && /otp_sidecar_last_reconcile_timestamp_seconds [1-9]/.test(reconciled)) return;
       await sleep(100);

@@ -10,19 +10,24 @@ import { DeviceMirror } from './devices/mirror.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { EventFeed } from './events/feed.js';
 import { deviceChangeSubscriber, feedSubscribers } from './events/subscribers.js';
+import { createManagementApp } from './http/app.js';
 import { closeServer, listen } from './http/server.js';
 import { deviceFullSync, enforcementPass, startJobs } from './jobs.js';
 import { KeycloakConnection } from './keycloak/connection.js';
 import { NoticeService } from './notices/notices.js';
+import { isAnonymousWork } from './observability/anonymous.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
 import { RecoveryService } from './recovery/recovery.js';
-import { buildApp } from './routes.js';
+import { buildApp, readinessChecks } from './routes.js';
 import { openStore, type SqlDatabase } from './store/index.js';
 
 export interface Sidecar {
+  /** the public listener: API, pages, /healthz, /readyz (status only) */
   url: string;
+  /** the management listener: /metrics, /readyz with each check */
+  managementUrl: string;
   reconciler: Reconciler;
   feed: EventFeed;
   mirror: DeviceMirror;
@@ -45,9 +50,12 @@ const connectKeycloak = (settings: Settings, metrics: Metrics) =>
     concurrency: settings.KEYCLOAK_CONCURRENCY,
     timeoutMs: settings.KEYCLOAK_TIMEOUT_MS,
     onCall: (operation, outcome, seconds) => {
+      metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
+      // Calls made for anonymous callers are not counted: how many there are depends on whether the
+      // account exists (observability/anonymous.ts).
+      if (isAnonymousWork()) return;
       metrics.keycloakCalls.inc({ operation, outcome });
       metrics.keycloakCallSeconds.observe({ operation }, seconds);
-      metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
     },
   });
 
@@ -128,6 +136,26 @@ const buildServices = (
   };
 };
 
+/**
+ * The two listeners: the public one (its app built once its address is known, so links use PUBLIC_URL or
+ * that address, never a caller's Host header) and the management one (/metrics, detailed readiness).
+ */
+const serve = async (settings: Settings, services: ReturnType<typeof buildServices>) => {
+  const publicListener = await listen(settings.PORT, settings.LISTEN_HOST, {
+    requestTimeoutSeconds: settings.HTTP_REQUEST_TIMEOUT_SECONDS,
+    headersTimeoutSeconds: settings.HTTP_HEADERS_TIMEOUT_SECONDS,
+    keepAliveTimeoutSeconds: settings.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
+    maxConnections: settings.HTTP_MAX_CONNECTIONS,
+  });
+  const publicUrl = settings.PUBLIC_URL ?? publicListener.url;
+  const routesOf = { settings, ...services, publicUrl };
+  publicListener.serve(buildApp(routesOf));
+  const management = await listen(settings.METRICS_PORT, settings.METRICS_HOST);
+  const { logger, metrics } = services;
+  management.serve(createManagementApp({ logger, metrics, readiness: readinessChecks(routesOf) }));
+  return { server: publicListener.server, url: publicListener.url, management };
+};
+
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
   const logger = createLogger(settings.LOG_LEVEL);
   const metrics = createMetrics();
@@ -156,7 +184,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     publicUrl,
   });
   const { keycloak, feed, runEnforcement } = services;
-  const { server, url } = await listen(buildApp({ settings, ...services }), settings.PORT, settings.LISTEN_HOST);
+  const { server, url, management } = await serve(settings, services);
   listening = url;
   const jobs = startJobs({ settings, ...services, stopping: stopping.signal });
   // The event cursor is placed before the first full sync, so nothing between the two is missed.
@@ -174,6 +202,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   const { reconciler, mirror, recovery } = services;
   return {
     url,
+    managementUrl: management.url,
     reconciler,
     feed,
     mirror,
@@ -188,7 +217,10 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
      */
     close: async () => {
       stopping.abort();
-      await closeServer(server, settings.SHUTDOWN_TIMEOUT_SECONDS, logger, () => [firstPass, jobs.stop()]);
+      await Promise.all([
+        closeServer(server, settings.SHUTDOWN_TIMEOUT_SECONDS, logger, () => [firstPass, jobs.stop()]),
+        closeServer(management.server, settings.SHUTDOWN_TIMEOUT_SECONDS, logger, () => []),
+      ]);
       jobs.closeMail();
       await keycloak.close();
       await db.close();

@@ -39,6 +39,8 @@ export interface RoutesOf {
   metrics: Metrics;
   runEnforcement: () => Promise<ReconcileReport | undefined>;
   deviceFullSync: (reason: string) => Promise<unknown>;
+  /** the sidecar's own base URL for links and redirects: PUBLIC_URL, else the listen address (never the Host header) */
+  publicUrl: string;
 }
 
 /** Staff sign-in: bearer tokens of the allowed clients, or the helpdesk page's session cookie. */
@@ -66,7 +68,7 @@ const staffAccess = ({ settings, realm, db }: RoutesOf) => {
 };
 
 /** Ready when the store answers and Keycloak serves the realm (and the connection's circuit is not open). */
-const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessCheck[] => [
+export const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessCheck[] => [
   { name: 'store', check: () => db.ping() },
   {
     name: 'keycloak',
@@ -132,7 +134,7 @@ export const buildApp = (of: RoutesOf): Express => {
         login: staff.login,
         role: settings.HELPDESK_ROLE,
         realmDisplayName: realm.displayName,
-        ...(settings.PUBLIC_URL ? { publicUrl: settings.PUBLIC_URL } : {}),
+        publicUrl: of.publicUrl,
         logger,
       }),
     },

@@ -33,7 +33,8 @@ export const runSidecar = async (env: NodeJS.ProcessEnv, alongside?: RunningAlon
   const settings = loadSettings(env);
   const sidecar = await startSidecar(settings);
   sidecar.logger.info({ settings: describeSettings(settings) }, 'sidecar started');
-  console.log(`\nOTP sidecar:      ${sidecar.url}  (/healthz, /readyz, /metrics, /api/v1/compliance)`);
+  console.log(`\nOTP sidecar:      ${sidecar.url}  (/healthz, /readyz, /api/v1/compliance)`);
+  console.log(`  management:       ${sidecar.managementUrl}  (/metrics, /readyz with each check; not public)`);
   console.log(`  helpdesk page:    ${sidecar.url}/helpdesk   lost-phone page: ${sidecar.url}/recovery`);
   for (const line of alongside?.lines ?? []) console.log(line);
   stopOnSignals(sidecar, alongside);

@@ -48,6 +48,8 @@ describe('docker-compose.yml', () => {
   test('the sidecar gets only settings it knows; the bootstrap runs the admin scripts first', () => {
     for (const name of Object.keys(compose.services.sidecar.environment)) expect(SETTING_NAMES).toContain(name);
     expect(compose.services.sidecar.depends_on.bootstrap.condition).toBe('service_completed_successfully');
+    // the management listener (/metrics) is published to the host's loopback only
+    expect(compose.services.sidecar.ports).toEqual(['8081:8081', '127.0.0.1:9464:9464']);
     const command = compose.services.bootstrap.command as string[];
     expect(existsSync(sourceOf(command[1] ?? ''))).toBe(true);
     expect(existsSync(command[3] ?? '')).toBe(true);
@@ -120,6 +122,20 @@ describe('the Kubernetes example', () => {
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(byKind('PodDisruptionBudget')).toHaveLength(1);
+  });
+
+  test("/metrics is on the pod's `metrics` port, which the Service never routes and only monitoring may reach", () => {
+    const [deployment] = byKind('Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464 });
+    expect(container.env).toContainEqual({ name: 'METRICS_HOST', value: '0.0.0.0' });
+    const [service] = byKind('Service');
+    expect(service.spec.ports.map((p: { targetPort: string }) => p.targetPort)).toEqual(['http']);
+    const [policy] = byKind('NetworkPolicy');
+    const metricsRule = policy.spec.ingress.find((r: { ports: { port: string }[] }) => r.ports[0]?.port === 'metrics');
+    expect(metricsRule.from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
   });
 
   test('settings are known to the sidecar and secrets come only from the Secret', () => {

@@ -37,7 +37,7 @@ const emulator = () => emulatorOf(kut);
 const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
   jsonCall(`${sidecar.url}/api/v1${path}`, { token, ...init });
 const ready = async () => {
-  const response = await fetch(`${sidecar.url}/readyz`);
+  const response = await fetch(`${sidecar.managementUrl}/readyz`);
   return { status: response.status, body: await response.json() };
 };
 

@@ -294,7 +294,8 @@ describeEmulatorOnly('restarts', () => {
     await postgres.start();
     sidecar = await pending;
     expect(sidecar.output()).toContain('database not reachable yet; waiting');
-    const ready = () => fetch(`${sidecar?.url}/readyz`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const ready = () =>
+      fetch(`${sidecar?.managementUrl}/readyz`).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect((await eventually(ready, (r) => r.status === 200)).status).toBe(200);
 
     await postgres.stop();

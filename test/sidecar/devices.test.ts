@@ -246,7 +246,7 @@ test('a second full sync while one runs is refused with 409', async () => {
     () => api('/sync'),
     (s) => s.body.running === false,
   );
-  const metrics = await (await fetch(`${sidecar.url}/metrics`)).text();
+  const metrics = await (await fetch(`${sidecar.managementUrl}/metrics`)).text();
   expect(metrics).toMatch(/otp_sidecar_device_full_syncs_total\{reason="api"\} [1-9]/);
   expect(metrics).toMatch(/otp_sidecar_device_last_full_sync_timestamp_seconds \d/);
 });

@@ -191,7 +191,7 @@ describe('after the deadline', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'bad_request' });
 
-    const metrics = await (await fetch(`${sidecar.url}/metrics`)).text();
+    const metrics = await (await fetch(`${sidecar.managementUrl}/metrics`)).text();
     expect(metrics).toContain(`otp_sidecar_users_pending ${missing.length}`);
     expect((await fetch(`${sidecar.url}/readyz`)).status).toBe(200);
   });

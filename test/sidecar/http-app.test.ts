@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Router } from 'express';
-import { createApp } from '../../sidecar/src/http/app.js';
+import { createApp, createManagementApp } from '../../sidecar/src/http/app.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
 import { createMetrics } from '../../sidecar/src/observability/metrics.js';
 
@@ -20,7 +20,26 @@ const memory = new Writable({
 });
 const metrics = createMetrics();
 let base: string;
+let management: string;
 let close: () => Promise<unknown>;
+const readiness = [
+  { name: 'store', check: async () => true },
+  { name: 'keycloak', check: async () => false },
+];
+
+const listenOn = async (app: ReturnType<typeof createApp>) => {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
+};
 
 beforeAll(async () => {
   const things = Router();
@@ -32,20 +51,12 @@ beforeAll(async () => {
     res.setHeader('Set-Cookie', 'session=cookie-value-never-logged');
     res.json({ id: req.params.id });
   });
-  const app = createApp({
-    logger: createLogger('info', memory),
-    metrics,
-    readiness: [],
-    api: { '/things': things },
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () =>
-    new Promise((resolve) => {
-      server.close(resolve);
-      server.closeAllConnections();
-    });
+  const logger = createLogger('info', memory);
+  const publicSide = await listenOn(createApp({ logger, metrics, readiness, api: { '/things': things } }));
+  const managementSide = await listenOn(createManagementApp({ logger, metrics, readiness }));
+  base = publicSide.url;
+  management = managementSide.url;
+  close = () => Promise.all([publicSide.close(), managementSide.close()]);
 });
 afterAll(() => close());
 
@@ -82,8 +93,8 @@ test('each request is logged once when answered: method, path without query, sta
     expect(text).not.toContain(secret);
 });
 
-test('probes and metrics are not logged; unknown paths are, with a JSON 404', async () => {
-  for (const path of ['/healthz', '/readyz', '/metrics'])
+test('probes are not logged; unknown paths are, with a JSON 404', async () => {
+  for (const path of ['/healthz', '/readyz'])
     await fetch(`${base}${path}`, { headers: { 'x-request-id': `probe${path.replace('/', '-')}` } });
   const missing = await fetch(`${base}/api/v1/nowhere`, { headers: { 'x-request-id': 'missing-1' } });
   expect(missing.status).toBe(404);
@@ -91,6 +102,21 @@ test('probes and metrics are not logged; unknown paths are, with a JSON 404', as
   await new Promise((resolve) => setImmediate(resolve));
   expect(lines.filter((l) => String(l.req?.id).startsWith('probe'))).toHaveLength(0);
   expect(completed('missing-1')).toMatchObject({ res: { statusCode: 404 } });
+});
+
+test('the public /readyz tells the status only; the checks and /metrics are on the management listener', async () => {
+  const publicReady = await fetch(`${base}/readyz`);
+  expect([publicReady.status, await publicReady.json()]).toEqual([503, { status: 'not_ready' }]);
+  expect((await fetch(`${base}/metrics`)).status).toBe(404);
+  const detailed = await fetch(`${management}/readyz`);
+  expect([detailed.status, await detailed.json()]).toEqual([
+    503,
+    { status: 'not_ready', checks: { store: 'ok', keycloak: 'failing' } },
+  ]);
+  const scraped = await fetch(`${management}/metrics`);
+  expect([scraped.status, scraped.headers.get('content-type')]).toEqual([200, metrics.registry.contentType]);
+  expect(await scraped.text()).toContain('otp_sidecar_http_requests_total');
+  expect((await fetch(`${management}/api/v1/things/a`)).status).toBe(404);
 });
 
 test('every answer counts in the request metric by route and status class', async () => {

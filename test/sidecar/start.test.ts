@@ -33,12 +33,16 @@ const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => 
 
 const SIDECAR_ENV = () => ({
   PORT: '0',
+  METRICS_PORT: '0',
   LISTEN_HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   SIDECAR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sidecar-data-')),
 });
 
-/** Waits for the printed sidecar URL, then for /readyz; checks the helpdesk script is served; stops it with SIGTERM. */
+/**
+ * Waits for the printed sidecar URL, then for /readyz (public: the status only; management: each check);
+ * checks the helpdesk script is served and /metrics is not public; stops it with SIGTERM.
+ */
 const becomesReadyAndStops = async (child: ChildProcess, extraLines: RegExp[]) => {
   const text = output(child);
   try {
@@ -56,10 +60,13 @@ const becomesReadyAndStops = async (child: ChildProcess, extraLines: RegExp[]) =
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const management = /management:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(text())?.[1];
+    expect(await (await fetch(`${management}/readyz`)).json()).toEqual({
       status: 'ready',
       checks: { store: 'ok', keycloak: 'ok' },
     });
+    expect([(await fetch(`${url}/metrics`)).status, (await fetch(`${management}/metrics`)).status]).toEqual([404, 200]);
     // The helpdesk page's script is served (the build copies it next to the compiled code).
     const script = await fetch(`${url}/helpdesk/app.js`);
     expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);

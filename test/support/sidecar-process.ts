@@ -10,6 +10,8 @@ import type { MailCatcher } from './smtp.js';
 
 export interface SidecarProcess {
   url: string;
+  /** the management listener (/metrics, /readyz with each check) */
+  managementUrl: string;
   child: ChildProcess;
   output(): string;
   /** resolves with the exit code (null when killed by a signal) */
@@ -44,12 +46,13 @@ export const startSidecarProcess = async (env: Record<string, string>, timeoutMs
   child.stderr?.on('data', record);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const output = () => chunks.join('');
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, managementUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setInterval(() => {
       const found = /OTP sidecar:\s+(http:\/\/\S+)/.exec(output())?.[1];
-      if (found) {
+      const management = /management:\s+(http:\/\/\S+)/.exec(output())?.[1];
+      if (found && management) {
         clearInterval(timer);
-        resolve(found);
+        resolve([found, management]);
       }
     }, 100);
     exited.then(() => {
@@ -63,6 +66,7 @@ export const startSidecarProcess = async (env: Record<string, string>, timeoutMs
   });
   return {
     url,
+    managementUrl,
     child,
     output,
     exited,

@@ -67,6 +67,7 @@ export const testSidecarEnv = (
   REALM_CONFIG_DIR: target.dir,
   LISTEN_HOST: '127.0.0.1',
   PORT: '0',
+  METRICS_PORT: '0',
   LOG_LEVEL: 'silent',
   SMTP_HOST: mail.host,
   SMTP_PORT: String(mail.port),

@@ -93,8 +93,31 @@ export const SETTINGS = z
       .min(1)
       .default('otp-helpdesk-admin')
       .describe('realm role that may also act on staff and admin accounts'),
-    LISTEN_HOST: z.string().min(1).default('0.0.0.0').describe('address the HTTP server listens on'),
+    LISTEN_HOST: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('address the HTTP server listens on (the container image sets 0.0.0.0)'),
     PORT: port.default(8081).describe('HTTP port'),
+    METRICS_HOST: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('address of the management listener (/metrics, detailed /readyz); keep it off the public network'),
+    METRICS_PORT: port.default(9464).describe('port of the management listener'),
+    HTTP_REQUEST_TIMEOUT_SECONDS: seconds
+      .default(30)
+      .describe('a request (headers and body) must arrive within this time, else 408 and the connection is closed'),
+    HTTP_HEADERS_TIMEOUT_SECONDS: seconds
+      .default(10)
+      .describe('the request headers must arrive within this time (slow clients holding connections are cut)'),
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: seconds.default(5).describe('an idle keep-alive connection is closed after this'),
+    HTTP_MAX_CONNECTIONS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(1024)
+      .describe('open connections at most on the public listener; over it new connections are refused'),
     PUBLIC_URL: url.optional().describe('the sidecar’s public base URL (links in emails, helpdesk login redirect)'),
     TRUST_PROXY: trustedProxies
       .optional()
@@ -123,7 +146,11 @@ export const SETTINGS = z
       .default(20)
       .describe('on SIGTERM, how long requests and jobs in flight may take before connections are cut'),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.HTTP_HEADERS_TIMEOUT_SECONDS <= s.HTTP_REQUEST_TIMEOUT_SECONDS, {
+    message: 'must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
+    path: ['HTTP_HEADERS_TIMEOUT_SECONDS'],
+  });
 
 export type Settings = z.infer<typeof SETTINGS>;
 

@@ -1,11 +1,13 @@
 /**
- * The sidecar's HTTP surface: /healthz (the process is up), /readyz (store and Keycloak reachable),
- * /metrics (Prometheus), and the versioned API under /api/v1 that each capability adds routes to.
- * Every response carries a request id; bodies are JSON, errors included.
+ * The sidecar's HTTP surfaces. Public: /healthz (the process is up), /readyz (`{status}` only), the
+ * versioned API under /api/v1 that each capability adds routes to, and the pages. Management (its own
+ * listener, loopback by default): /metrics (Prometheus) and /readyz with each check, which tell an
+ * anonymous caller nothing he should learn. Every response carries a request id; bodies are JSON.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler, Router } from 'express';
 import helmet from 'helmet';
+import { asAnonymousWork } from '../observability/anonymous.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -35,7 +37,7 @@ declare module 'node:http' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
+const UNLOGGED = new Set(['/healthz', '/readyz']);
 
 /**
  * One middleware per request for its id, its metric and its log line, written when the answer is sent
@@ -73,6 +75,22 @@ const requestTrail =
     next();
   };
 
+/** Runs every check (a throwing one fails); ready when all pass. */
+const checkReadiness = async (readiness: ReadinessCheck[]) => {
+  const results = await Promise.all(readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const));
+  return {
+    ready: results.every(([, ok]) => ok),
+    checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'ok' : 'failing'])),
+  };
+};
+
+/**
+ * Everything the public listener serves runs as anonymous work: what it causes (Keycloak calls made for a
+ * recovery request, for instance) is not counted per operation, so the metrics cannot tell an existing
+ * account from an unknown one (observability/anonymous.ts).
+ */
+const anonymousWork: RequestHandler = (_req, _res, next) => asAnonymousWork(next);
+
 export const createApp = ({ logger, metrics, readiness, api, pages = {}, trustProxy }: AppOptions): Express => {
   const app = express();
   // Without it every client behind a proxy is the proxy, and shares one per-IP rate limit.
@@ -80,23 +98,16 @@ export const createApp = ({ logger, metrics, readiness, api, pages = {}, trustPr
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestTrail(logger, metrics));
+  app.use(anonymousWork);
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The checks' names and states stay on the management listener: they map the deployment for a stranger.
   app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const),
-    );
-    const ready = results.every(([, ok]) => ok);
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'not_ready',
-      checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'ok' : 'failing'])),
-    });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    const { ready } = await checkReadiness(readiness);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
   });
 
   const v1 = Router();
@@ -105,6 +116,30 @@ export const createApp = ({ logger, metrics, readiness, api, pages = {}, trustPr
   app.use('/api/v1', v1);
   for (const [path, router] of Object.entries(pages)) app.use(path, router);
 
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+};
+
+/** The management listener's app: /metrics, the detailed /readyz, /healthz; nothing else. */
+export const createManagementApp = ({
+  logger,
+  metrics,
+  readiness,
+}: Pick<AppOptions, 'logger' | 'metrics' | 'readiness'>): Express => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const { ready, checks } = await checkReadiness(readiness);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -20,3 +20,24 @@ test.each(['true', 'everyone', '10.0.0.0/8/1', '300.1.1.1', 'loopback/8', '10.0.
     expect(() => loadSettings({ ...base, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
   },
 );
+
+test('both listeners bind loopback unless told otherwise; the HTTP limits have defaults', () => {
+  expect(loadSettings(base)).toMatchObject({
+    LISTEN_HOST: '127.0.0.1',
+    PORT: 8081,
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: 9464,
+    HTTP_REQUEST_TIMEOUT_SECONDS: 30,
+    HTTP_HEADERS_TIMEOUT_SECONDS: 10,
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: 5,
+    HTTP_MAX_CONNECTIONS: 1024,
+  });
+});
+
+test('a header timeout longer than the request timeout stops the start naming it', () => {
+  const settings = { ...base, HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' };
+  expect(() => loadSettings(settings)).toThrow(
+    'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
+  );
+  expect(() => loadSettings({ ...base, METRICS_PORT: '70000' })).toThrow(/^METRICS_PORT: /);
+});
