@@ -60,6 +60,8 @@ const buildServices = (
     metrics: Metrics;
     realm: RealmContext;
     stopping: AbortSignal;
+    /** where recovery links return to (sidecar.yaml's redirectUri, else PUBLIC_URL or the listen address) */
+    completeUrl: () => string;
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
@@ -82,12 +84,13 @@ const buildServices = (
     rules: sidecarFile.recovery,
     realmDisplayName,
     accountUrl,
+    completeUrl: base.completeUrl,
   });
   const mirror = new DeviceMirror({
     keycloak,
     db,
     logger,
-    onChanges: deviceChangeSubscriber({ recovery, db, realm: realm.name }),
+    onChanges: deviceChangeSubscriber({ db, realm: realm.name }),
     notify: sidecarFile.devices.notifyOwners,
     signal: stopping,
     realmDisplayName,
@@ -119,9 +122,21 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     waitSeconds: settings.DATABASE_WAIT_SECONDS,
     onWait: (error, retryInMs) => logger.warn({ err: error.message, retryInMs }, 'database not reachable yet; waiting'),
   });
-  const services = buildServices(settings, { sidecarFile, db, logger, metrics, realm, stopping: stopping.signal });
+  // Links are built from PUBLIC_URL (or, without it, the address the server listens on), never a Host header.
+  let publicBase = settings.PUBLIC_URL?.replace(/\/+$/, '');
+  const completeUrl = () => sidecarFile.recovery.redirectUri ?? `${publicBase}/recovery/complete`;
+  const services = buildServices(settings, {
+    sidecarFile,
+    db,
+    logger,
+    metrics,
+    realm,
+    stopping: stopping.signal,
+    completeUrl,
+  });
   const { keycloak, feed, runEnforcement } = services;
   const { server, url } = await listen(buildApp({ settings, ...services }), settings.PORT, settings.LISTEN_HOST);
+  publicBase ??= url;
   const jobs = startJobs({ settings, ...services, stopping: stopping.signal });
   // The event cursor is placed before the first full sync, so nothing between the two is missed.
   await feed.start();

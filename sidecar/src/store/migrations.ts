@@ -159,6 +159,25 @@ export const MIGRATIONS: Migration[] = [
       create index helpdesk_intents_open on helpdesk_intents (realm, started_at) where finished_at is null
     `,
   },
+  {
+    version: 6,
+    name: 'recovery bound to its link: level, pending device, proof, cooling-off; shared rate limits',
+    sql: `
+      alter table recovery_requests add column level text;
+      alter table recovery_requests add column pending_credential_id text;
+      alter table recovery_requests add column pending_since timestamptz;
+      alter table recovery_requests add column password_updated_at timestamptz;
+      alter table recovery_requests add column proven_at timestamptz;
+      alter table recovery_requests add column retire_at timestamptz;
+      alter table recovery_requests add column outcome text;
+      create table recovery_rate_hits (
+        realm text not null,
+        key text not null,
+        at timestamptz not null
+      );
+      create index recovery_rate_hits_key on recovery_rate_hits (realm, key, at)
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {

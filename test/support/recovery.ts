@@ -1,0 +1,57 @@
+/**
+ * The lost-phone steps of the README as a person does them: ask at the sidecar's /recovery, follow the
+ * emailed link ("» Click here to proceed"), set up the new phone, then sign in at /recovery/complete with the
+ * password and a code from the new phone. Shared by the recovery, journey and security tests.
+ */
+import type { Page } from 'playwright-core';
+import { type AuthenticatorEntry, codeFor } from './browser.js';
+import { KeycloakPages } from './keycloak-pages.js';
+import { linkIn, type MailCatcher } from './smtp.js';
+
+export const requestRecovery = async (sidecarUrl: string, identifier: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${sidecarUrl}/api/v1/recovery`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ identifier }),
+  });
+  return { status: response.status, body: await response.text() };
+};
+
+/** The recovery email Keycloak sent for the sidecar (execute-actions: "Update Your Account"). */
+export const recoveryEmailTo = (mail: MailCatcher, address: string, after = 0) =>
+  mail.waitFor(
+    (m) => m.to.includes(address) && m.subject === 'Update Your Account' && mail.messages.indexOf(m) >= after,
+  );
+
+/** Follows the link and sets up a phone from the QR code; returns the new phone's entry. */
+export const followRecoveryLink = async (page: Page, link: string, deviceName: string): Promise<AuthenticatorEntry> => {
+  const pages = new KeycloakPages(page);
+  await pages.openEmailLink(link);
+  const entry = await pages.scanOtpQrCode();
+  await pages.submitOtpSetup(await codeFor(entry), deviceName);
+  await pages.waitForText('Your account has been updated.');
+  return entry;
+};
+
+/** The next code of a phone (the current one was spent at setup; Keycloak's window accepts the next). */
+export const nextCode = (entry: AuthenticatorEntry) => codeFor(entry, Math.floor(Date.now() / 1000) + 30);
+
+/** /recovery/complete: a fresh sign-in with the password and a code of the new phone. */
+export const completeRecovery = async (
+  page: Page,
+  sidecarUrl: string,
+  username: string,
+  password: string,
+  entry: AuthenticatorEntry,
+  deviceName: string,
+) => {
+  const pages = new KeycloakPages(page);
+  await page.goto(`${sidecarUrl}/recovery/complete`);
+  await pages.signIn(username, password);
+  if ((await pages.devices()).length > 1) await pages.chooseDevice(deviceName);
+  await pages.enterOtp(await nextCode(entry));
+  await page.waitForURL((url) => url.href.startsWith(`${sidecarUrl}/recovery/complete?`), { timeout: 15_000 });
+  return ((await page.locator('h1').first().textContent()) ?? '').trim();
+};
+
+export { linkIn };
