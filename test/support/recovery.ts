@@ -23,18 +23,28 @@ export const recoveryEmailTo = (mail: MailCatcher, address: string, after = 0) =
     (m) => m.to.includes(address) && m.subject === 'Update Your Account' && mail.messages.indexOf(m) >= after,
   );
 
-/** Follows the link and sets up a phone from the QR code; returns the new phone's entry. */
-export const followRecoveryLink = async (page: Page, link: string, deviceName: string): Promise<AuthenticatorEntry> => {
-  const pages = new KeycloakPages(page);
-  await pages.openEmailLink(link);
-  const entry = await pages.scanOtpQrCode();
-  await pages.submitOtpSetup(await codeFor(entry), deviceName);
-  await pages.waitForText('Your account has been updated.');
-  return entry;
+/** A phone as the tests hold it: its entry and the time steps whose codes were spent (each works once). */
+export type Phone = AuthenticatorEntry & { spent: number[] };
+
+const stepNow = () => Math.floor(Date.now() / 30_000);
+
+/** A code of the phone Keycloak's window (one step either side) accepts and that was not spent yet. */
+export const unspentCode = (phone: Phone) => {
+  const now = stepNow();
+  const step = [now + 1, now, now - 1].find((s) => !phone.spent.includes(s)) as number;
+  phone.spent.push(step);
+  return codeFor(phone, step * 30);
 };
 
-/** The next code of a phone (the current one was spent at setup; Keycloak's window accepts the next). */
-export const nextCode = (entry: AuthenticatorEntry) => codeFor(entry, Math.floor(Date.now() / 1000) + 30);
+/** Follows the link and sets up a phone from the QR code; returns the new phone. */
+export const followRecoveryLink = async (page: Page, link: string, deviceName: string): Promise<Phone> => {
+  const pages = new KeycloakPages(page);
+  await pages.openEmailLink(link);
+  const phone: Phone = { ...(await pages.scanOtpQrCode()), spent: [] };
+  await pages.submitOtpSetup(await unspentCode(phone), deviceName);
+  await pages.waitForText('Your account has been updated.');
+  return phone;
+};
 
 /** /recovery/complete: a fresh sign-in with the password and a code of the new phone. */
 export const completeRecovery = async (
@@ -42,14 +52,14 @@ export const completeRecovery = async (
   sidecarUrl: string,
   username: string,
   password: string,
-  entry: AuthenticatorEntry,
+  phone: Phone,
   deviceName: string,
 ) => {
   const pages = new KeycloakPages(page);
   await page.goto(`${sidecarUrl}/recovery/complete`);
   await pages.signIn(username, password);
   if ((await pages.devices()).length > 1) await pages.chooseDevice(deviceName);
-  await pages.enterOtp(await nextCode(entry));
+  await pages.enterOtp(await unspentCode(phone));
   await page.waitForURL((url) => url.href.startsWith(`${sidecarUrl}/recovery/complete?`), { timeout: 15_000 });
   return ((await page.locator('h1').first().textContent()) ?? '').trim();
 };
