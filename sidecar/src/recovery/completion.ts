@@ -8,6 +8,7 @@ import { retireAfterHoursOf } from '../../../realm-files/src/index.js';
 import { markRemoved } from '../devices/records.js';
 import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
 import { RealmService } from '../util/realm-service.js';
+import type { RecoveryOptions } from './options.js';
 import {
   dueRetirements,
   finishRequest,
@@ -16,7 +17,6 @@ import {
   unfinishedWithDevice,
   unprovenSince,
 } from './records.js';
-import type { RecoveryOptions } from './recovery.js';
 import {
   pendingRemovedEmail,
   type RecoveryEmailInput,

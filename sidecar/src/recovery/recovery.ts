@@ -8,12 +8,10 @@
  * itself (`email-only`) — and only then, after the cooling-off, are the old devices retired (completion.ts).
  * A device added any other way (account console, `kc_action=CONFIGURE_TOTP`, an admin) never retires others.
  */
-import { type RecoveryRules, recoveryActionsOf, recoveryLinkOffered } from '../../../realm-files/src/index.js';
-import type { KeycloakConnection } from '../keycloak/connection.js';
-import type { Logger } from '../observability/logger.js';
-import type { SqlDatabase } from '../store/database.js';
+import { recoveryActionsOf, recoveryLinkOffered } from '../../../realm-files/src/index.js';
 import { RealmService } from '../util/realm-service.js';
 import { RecoveryCompletion, type SignInProof } from './completion.js';
+import type { RecoveryOptions, UserEventSeen } from './options.js';
 import { isProtectedAccount } from './protected.js';
 import {
   hitWithinLimit,
@@ -26,28 +24,8 @@ import {
   setPendingDevice,
 } from './records.js';
 
+export type { RecoveryOptions, UserEventSeen } from './options.js';
 export type { RecoverySource } from './records.js';
-
-export interface RecoveryOptions {
-  keycloak: KeycloakConnection;
-  db: SqlDatabase;
-  logger: Logger;
-  /** the recovery section of sidecar.yaml */
-  rules: RecoveryRules;
-  realmDisplayName: string;
-  accountUrl: string;
-  /** where the link returns to (`/recovery/complete`), known once the server listens */
-  completeUrl: () => string;
-  now?: () => Date;
-}
-
-/** A user event as the feed passes it on: what happened, through which client, when. */
-export interface UserEventSeen {
-  type: string;
-  clientId?: string;
-  at: Date;
-  credentialType?: string;
-}
 
 /** Clock skew allowed between Keycloak's credential `createdDate` and its event time. */
 const SKEW_MS = 2_000;
