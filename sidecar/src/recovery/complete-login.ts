@@ -6,8 +6,9 @@
  * key stops verifying; jwks-rsa cannot load under the test runner's VM modules, hence this small cache):
  * RS256, issuer, audience, nonce, expiry; then `sub`, `auth_time`, `sid`.
  */
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { authorizationUrl, openPendingLogin } from '../helpdesk-page/staff-login.js';
 import type { Sealer } from '../util/seal.js';
 
 export interface CompleteLoginOptions {
@@ -44,27 +45,16 @@ export const newPendingProof = (now = Date.now()): PendingProof => ({
 
 export const sealProof = (sealer: Sealer, proof: PendingProof) => sealer.seal(JSON.stringify(proof));
 
-export const openProof = (sealer: Sealer, sealed: string | undefined, now = Date.now()): PendingProof | undefined => {
-  const plain = sealed ? sealer.open(sealed) : undefined;
-  if (!plain) return undefined;
-  const proof = JSON.parse(plain) as PendingProof;
-  return proof.expiresAt > now ? proof : undefined;
-};
+/** The pending sign-in from its cookie, when sealed by this key and not expired (the staff login's check). */
+export const openProof = (sealer: Sealer, sealed: string | undefined, now = Date.now()): PendingProof | undefined =>
+  openPendingLogin(sealer, sealed, now) as unknown as PendingProof | undefined;
 
+/** The staff login's authorization URL (code flow, PKCE S256, state), plus a nonce and a forced fresh sign-in. */
 export const proofAuthorizationUrl = (options: CompleteLoginOptions, proof: PendingProof, redirectUri: string) => {
-  const url = new URL(`${options.publicRealmUrl}/protocol/openid-connect/auth`);
-  url.search = new URLSearchParams({
-    client_id: options.clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'openid',
-    state: proof.state,
-    nonce: proof.nonce,
-    prompt: 'login',
-    max_age: '0',
-    code_challenge: createHash('sha256').update(proof.verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
+  const url = new URL(authorizationUrl(options, { ...proof, returnTo: '' }, redirectUri));
+  url.searchParams.set('nonce', proof.nonce);
+  url.searchParams.set('prompt', 'login');
+  url.searchParams.set('max_age', '0');
   return url.toString();
 };
 

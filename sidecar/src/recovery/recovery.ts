@@ -96,28 +96,17 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
 
   /** Per resolved account (not per typed string), counted in the store so replicas share it. */
   private withinAccountLimit(userId: string): Promise<boolean> {
-    const now = this.now();
-    return hitWithinLimit(
-      this.options.db,
-      this.realm,
-      `account:${userId}`,
-      this.rules.rateLimit.perAccountPerHour,
-      new Date(now.getTime() - 3_600_000),
-      now,
-    );
+    return this.withinLimit(`account:${userId}`, this.rules.rateLimit.perAccountPerHour, 3_600_000);
   }
 
   /** Per client IP, in the store; false: refuse this request. */
   withinIpLimit(ip: string): Promise<boolean> {
+    return this.withinLimit(`ip:${ip}`, this.rules.rateLimit.perIpPer15Minutes, 15 * 60_000);
+  }
+
+  private withinLimit(key: string, limit: number, windowMs: number): Promise<boolean> {
     const now = this.now();
-    return hitWithinLimit(
-      this.options.db,
-      this.realm,
-      `ip:${ip}`,
-      this.rules.rateLimit.perIpPer15Minutes,
-      new Date(now.getTime() - 15 * 60_000),
-      now,
-    );
+    return hitWithinLimit(this.options.db, this.realm, key, limit, new Date(now.getTime() - windowMs), now);
   }
 
   /**
