@@ -165,9 +165,12 @@ export const hitWithinLimit = async (
   at: Date,
 ): Promise<boolean> => {
   await db.query('delete from recovery_rate_hits where realm = $1 and key = $2 and at <= $3', [realm, key, since]);
+  // Counted no further than the limit: the cost per request stays bounded however high the limit is set.
   const [row] = await db.query<{ n: string | number }>(
-    'select count(*) as n from recovery_rate_hits where realm = $1 and key = $2 and at > $3',
-    [realm, key, since],
+    `select count(*) as n from (
+       select 1 from recovery_rate_hits where realm = $1 and key = $2 and at > $3 limit $4
+     ) hits`,
+    [realm, key, since, limit],
   );
   if (Number(row?.n ?? 0) >= limit) return false;
   await db.query('insert into recovery_rate_hits (realm, key, at) values ($1, $2, $3)', [realm, key, at]);
