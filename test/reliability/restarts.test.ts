@@ -261,6 +261,7 @@ describeEmulatorOnly('restarts', () => {
     });
     // /recovery/complete: a fresh sign-in with the password and a code of the new phone not spent at setup.
     await robot.open(`${first.url}/recovery/complete`);
+    await robot.follow('Continue to sign-in');
     await robot.submit({ username: 'iris', password: passwordOf('iris') });
     const newPhone = (await otpOf(id)).find((d) => d.userLabel === 'New phone');
     await robot.submit({

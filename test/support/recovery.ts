@@ -57,6 +57,7 @@ export const completeRecovery = async (
 ) => {
   const pages = new KeycloakPages(page);
   await page.goto(`${sidecarUrl}/recovery/complete`);
+  await page.getByRole('link', { name: 'Continue to sign-in' }).click();
   await pages.signIn(username, password);
   if ((await pages.devices()).length > 1) await pages.chooseDevice(deviceName);
   await pages.enterOtp(await unspentCode(phone));

@@ -23,7 +23,7 @@ import {
   sealProof,
 } from './complete-login.js';
 import type { RecoveryService } from './recovery.js';
-import { completionPage, recoveryPage } from './recovery-pages.js';
+import { completionPage, confirmStartPage, recoveryPage } from './recovery-pages.js';
 
 export const ACCEPTED = {
   status: 'accepted',
@@ -89,7 +89,10 @@ const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
   };
 };
 
-/** `/recovery/complete`: without a code, starts the proving sign-in; with one, finishes it. */
+/**
+ * `/recovery/complete`: first a page saying what the sign-in will do; `?start=1` starts the proving sign-in;
+ * Keycloak's answer (`?code=&state=`) finishes it.
+ */
 const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
   const verifier = new ProofVerifier(options.login);
   const cookie = (maxAge: number): CookieOptions => ({
@@ -122,6 +125,7 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     const code = req.query.code;
     if (typeof code === 'string' && code.length > 0 && code.length < 4096) return finish(req, res, code);
     if (req.query.error !== undefined) return res.status(400).type('html').send(completionPage('expired'));
+    if (req.query.start === undefined) return res.type('html').send(confirmStartPage());
     start(res);
   };
 };

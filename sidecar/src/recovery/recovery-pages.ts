@@ -57,6 +57,22 @@ const OUTCOMES = {
   ],
 } as const;
 
+/**
+ * Before the sign-in: what it will do, so an owner lured here by someone who only has their mailbox (and set
+ * up a phone through the link) knows not to sign in with the old phone.
+ */
+export const confirmStartPage = (): string =>
+  shell(
+    'Confirm your new phone',
+    `<h1>Confirm your new phone</h1>
+<p>You set up a new phone through a lost-phone link. To finish, sign in with your <strong>password</strong> and a
+code from the <strong>new phone</strong>. Then your old authenticators are removed and you are signed out
+everywhere else.</p>
+<p><strong>Did not set up a new phone yourself?</strong> Do not continue: someone may be reading your email.
+Contact your helpdesk.</p>
+<p><a href="/recovery/complete?start=1">Continue to sign-in</a></p>`,
+  );
+
 export const completionPage = (outcome: keyof typeof OUTCOMES): string => {
   const [title, text] = OUTCOMES[outcome];
   return shell(title, `<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/recovery">Lost-phone page</a></p>`);
