@@ -132,6 +132,9 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
   changes.push(...(await planFlows(kc, config, live)));
   changes.push(...(await planSidecarClient(kc, config)));
   changes.push(...(await planHelpdesk(kc, config)));
+  changes.push(
+    ...(await planPublicClient(kc, config.realm.realm, config.realm.recoveryClient, 'the recovery links’ client')),
+  );
   return changes;
 };
 
@@ -326,7 +329,20 @@ const planHelpdesk = async (kc: KcAdminClient, config: RealmConfig): Promise<Cha
       });
   }
   const wanted = config.realm.helpdesk.client;
-  if (!wanted) return changes;
+  if (wanted) changes.push(...(await planPublicClient(kc, realm, wanted, "the helpdesk page's client")));
+  return changes;
+};
+
+/**
+ * A public client of the sidecar's pages (helpdesk sign-in, the recovery link and its proving sign-in):
+ * code flow with PKCE (S256) only, no other grant; created when missing, brought back when it drifted.
+ */
+const planPublicClient = async (
+  kc: KcAdminClient,
+  realm: string,
+  wanted: { clientId: string; redirectUris: string[]; webOrigins: string[] },
+  purpose: string,
+): Promise<Change[]> => {
   const fields = {
     enabled: true,
     publicClient: true,
@@ -339,23 +355,24 @@ const planHelpdesk = async (kc: KcAdminClient, config: RealmConfig): Promise<Cha
   };
   const pkce = { 'pkce.code.challenge.method': 'S256' };
   const client = await clientByClientId(kc, realm, wanted.clientId);
-  if (!client) {
-    changes.push({
-      area: 'client',
-      summary: `create the helpdesk page's client ${wanted.clientId} (public, code flow with PKCE)`,
-      details: [],
-      apply: async () => {
-        await kc.clients.create({ realm, clientId: wanted.clientId, ...fields, attributes: pkce });
+  if (!client)
+    return [
+      {
+        area: 'client',
+        summary: `create ${purpose} ${wanted.clientId} (public, code flow with PKCE)`,
+        details: [],
+        apply: async () => {
+          await kc.clients.create({ realm, clientId: wanted.clientId, ...fields, attributes: pkce });
+        },
       },
-    });
-    return changes;
-  }
+    ];
   const diffs = [
     ...fieldDifferences(`clients.${wanted.clientId}.`, client as Record<string, unknown>, fields),
     ...fieldDifferences(`clients.${wanted.clientId}.attributes.`, client.attributes, pkce),
   ];
-  if (diffs.length > 0)
-    changes.push({
+  if (diffs.length === 0) return [];
+  return [
+    {
       area: 'client',
       summary: `update client ${wanted.clientId}`,
       details: detailLines(diffs),
@@ -364,8 +381,8 @@ const planHelpdesk = async (kc: KcAdminClient, config: RealmConfig): Promise<Cha
           { realm, id: client.id as string },
           { ...client, ...fields, attributes: { ...client.attributes, ...pkce } },
         ),
-    });
-  return changes;
+    },
+  ];
 };
 
 /** Applies changes in order; stops at the first failure with the change it was making. */

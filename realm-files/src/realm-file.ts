@@ -91,7 +91,8 @@ const EVENT_TYPES_THE_SIDECAR_READS = [
   'DELETE_ACCOUNT',
 ];
 
-export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm'];
+// query-clients: the recovery's protected-role check finds a client's id (realm-management) to read effective roles
+export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm', 'query-clients'];
 
 export const REALM_FILE = z
   .object({
@@ -190,6 +191,22 @@ export const REALM_FILE = z
       })
       .strict()
       .default({ roles: [{ name: 'otp-helpdesk', description: 'May reset the OTP devices of other users' }] }),
+    /**
+     * The client recovery links belong to (sidecar.yaml `recovery.clientId`) and whose sign-in proves a new
+     * device: public, code flow with PKCE only; its redirect is the sidecar's `/recovery/complete`.
+     */
+    recoveryClient: z
+      .object({
+        clientId: z.string().min(1).default('otp-recovery'),
+        redirectUris: z.array(z.string().min(1)).min(1).default(['http://127.0.0.1:8081/recovery/complete']),
+        webOrigins: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({
+        clientId: 'otp-recovery',
+        redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
+        webOrigins: [],
+      }),
   })
   .strict();
 

@@ -19,11 +19,6 @@ export type RecoveryLevel = (typeof RECOVERY_LEVELS)[number];
 const RECOVERY = z
   .object({
     level: z.enum(RECOVERY_LEVELS).default('password-and-email'),
-    /** the actions of the recovery email, in order (superseded by `level`: see recoveryActionsOf) */
-    actions: z
-      .array(z.enum(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']))
-      .min(1)
-      .default(['UPDATE_PASSWORD', 'CONFIGURE_TOTP']),
     /** how long the emailed link is valid */
     linkLifespanMinutes: z.number().int().min(5).max(1440).default(60),
     /** password-and-email: the new device must be proven by a fresh sign-in within this time, or it is removed */
@@ -32,8 +27,12 @@ const RECOVERY = z
     retireAfterHours: z.number().min(0).max(720).optional(),
     /** once the new device is proven, remove the devices the account had when recovery started */
     retireOldDevices: z.boolean().default(true),
-    /** the client the emailed link belongs to (the admin scripts create it) and the page it returns to */
-    clientId: z.string().min(1).default('account-console'),
+    /**
+     * the client the emailed link belongs to (the admin scripts create it: realm.yaml `recoveryClient`) and the
+     * page it returns to (default: the sidecar's `/recovery/complete` under PUBLIC_URL); a device added through
+     * this client's links is the one a recovery is bound to
+     */
+    clientId: z.string().min(1).default('otp-recovery'),
     redirectUri: z.url().optional(),
     /**
      * Accounts that never recover by email alone: holders of these roles (effective: direct, composite or through
@@ -54,11 +53,10 @@ const RECOVERY = z
   .strict()
   .default({
     level: 'password-and-email',
-    actions: ['UPDATE_PASSWORD', 'CONFIGURE_TOTP'],
     linkLifespanMinutes: 60,
     completionWindowMinutes: 15,
     retireOldDevices: true,
-    clientId: 'account-console',
+    clientId: 'otp-recovery',
     protectedRoles: ['admin', 'realm-management:*', 'otp-helpdesk', 'otp-helpdesk-admin'],
     protectedGroups: [],
     rateLimit: { perIpPer15Minutes: 10, perAccountPerHour: 3 },

@@ -71,6 +71,8 @@ const buildServices = (
     stopping: AbortSignal;
     /** the sidecar's public base URL: PUBLIC_URL, else where it listens (known once it does) */
     publicUrl: () => string;
+    /** where recovery links return to (sidecar.yaml's redirectUri, else the public URL's /recovery/complete) */
+    completeUrl: () => string;
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
@@ -103,12 +105,15 @@ const buildServices = (
     realmDisplayName,
     accountUrl,
     notices,
+    completeUrl: base.completeUrl,
   });
+  // "This wasn't me" also stops a recovery's pending retirement and removes the device it brought.
+  notices.useRecovery(recovery);
   const mirror = new DeviceMirror({
     keycloak,
     db,
     logger,
-    onChanges: deviceChangeSubscriber({ recovery, db, realm: realm.name }),
+    onChanges: deviceChangeSubscriber({ db, realm: realm.name }),
     notify: sidecarFile.devices.notifyOwners,
     signal: stopping,
     realmDisplayName,
@@ -173,7 +178,8 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
   });
   // Links in emails are built on PUBLIC_URL, never on a request's Host header; without it, on where we listen.
   let listening = '';
-  const publicUrl = () => settings.PUBLIC_URL ?? listening;
+  const publicUrl = () => (settings.PUBLIC_URL ?? listening).replace(/\/+$/, '');
+  const completeUrl = () => sidecarFile.recovery.redirectUri ?? `${publicUrl()}/recovery/complete`;
   const services = buildServices(settings, {
     sidecarFile,
     db,
@@ -182,6 +188,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     realm,
     stopping: stopping.signal,
     publicUrl,
+    completeUrl,
   });
   const { keycloak, feed, runEnforcement } = services;
   const { server, url, management } = await serve(settings, services);

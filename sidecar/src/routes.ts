@@ -41,6 +41,7 @@ export interface RoutesOf {
   deviceFullSync: (reason: string) => Promise<unknown>;
   /** the sidecar's own base URL for links and redirects: PUBLIC_URL, else the listen address (never the Host header) */
   publicUrl: string;
+  completeUrl: () => string;
 }
 
 /** Staff sign-in: bearer tokens of the allowed clients, or the helpdesk page's session cookie. */
@@ -99,7 +100,14 @@ const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices
 export const buildApp = (of: RoutesOf): Express => {
   const { settings, realm, db, logger } = of;
   const staff = staffAccess(of);
-  const selfService = recoveryRouters(of.recovery, of.sidecarFile.recovery.rateLimit, logger);
+  const selfService = recoveryRouters({
+    service: of.recovery,
+    level: of.sidecarFile.recovery.level,
+    logger,
+    login: { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: of.sidecarFile.recovery.clientId },
+    sealer: new Sealer(settings.HELPDESK_SESSION_SECRET ?? settings.SIDECAR_CLIENT_SECRET, 'recovery-proof'),
+    completeUrl: of.completeUrl,
+  });
   const devices = devicesRouter(db, realm.name, of.mirror, () =>
     of.deviceFullSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),
   );

@@ -168,6 +168,7 @@ describe('apply', () => {
 
     expect(await serviceAccountRoles('otp-sidecar')).toEqual([
       'manage-users',
+      'query-clients',
       'view-events',
       'view-realm',
       'view-users',
@@ -183,6 +184,17 @@ describe('apply', () => {
       attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
     });
     expect(await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' })).toMatchObject({ name: 'otp-helpdesk' });
+    // The recovery links' client: public, code flow with PKCE only, back to the sidecar's /recovery/complete.
+    const [recoveryClient] = await kc.clients.find({ realm, clientId: 'otp-recovery' });
+    expect(recoveryClient).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+      redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
+      attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
+    });
 
     expect(await planRealm(kc, config)).toEqual([]);
     const again = await cli('apply', dir);

@@ -200,6 +200,7 @@ const feedNoting = (keycloak: ReturnType<typeof sidecarConnection>) => {
       reasons.push(reason);
     },
     resetRequested: async () => undefined,
+    userActed: async () => undefined,
   });
   return { feed, reasons };
 };

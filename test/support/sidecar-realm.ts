@@ -33,6 +33,8 @@ export const bootstrapRealm = async (
   prefix = 'sidecar',
   /** an existing realm to bootstrap (default: a new one named after the prefix) */
   existingRealm?: string,
+  /** changes to the copy of realm-config/demo/realm.yaml before it is applied */
+  editRealm: (policy: Record<string, any>) => void = () => {},
 ): Promise<TestRealm> => {
   const realm = existingRealm ?? uniqueName(prefix);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -41,6 +43,9 @@ export const bootstrapRealm = async (
   policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
   // Only the sidecar adds CONFIGURE_TOTP in these tests, so every mark seen is its doing.
   policy.requiredActions.CONFIGURE_TOTP.defaultAction = false;
+  // Test sidecars listen on any free port of the loopback: the recovery links may return to any of them.
+  policy.recoveryClient = { clientId: 'otp-recovery', redirectUris: ['http://127.0.0.1:*'] };
+  editRealm(policy);
   writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
   writeFileSync(join(dir, 'sidecar.yaml'), stringify(sidecarPolicy));
   await applyChanges(await planRealm(kc, loadRealmConfig(dir, { SIDECAR_CLIENT_SECRET: SIDECAR_SECRET })));
@@ -68,7 +73,7 @@ export const testSidecarEnv = (
   LISTEN_HOST: '127.0.0.1',
   PORT: '0',
   METRICS_PORT: '0',
-  LOG_LEVEL: 'silent',
+  LOG_LEVEL: process.env.TEST_SIDECAR_LOG_LEVEL ?? 'silent',
   SMTP_HOST: mail.host,
   SMTP_PORT: String(mail.port),
   SMTP_FROM: 'otp-sidecar@example.org',

@@ -129,6 +129,21 @@ const sessionRoutes = (router: Router) => {
     // GlobalRequestResult: no client has an admin URL to push the logout to.
     res.json({});
   });
+  // RealmAdminResource.deleteSession: manage-users; an unknown id is 404 with Keycloak's own spelling.
+  router.delete('/sessions/:session', (req, res) => {
+    const ctx = adminContext(res);
+    ctx.require('manage-users');
+    if (!ctx.realm.sessions.delete(req.params.session)) {
+      res.status(404).json({ error: 'Sesssion not found' });
+      return;
+    }
+    ctx.event({
+      operationType: 'DELETE',
+      resourceType: 'USER_SESSION',
+      resourcePath: `sessions/${req.params.session}`,
+    });
+    res.status(204).end();
+  });
   router.post('/push-revocation', (_req, res) => {
     const ctx = adminContext(res);
     ctx.require('manage-realm');

@@ -20,7 +20,15 @@ export interface FeedHandlers {
   fullSyncNeeded(reason: string): Promise<unknown>;
   /** Keycloak sent the user a "Forgot password?" email at this time */
   resetRequested(userId: string, at: Date): Promise<unknown>;
+  /** the user set up a credential or a password, through this client (after `userChanged` for the same event) */
+  userActed(
+    userId: string,
+    event: { type: string; clientId?: string; at: Date; credentialType?: string },
+  ): Promise<unknown>;
 }
+
+/** Events whose client matters to recovery: the link's device is the one made through the recovery client. */
+const ACTED_TYPES = new Set(['UPDATE_CREDENTIAL', 'UPDATE_PASSWORD']);
 
 export interface Cursor {
   time: number;
@@ -121,6 +129,8 @@ const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEven
   const type = e.type;
   if (!userId || !type) return undefined;
   const reason = userRemovalReason(type);
+  const id = `u:${(e as { id?: string }).id ?? `${e.time}:${type}:${userId}`}`;
+  if (ACTED_TYPES.has(type)) return actedFeedEvent(e, { id, userId, type, reason }, handlers);
   const apply =
     type === 'REGISTER'
       ? () => handlers.userCreated(userId)
@@ -130,7 +140,7 @@ const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEven
           ? () => handlers.userChanged(userId, reason)
           : () => undefined;
   return {
-    id: `u:${(e as { id?: string }).id ?? `${e.time}:${type}:${userId}`}`,
+    id,
     time: e.time ?? 0,
     userId,
     kind:
@@ -142,6 +152,32 @@ const userFeedEvent = (e: EventRepresentation, handlers: FeedHandlers): FeedEven
     apply,
   };
 };
+
+/**
+ * A credential or password set up by the user: the mirror re-reads a credential change first, then the event
+ * with its client goes on (recovery binds a link's device by it). Its kind is its own, never folded into a
+ * neighbour's: each such event counts.
+ */
+const actedFeedEvent = (
+  e: EventRepresentation,
+  of: { id: string; userId: string; type: string; reason: string },
+  handlers: FeedHandlers,
+): FeedEvent => ({
+  id: of.id,
+  time: e.time ?? 0,
+  userId: of.userId,
+  kind: `acted: ${of.id}`,
+  apply: async () => {
+    if (CREDENTIAL_EVENT_TYPES.has(of.type)) await handlers.userChanged(of.userId, of.reason);
+    const credentialType = e.details?.credential_type;
+    await handlers.userActed(of.userId, {
+      type: of.type,
+      at: new Date(e.time ?? Date.now()),
+      ...(e.clientId ? { clientId: e.clientId } : {}),
+      ...(credentialType ? { credentialType } : {}),
+    });
+  },
+});
 
 /** What an admin event on a user asks for: a new account, a change, or nothing when the sidecar made it. */
 const adminFeedEvent = (

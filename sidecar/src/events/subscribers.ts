@@ -1,7 +1,7 @@
 /**
  * Who hears what, written down in one place. An event's route: Keycloak's event feed → the device mirror
- * (syncs the user, and tells the owner of a new or removed device) → recovery (a new device on an account
- * with an open recovery retires the old ones, and tells the owner) and enforcement's OTP presence.
+ * (syncs the user, and tells the owner of a new or removed device) and enforcement's OTP presence; then
+ * recovery hears which client a credential or password change came through (a link's device is bound by it).
  */
 
 import type { DeviceMirror } from '../devices/mirror.js';
@@ -26,12 +26,15 @@ export const feedSubscribers = (to: {
   userChanged: (id, reason) => to.mirror.syncUser(id, reason),
   fullSyncNeeded: (reason) => to.deviceFullSync(reason),
   resetRequested: (id, at) => to.recovery.open(id, 'keycloak-reset', at),
+  userActed: (id, event) => to.recovery.onUserEvent(id, event),
 });
 
-/** The mirror's subscriber: recovery completes on a new device, then the owners' OTP presence is refreshed. */
+/**
+ * The mirror's subscriber: the owners' OTP presence is refreshed. A new device alone never completes a
+ * recovery: only the recovery client's event does (`userActed`), and only a proof finishes it.
+ */
 export const deviceChangeSubscriber =
-  (to: { recovery: RecoveryService; db: SqlDatabase; realm: string }) =>
+  (to: { db: SqlDatabase; realm: string }) =>
   async (changes: DeviceChange[]): Promise<void> => {
-    await to.recovery.onDeviceChanges(changes);
     await refreshOtpPresence(to.db, to.realm, [...new Set(changes.map((c) => c.owner.userId))]);
   };

@@ -161,6 +161,31 @@ export class KeycloakUsers {
     );
   }
 
+  /** The roles of one client (by its internal id) the user holds, directly or through groups and composites. */
+  effectiveClientRoles(id: string, clientUuid: string) {
+    return this.keycloak.call('effectiveClientRoles', (c) =>
+      c.users.listCompositeClientRoleMappings({ realm: this.realm, id, clientUniqueId: clientUuid }),
+    );
+  }
+
+  /** The internal id of the client with this clientId; undefined when the realm has none. */
+  async clientUuid(clientId: string): Promise<string | undefined> {
+    const [client] = await this.keycloak.call('findClient', (c) => c.clients.find({ realm: this.realm, clientId }));
+    return client?.id;
+  }
+
+  /** The user's sessions (ids as in the `sid` claim of their tokens). */
+  sessions(id: string) {
+    return this.keycloak.call('userSessions', (c) => c.users.listSessions({ realm: this.realm, id }));
+  }
+
+  /** Ends one session (`DELETE /sessions/{id}`); one already gone is fine. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.keycloak
+      .call('deleteSession', (c) => c.realms.deleteSession({ realm: this.realm, session: sessionId, isOffline: false }))
+      .catch(whenStatus(404, undefined));
+  }
+
   /** The user's direct role mappings, realm and per client. */
   roleMappings(id: string) {
     return this.keycloak.call('clientRoles', (c) => c.users.listRoleMappings({ realm: this.realm, id }));

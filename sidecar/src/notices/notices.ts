@@ -39,7 +39,7 @@ export interface NoticeChange {
 
 /** Recovery's part of a cancel: stop a pending retirement / cooling-off of the user's old devices. */
 export interface PendingRecovery {
-  cancelPending(userId: string): Promise<void>;
+  cancelPending(userId: string): Promise<unknown>;
 }
 
 /** For sidecars (and tests) without a recovery that can wait: nothing is pending, nothing to stop. */

@@ -1,16 +1,29 @@
 /**
- * Self-service recovery: `POST /api/v1/recovery` `{ "identifier": "<username or email>" }` (JSON or a
- * form post from the page at `/recovery`). The answer is the same 202 whether or not an account matches,
- * and it is sent before any lookup: the work happens off the request path, so neither the body nor the
- * time tells who has an account. Rate limited per client IP and per identifier.
+ * Self-service recovery over HTTP. `POST /api/v1/recovery` `{ "identifier": "<username or email>" }` (JSON or a
+ * form post from the page at `/recovery`): the answer is the same 202 whether or not an account matches, at
+ * every level, sent before any lookup (the work happens off the request path). Limited per client IP here and
+ * per resolved account in the service, both counted in the store (shared by replicas); the per-account limit
+ * is silent, so it tells nothing either. `GET /recovery/complete`: where the link returns; it starts the fresh
+ * sign-in (password + code) that proves the new device, and finishes it (recovery.prove).
  */
-import express, { type RequestHandler, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { parseCookie } from 'cookie';
+import express, { type CookieOptions, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
+import type { RecoveryLevel } from '../../../realm-files/src/index.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
+import type { Sealer } from '../util/seal.js';
+import {
+  type CompleteLoginOptions,
+  newPendingProof,
+  openProof,
+  ProofVerifier,
+  proofAuthorizationUrl,
+  sealProof,
+} from './complete-login.js';
 import type { RecoveryService } from './recovery.js';
+import { completionPage, confirmStartPage, recoveryPage } from './recovery-pages.js';
 
 export const ACCEPTED = {
   status: 'accepted',
@@ -18,46 +31,24 @@ export const ACCEPTED = {
 };
 
 const BODY = z.object({ identifier: z.string().trim().min(1).max(254) }).strict();
-
-/** At most `limit` requests per key in `windowMs`; memory is bounded by pruning old keys. */
-export const keyedLimiter = (limit: number, windowMs: number) => {
-  const hits = new Map<string, number[]>();
-  return (key: string, now = Date.now()): boolean => {
-    if (hits.size > 50_000) for (const [k, times] of hits) if (times.every((t) => now - t > windowMs)) hits.delete(k);
-    const recent = (hits.get(key) ?? []).filter((t) => now - t < windowMs);
-    if (recent.length >= limit) {
-      hits.set(key, recent);
-      return false;
-    }
-    recent.push(now);
-    hits.set(key, recent);
-    return true;
-  };
-};
+const PROOF_COOKIE = 'otp_recovery_proof';
 
 const tooMany = () => new ApiError(429, 'too_many_requests', 'Too many recovery requests; try again later');
 
-export const recoveryPage = (): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lost your phone?</title></head>
-<body><main>
-<h1>Lost or replaced your phone?</h1>
-<p>Enter your username or email address. If it matches an account, we email you a link: follow it, choose a
-new password if asked, and set up your authenticator app on the new phone. Your old authenticator is removed
-only once the new one works.</p>
-<form method="post" action="/api/v1/recovery">
-<label for="identifier">Username or email</label>
-<input id="identifier" name="identifier" autocomplete="username" required maxlength="254">
-<button type="submit">Send me a recovery link</button>
-</form>
-</main></body></html>`;
+export interface RecoveryHttpOptions {
+  service: RecoveryService;
+  level: RecoveryLevel;
+  logger: Logger;
+  /** the recovery client's sign-in (realm URLs, client id) */
+  login: CompleteLoginOptions;
+  /** seals the pending sign-in's cookie */
+  sealer: Sealer;
+  /** the absolute URL of /recovery/complete (PUBLIC_URL or the listen address; never the Host header) */
+  completeUrl: () => string;
+}
 
-export const recoveryRouters = (
-  service: RecoveryService,
-  limits: { perIpPer15Minutes: number; perAccountPerHour: number },
-  logger: Logger,
-) => {
-  const perAccount = keyedLimiter(limits.perAccountPerHour, 3_600_000);
+/** A queue drained one identifier at a time, off the request path. */
+const backgroundQueue = (service: RecoveryService, logger: Logger) => {
   const queue: string[] = [];
   let draining = false;
   const drain = async () => {
@@ -71,45 +62,83 @@ export const recoveryRouters = (
     }
     draining = false;
   };
-
-  const limitPerIp: RequestHandler = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: limits.perIpPer15Minutes,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // its own check prints to the console and names Express's setting; ours goes to the log, below
-    validate: { xForwardedForHeader: false },
-    handler: (_req, _res, next) => next(tooMany()),
-  });
-  let proxyWarned = false;
-  const perIp: RequestHandler = (req, res, next) => {
-    if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined && req.app.get('trust proxy') === false) {
-      proxyWarned = true;
-      logger.warn('X-Forwarded-For received but TRUST_PROXY is unset: per-IP recovery limits count the proxy');
-    }
-    limitPerIp(req, res, next);
-  };
-
-  const api = Router();
-  api.use(express.urlencoded({ extended: false, limit: '2kb' }));
-  api.post('/', perIp, (req, res) => {
-    const parsed = BODY.safeParse(req.body);
-    if (!parsed.success) throw badRequest('Expected { "identifier": "<username or email>" }');
-    const identifier = parsed.data.identifier.toLowerCase();
-    if (!perAccount(identifier)) throw tooMany();
+  return (identifier: string) => {
     if (queue.length < 10_000) queue.push(identifier);
     setImmediate(drain);
+  };
+};
+
+const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
+  const enqueue = backgroundQueue(options.service, options.logger);
+  let proxyWarned = false;
+  return async (req, res) => {
+    if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined && req.app.get('trust proxy') === false) {
+      proxyWarned = true;
+      options.logger.warn('X-Forwarded-For received but TRUST_PROXY is unset: per-IP recovery limits count the proxy');
+    }
+    const parsed = BODY.safeParse(req.body);
+    if (!parsed.success) throw badRequest('Expected { "identifier": "<username or email>" }');
+    if (!(await options.service.withinIpLimit(req.ip ?? 'unknown'))) throw tooMany();
+    enqueue(parsed.data.identifier.toLowerCase());
     if (req.is('application/x-www-form-urlencoded'))
       res
         .status(202)
         .type('html')
         .send(`<!doctype html><title>Check your email</title><p>${escapeHtml(ACCEPTED.message)}</p>`);
     else res.status(202).json(ACCEPTED);
+  };
+};
+
+/**
+ * `/recovery/complete`: first a page saying what the sign-in will do; `?start=1` starts the proving sign-in;
+ * Keycloak's answer (`?code=&state=`) finishes it.
+ */
+const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
+  const verifier = new ProofVerifier(options.login);
+  const cookie = (maxAge: number): CookieOptions => ({
+    httpOnly: true,
+    // Lax: the cookie must ride the redirect back from Keycloak's sign-in page.
+    sameSite: 'lax',
+    secure: options.completeUrl().startsWith('https:'),
+    path: '/recovery',
+    maxAge,
   });
+  const start = (res: Response) => {
+    const proof = newPendingProof();
+    res.cookie(PROOF_COOKIE, sealProof(options.sealer, proof), cookie(10 * 60_000));
+    res.redirect(303, proofAuthorizationUrl(options.login, proof, options.completeUrl()));
+  };
+  const finish = async (req: Request, res: Response, code: string) => {
+    const proof = openProof(options.sealer, parseCookie(req.headers.cookie ?? '')[PROOF_COOKIE]);
+    res.clearCookie(PROOF_COOKIE, cookie(0));
+    if (!proof || proof.state !== req.query.state) return res.status(400).type('html').send(completionPage('expired'));
+    const signIn = await verifier.redeem(code, proof, options.completeUrl()).catch((error) => {
+      options.logger.warn({ err: (error as Error).message }, 'recovery sign-in not verified');
+      return undefined;
+    });
+    if (!signIn) return res.status(400).type('html').send(completionPage('expired'));
+    const proven = await options.service.prove(signIn);
+    res.type('html').send(completionPage(proven ? 'done' : 'nothing-pending'));
+  };
+  return async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const code = req.query.code;
+    if (typeof code === 'string' && code.length > 0 && code.length < 4096) return finish(req, res, code);
+    if (req.query.error !== undefined) return res.status(400).type('html').send(completionPage('expired'));
+    if (req.query.start === undefined) return res.type('html').send(confirmStartPage());
+    start(res);
+  };
+};
+
+export const recoveryRouters = (options: RecoveryHttpOptions) => {
+  const api = Router();
+  api.use(express.urlencoded({ extended: false, limit: '2kb' }));
+  api.post('/', requestRoute(options));
 
   const page = Router();
   page.get('/', (_req, res) => {
-    res.type('html').send(recoveryPage());
+    res.type('html').send(recoveryPage(options.level));
   });
+  page.get('/complete', completeRoute(options));
   return { api, page };
 };

@@ -1,125 +1,146 @@
 /**
- * Lost-phone recovery. A request (self-service, helpdesk, or Keycloak's own "Forgot password?" seen in
- * the events) opens a recovery for the account; nothing is removed then. When the device mirror sees a
- * new device on an account with an open recovery — so the owner proved control of the email and entered
- * a correct code from the new device — the devices the account had before are removed, the user's
- * sessions are ended, and the owner is told. Swap, never delete first.
- * Both ends rest on what Keycloak 26 really records or on the sidecar's own records: the opening on
- * `SEND_RESET_PASSWORD` or the sidecar's own request, the completion on the new device the mirror sees
- * (the user's `UPDATE_CREDENTIAL`, or the store's devices for `completePending`) — never on
- * `RESET_PASSWORD` / `EXECUTE_ACTION_TOKEN` / `EXECUTE_ACTIONS`, which Keycloak records only as `_ERROR`.
+ * Lost-phone recovery, bound to its link (docs/threat-model.md, "Recovery"). A request (the sidecar's
+ * `/recovery`, or Keycloak's own "Forgot Password?" seen as `SEND_RESET_PASSWORD`) only records that a link
+ * went out: nothing is removed and nothing is "armed". The device that counts is the one created *through
+ * that link*: the user's new OTP credential whose `UPDATE_CREDENTIAL` event names the recovery client
+ * (execute-actions links run in an auth session of the client they were issued for). It is *pending* until
+ * proven — by a fresh password + OTP sign-in at `/recovery/complete` (`password-and-email`), or by the link
+ * itself (`email-only`) — and only then, after the cooling-off, are the old devices retired (completion.ts).
+ * A device added any other way (account console, `kc_action=CONFIGURE_TOTP`, an admin) never retires others.
  */
-
-import type { SidecarFile } from '../config/sidecar-file.js';
-import { currentDevicesSeenBy, type DeviceChange, markRemoved } from '../devices/records.js';
-import type { KeycloakConnection } from '../keycloak/connection.js';
-import { enqueueEmail } from '../mail/outbox.js';
-import type { ChangeNotices } from '../notices/notices.js';
-import type { Logger } from '../observability/logger.js';
-import type { SqlDatabase } from '../store/database.js';
+import { recoveryActionsOf, recoveryLinkOffered } from '../../../realm-files/src/index.js';
 import { RealmService } from '../util/realm-service.js';
+import { RecoveryCompletion, type SignInProof } from './completion.js';
+import type { RecoveryOptions, UserEventSeen } from './options.js';
+import { isProtectedAccount } from './protected.js';
 import {
+  hitWithinLimit,
   insertRequest,
-  markCompleted,
-  oldestOpenRequest,
-  ownersWithUnfinishedSwap,
+  openResetRequest,
+  type RecoveryRequest,
   type RecoverySource,
+  requestAwaitingDevice,
+  setPasswordUpdated,
+  setPendingDevice,
 } from './records.js';
-import { retiredDevicesEmail } from './recovery-email.js';
 
+export type { RecoveryOptions, UserEventSeen } from './options.js';
 export type { RecoverySource } from './records.js';
 
-export interface RecoveryOptions {
-  keycloak: KeycloakConnection;
-  db: SqlDatabase;
-  logger: Logger;
-  /** the recovery section of sidecar.yaml */
-  rules: SidecarFile['recovery'];
-  realmDisplayName: string;
-  accountUrl: string;
-  /** gives the owner's notice its "This wasn't me" link and sends it to every address on file */
-  notices?: ChangeNotices;
-  now?: () => Date;
-}
+/** Clock skew allowed between Keycloak's credential `createdDate` and its event time. */
+const SKEW_MS = 2_000;
 
 export class RecoveryService extends RealmService<RecoveryOptions> {
-  /** Opens (or renews) a recovery for the account. */
-  async open(userId: string, source: RecoverySource, at = this.now()): Promise<void> {
-    const expiresAt = new Date(at.getTime() + this.options.rules.linkLifespanMinutes * 60_000);
-    await insertRequest(this.options.db, this.realm, { userId, source, requestedAt: at, expiresAt });
+  private readonly completion = new RecoveryCompletion(this.options);
+
+  private get rules() {
+    return this.options.rules;
+  }
+
+  /** A fresh sign-in at /recovery/complete: proves the user's pending device (see completion.ts). */
+  prove(proof: SignInProof): Promise<boolean> {
+    return this.completion.prove(proof);
   }
 
   /**
-   * Finds the account for a self-service request and has Keycloak send the recovery email. Runs off the
-   * request path; an unknown, disabled or email-less account is silently ignored.
+   * Stops the user's unfinished recoveries ("This wasn't me"): a pending retirement does not happen and the
+   * device the recovery brought is removed. Returns how many were stopped.
+   */
+  cancelPending(userId: string): Promise<number> {
+    return this.completion.cancelPending(userId);
+  }
+
+  /** Scheduled: pending devices not proven in time go, cooling-offs that are over retire the old devices. */
+  completePending(): Promise<number> {
+    return this.completion.housekeeping();
+  }
+
+  /** Records a request (its link's lifespan); nothing else happens until the link's device appears. */
+  async open(userId: string, source: RecoverySource, at = this.now()): Promise<void> {
+    const expiresAt = new Date(at.getTime() + this.rules.linkLifespanMinutes * 60_000);
+    await insertRequest(this.options.db, this.realm, {
+      userId,
+      source,
+      level: this.rules.level,
+      requestedAt: at,
+      expiresAt,
+    });
+  }
+
+  /**
+   * A self-service request, off the request path (the answer was the same 202 for everyone). Sends the link
+   * only when the level offers one, to an enabled account with a verified address, not protected, within the
+   * per-account limit; an error in any check sends nothing (fail closed).
    */
   async requestBySelfService(identifier: string): Promise<'sent' | 'ignored'> {
     const { rules, logger } = this.options;
+    if (!recoveryLinkOffered(rules)) return 'ignored';
     const user = await this.users.byIdentifier(identifier);
-    if (!user?.id || user.enabled === false || !user.email) return 'ignored';
+    if (!user?.id || user.enabled === false || !user.email || user.emailVerified !== true) return 'ignored';
+    if (!(await this.withinAccountLimit(user.id))) return 'ignored';
+    const protectedAccount = await isProtectedAccount(this.users, user.id, rules).catch((error) => {
+      logger.warn({ err: (error as Error).message }, 'recovery: role lookup failed; no link sent');
+      return true;
+    });
+    if (protectedAccount) return 'ignored';
     await this.open(user.id, 'self-service');
     await this.users.sendActionsEmail(user.id, {
-      actions: rules.actions,
+      actions: recoveryActionsOf(rules),
       lifespan: rules.linkLifespanMinutes * 60,
       clientId: rules.clientId,
-      redirectUri: rules.redirectUri,
+      redirectUri: this.options.completeUrl(),
     });
     logger.info({ userId: user.id }, 'recovery email sent');
     return 'sent';
   }
 
-  /** Called with the mirror's changes: retires old devices where a recovery has just been completed. */
-  async onDeviceChanges(changes: DeviceChange[]): Promise<void> {
-    if (!this.options.rules.retireOldDevices) return;
-    const added = changes.filter((c) => c.kind === 'added');
-    for (const userId of new Set(added.map((c) => c.owner.userId))) {
-      const owner = added.find((c) => c.owner.userId === userId)?.owner;
-      const fresh = new Set(added.filter((c) => c.owner.userId === userId).map((c) => c.device.credentialId));
-      if (owner) await this.completeIfOpen(owner, fresh);
-    }
+  /** Per resolved account (not per typed string), counted in the store so replicas share it. */
+  private withinAccountLimit(userId: string): Promise<boolean> {
+    return this.withinLimit(`account:${userId}`, this.rules.rateLimit.perAccountPerHour, 3_600_000);
+  }
+
+  /** Per client IP, in the store; false: refuse this request. */
+  withinIpLimit(ip: string): Promise<boolean> {
+    return this.withinLimit(`ip:${ip}`, this.rules.rateLimit.perIpPer15Minutes, 15 * 60_000);
+  }
+
+  private withinLimit(key: string, limit: number, windowMs: number): Promise<boolean> {
+    const now = this.now();
+    return hitWithinLimit(this.options.db, this.realm, key, limit, new Date(now.getTime() - windowMs), now);
   }
 
   /**
-   * Completes the recoveries whose new device the mirror has recorded but whose swap did not finish (the
-   * sidecar stopped, or Keycloak failed, between the two). Runs on a schedule; cheap when there are none.
+   * What a user event means for recovery: an OTP credential made through the recovery client binds the
+   * device to the self-service request it answers; at `email-only`, Keycloak's reset link (an OTP credential
+   * and a new password within a `SEND_RESET_PASSWORD`'s lifespan) binds and proves its device.
    */
-  async completePending(): Promise<number> {
-    if (!this.options.rules.retireOldDevices) return 0;
-    const owners = await ownersWithUnfinishedSwap(this.options.db, this.realm, this.now());
-    for (const owner of owners) await this.completeIfOpen(owner);
-    return owners.length;
+  async onUserEvent(userId: string, event: UserEventSeen): Promise<void> {
+    const otp = event.type === 'UPDATE_CREDENTIAL' && event.credentialType === 'otp';
+    if (otp && event.clientId === this.rules.clientId) {
+      const request = await requestAwaitingDevice(this.options.db, this.realm, userId, 'self-service', event.at);
+      if (request) await this.bindDevice(request, event.at);
+      return;
+    }
+    if (this.rules.level !== 'email-only' || !(otp || event.type === 'UPDATE_PASSWORD')) return;
+    const reset = await openResetRequest(this.options.db, this.realm, userId, event.at);
+    if (!reset) return;
+    if (otp && !reset.pendingCredentialId) await this.bindDevice(reset, event.at);
+    if (event.type === 'UPDATE_PASSWORD') await setPasswordUpdated(this.options.db, reset.id, event.at);
+    await this.completion.resetStepDone(userId);
   }
 
-  private async completeIfOpen(owner: DeviceChange['owner'], fresh = new Set<string>()) {
-    const { db, logger } = this.options;
-    const realm = this.realm;
-    const now = this.now();
-    const request = await oldestOpenRequest(db, realm, owner.userId, now);
-    if (!request) return;
-    // The devices the account had when the recovery began (never the new one).
-    const old = await currentDevicesSeenBy(db, realm, owner.userId, request.requestedAt);
-    const retire = old.filter((d) => !fresh.has(d.credentialId));
-    for (const device of retire) await this.users.deleteCredentialIfExists(owner.userId, device.credentialId);
-    await this.users.logout(owner.userId);
-    await db.transaction(async (tx) => {
-      const retired = retire.map((d) => d.credentialId);
-      await markCompleted(tx, request.id, now, retired);
-      await markRemoved(tx, realm, retired, 'retired after recovery', now);
-      const notice = (cancelUrl?: string) =>
-        retiredDevicesEmail({
-          realm,
-          requestId: request.id,
-          owner,
-          labels: retire.map((d) => d.label ?? 'an authenticator without a name'),
-          realmDisplayName: this.options.realmDisplayName,
-          accountUrl: this.options.accountUrl,
-          ...(cancelUrl ? { cancelUrl } : {}),
-        });
-      const change = { userId: owner.userId, kind: 'devices-retired' as const, newCredentialId: [...fresh][0] };
-      if (owner.email && retire.length > 0)
-        if (this.options.notices) await this.options.notices.announce(tx, change, owner.email, notice);
-        else await enqueueEmail(tx, notice());
-    });
-    logger.info({ userId: owner.userId, retired: retire.length }, 'recovery completed: old devices retired');
+  /** The newest OTP credential created between the request and the event: the one the link's action made. */
+  private async bindDevice(request: RecoveryRequest, eventAt: Date): Promise<void> {
+    const devices = await this.users.otpCredentials(request.userId);
+    const made = devices
+      .map((d) => ({ id: d.id as string, createdAt: Number(d.createdDate ?? 0) }))
+      .filter((d) => d.id && d.createdAt >= request.requestedAt.getTime() - SKEW_MS)
+      .filter((d) => d.createdAt <= eventAt.getTime() + SKEW_MS)
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    if (!made) return this.options.logger.warn({ userId: request.userId }, 'recovery: the link’s device was not found');
+    await setPendingDevice(this.options.db, request.id, made.id, new Date(made.createdAt));
+    this.options.logger.info({ userId: request.userId }, 'recovery: new device pending proof');
+    // A reset request waits for its new password too (resetStepDone); a self-service one may be proven now.
+    if (request.source === 'self-service') await this.completion.bound(request);
   }
 }

@@ -194,6 +194,25 @@ export const MIGRATIONS: Migration[] = [
         details jsonb
       );
       create index notice_cancellations_user on notice_cancellations (realm, user_id, at)
+      `,
+  },
+  {
+    version: 7,
+    name: 'recovery bound to its link: level, pending device, proof, cooling-off; shared rate limits',
+    sql: `
+      alter table recovery_requests add column level text;
+      alter table recovery_requests add column pending_credential_id text;
+      alter table recovery_requests add column pending_since timestamptz;
+      alter table recovery_requests add column password_updated_at timestamptz;
+      alter table recovery_requests add column proven_at timestamptz;
+      alter table recovery_requests add column retire_at timestamptz;
+      alter table recovery_requests add column outcome text;
+      create table recovery_rate_hits (
+        realm text not null,
+        key text not null,
+        at timestamptz not null
+      );
+      create index recovery_rate_hits_key on recovery_rate_hits (realm, key, at)
     `,
   },
 ];

@@ -1,0 +1,168 @@
+/**
+ * The end of a recovery: proof of the pending device (a fresh password + OTP sign-in at /recovery/complete,
+ * or the link itself at `email-only`), the old devices retired after the cooling-off, the user's *other*
+ * sessions ended, the owner told — or, not proven within `completionWindowMinutes` or stopped by the owner,
+ * the pending device removed and the owner told. Every step is safe to repeat (the housekeeping job retries).
+ */
+import { retireAfterHoursOf } from '../../../realm-files/src/index.js';
+import { markRemoved } from '../devices/records.js';
+import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
+import { RealmService } from '../util/realm-service.js';
+import type { RecoveryOptions } from './options.js';
+import {
+  dueRetirements,
+  finishRequest,
+  markProven,
+  type RecoveryRequest,
+  unfinishedWithDevice,
+  unprovenSince,
+} from './records.js';
+import {
+  pendingRemovedEmail,
+  type RecoveryEmailInput,
+  retiredDevicesEmail,
+  retirementScheduledEmail,
+} from './recovery-email.js';
+
+/** What a completed sign-in at /recovery/complete proved: who, when, and the session to keep. */
+export interface SignInProof {
+  userId: string;
+  authTime: Date;
+  sessionId?: string;
+}
+
+const NO_NAME = 'an authenticator without a name';
+
+export class RecoveryCompletion extends RealmService<RecoveryOptions> {
+  /** A device was bound to its request: the link alone proves it at `email-only`. */
+  async bound(request: RecoveryRequest): Promise<void> {
+    if (request.level === 'email-only') await this.proveRequest(request.id, request.userId);
+  }
+
+  /** A Keycloak reset (email-only) is proven once it holds both its device and its new password. */
+  async resetStepDone(userId: string): Promise<void> {
+    const requests = await unfinishedWithDevice(this.options.db, this.realm, userId);
+    for (const r of requests)
+      if (r.source === 'keycloak-reset' && r.passwordUpdatedAt && !r.provenAt) await this.proveRequest(r.id, userId);
+  }
+
+  /**
+   * A fresh sign-in of the user proves their pending device when it came after the device was made and within
+   * the window. The user's other sessions end at once; the old devices go now or after the cooling-off.
+   */
+  async prove(proof: SignInProof): Promise<boolean> {
+    const now = this.now();
+    const windowMs = this.options.rules.completionWindowMinutes * 60_000;
+    const candidates = (await unfinishedWithDevice(this.options.db, this.realm, proof.userId)).filter(
+      (r) =>
+        !r.provenAt &&
+        r.level === 'password-and-email' &&
+        r.pendingSince !== null &&
+        now.getTime() - r.pendingSince.getTime() <= windowMs &&
+        // auth_time has whole seconds: the sign-in began in or after the second the device was made
+        proof.authTime.getTime() >= Math.floor(r.pendingSince.getTime() / 1000) * 1000,
+    );
+    const request = candidates.at(-1);
+    if (!request?.pendingCredentialId) return false;
+    const current = await this.users.otpCredentials(proof.userId);
+    if (!current.some((d) => d.id === request.pendingCredentialId)) return false;
+    await this.endOtherSessions(proof.userId, proof.sessionId);
+    await this.proveRequest(request.id, proof.userId);
+    return true;
+  }
+
+  private async endOtherSessions(userId: string, keep: string | undefined) {
+    for (const session of await this.users.sessions(userId))
+      if (session.id && session.id !== keep) await this.users.endSession(session.id);
+  }
+
+  private async proveRequest(requestId: string, userId: string): Promise<void> {
+    const now = this.now();
+    const retireAt = new Date(now.getTime() + retireAfterHoursOf(this.options.rules) * 3_600_000);
+    await markProven(this.options.db, requestId, now, retireAt);
+    const request = (await unfinishedWithDevice(this.options.db, this.realm, userId)).find((r) => r.id === requestId);
+    if (!request) return;
+    if (retireAt <= now) return this.retire(request);
+    const old = await this.oldDevices(request);
+    await this.tell(request, (input) =>
+      retirementScheduledEmail({ ...input, labels: old.map((d) => d.label), retireAt }),
+    );
+  }
+
+  /** Runs on a schedule: removes pending devices not proven in time, retires those whose cooling-off is over. */
+  async housekeeping(): Promise<number> {
+    const now = this.now();
+    const cutoff = new Date(now.getTime() - this.options.rules.completionWindowMinutes * 60_000);
+    const late = await unprovenSince(this.options.db, this.realm, cutoff);
+    for (const request of late) await this.removePending(request, 'expired');
+    const due = await dueRetirements(this.options.db, this.realm, now);
+    for (const request of due) await this.retire(request);
+    return late.length + due.length;
+  }
+
+  /** "This wasn't me": stops the user's unfinished recoveries and removes the devices they brought. */
+  async cancelPending(userId: string): Promise<number> {
+    const requests = await unfinishedWithDevice(this.options.db, this.realm, userId);
+    for (const request of requests) await this.removePending(request, 'cancelled');
+    return requests.length;
+  }
+
+  private async removePending(request: RecoveryRequest, why: 'expired' | 'cancelled') {
+    const id = request.pendingCredentialId as string;
+    const label = (await this.users.otpCredentials(request.userId)).find((d) => d.id === id)?.userLabel ?? NO_NAME;
+    await this.users.deleteCredentialIfExists(request.userId, id);
+    const reason = why === 'expired' ? 'recovery not confirmed in time' : 'recovery stopped by the owner';
+    await this.options.db.transaction(async (tx) => {
+      await markRemoved(tx, this.realm, [id], reason, this.now());
+      await finishRequest(tx, request.id, this.now(), why);
+    });
+    await this.tell(request, (input) => pendingRemovedEmail({ ...input, labels: [label], why }));
+    this.options.logger.info({ userId: request.userId, why }, 'recovery: pending device removed');
+  }
+
+  /** Every OTP device of the user but the proven one. */
+  private async oldDevices(request: RecoveryRequest) {
+    return (await this.users.otpCredentials(request.userId))
+      .filter((d) => d.id && d.id !== request.pendingCredentialId)
+      .map((d) => ({ id: d.id as string, label: d.userLabel ?? NO_NAME }));
+  }
+
+  private async retire(request: RecoveryRequest): Promise<void> {
+    const old = this.options.rules.retireOldDevices ? await this.oldDevices(request) : [];
+    for (const device of old) await this.users.deleteCredentialIfExists(request.userId, device.id);
+    // At email-only nobody signed in to keep: the sessions of whoever had the old devices end.
+    if (request.level === 'email-only') await this.users.logout(request.userId);
+    await this.options.db.transaction(async (tx) => {
+      const ids = old.map((d) => d.id);
+      await markRemoved(tx, this.realm, ids, 'retired after recovery', this.now());
+      await finishRequest(tx, request.id, this.now(), 'retired', ids);
+    });
+    if (old.length > 0)
+      await this.tell(request, (input) => retiredDevicesEmail({ ...input, labels: old.map((d) => d.label) }));
+    this.options.logger.info(
+      { userId: request.userId, retired: old.length },
+      'recovery completed: old devices retired',
+    );
+  }
+
+  /**
+   * Mails the owner: through the notices when the sidecar has them (every address on file, with a "This
+   * wasn't me" link that stops the change and removes the device the recovery brought), else to the account.
+   */
+  private async tell(request: RecoveryRequest, email: (input: RecoveryEmailInput) => OutgoingEmail) {
+    const user = await this.users.getIfExists(request.userId);
+    if (!user?.email) return;
+    const owner = { userId: request.userId, username: user.username ?? '', email: user.email };
+    const { realmDisplayName, accountUrl, notices } = this.options;
+    const input = { realm: this.realm, requestId: request.id, owner, labels: [], realmDisplayName, accountUrl };
+    if (!notices) return enqueueEmail(this.options.db, email(input));
+    const change = {
+      userId: request.userId,
+      kind: 'devices-retired' as const,
+      newCredentialId: request.pendingCredentialId ?? undefined,
+    };
+    await this.options.db.transaction((tx) =>
+      notices.announce(tx, change, user.email, (cancelUrl) => email({ ...input, cancelUrl })),
+    );
+  }
+}
