@@ -35,7 +35,7 @@ export interface Sidecar {
   close(): Promise<void>;
 }
 
-const connectKeycloak = (settings: Settings, metrics: Metrics) =>
+const connectKeycloak = (settings: Settings, metrics: Metrics, logger: Logger) =>
   new KeycloakConnection({
     baseUrl: settings.KEYCLOAK_URL,
     realm: settings.KEYCLOAK_REALM,
@@ -46,7 +46,11 @@ const connectKeycloak = (settings: Settings, metrics: Metrics) =>
     onCall: (operation, outcome, seconds) => {
       metrics.keycloakCalls.inc({ operation, outcome });
       metrics.keycloakCallSeconds.observe({ operation }, seconds);
-      metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
+      metrics.keycloakUp.set(outcome === 'ok' || outcome === 'client_error' ? 1 : 0);
+    },
+    onAccessChange: (refused) => {
+      if (refused) logger.error({ fix: 'check SIDECAR_CLIENT_SECRET' }, refused);
+      else logger.info('Keycloak accepts the sidecar client again');
     },
   });
 
@@ -63,7 +67,7 @@ const buildServices = (
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
-  const keycloak = connectKeycloak(settings, metrics);
+  const keycloak = connectKeycloak(settings, metrics, logger);
   const reconciler = new Reconciler({
     keycloak,
     db,

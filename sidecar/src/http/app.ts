@@ -12,7 +12,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<boolean>;
+  /** true when ready; false or a word saying why not (shown instead of 'failing') */
+  check(): Promise<boolean | string>;
 }
 
 export interface AppOptions {
@@ -89,10 +90,10 @@ export const createApp = ({ logger, metrics, readiness, api, pages = {}, trustPr
     const results = await Promise.all(
       readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const),
     );
-    const ready = results.every(([, ok]) => ok);
+    const ready = results.every(([, ok]) => ok === true);
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
-      checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'ok' : 'failing'])),
+      checks: Object.fromEntries(results.map(([n, ok]) => [n, ok === true ? 'ok' : ok || 'failing'])),
     });
   });
   app.get('/metrics', async (_req, res) => {
