@@ -84,6 +84,8 @@ export const startEmbedded = async (options: {
       SMTP_HOST: mail.host,
       SMTP_PORT: String(mail.port),
       SMTP_FROM: 'otp-sidecar@demo.example.org',
+      // The README's curl examples take a staff token from admin-cli's password grant.
+      HELPDESK_TOKEN_CLIENTS: given.HELPDESK_TOKEN_CLIENTS || 'otp-helpdesk,admin-cli',
       // The demo listens on loopback only, like its other parts, unless told otherwise.
       LISTEN_HOST: given.LISTEN_HOST || '127.0.0.1',
     },
