@@ -20,7 +20,7 @@ import { eventually } from '../support/wait.js';
 
 let running: RunningDemo | undefined;
 afterAll(async () => {
-  if (running) await stopDemo(running, 'SIGKILL');
+  if (running) await stopDemo(running);
 });
 
 const messages = async (demo: RunningDemo) =>

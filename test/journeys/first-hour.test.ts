@@ -38,7 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  if (demo) await stopDemo(demo, 'SIGKILL');
+  if (demo) await stopDemo(demo);
 });
 
 interface Message {
@@ -79,6 +79,16 @@ const confirmAction = async (page: Page, username: string, secret: string) => {
     await page.click('#kc-accept');
 };
 
+/** Names the README step that failed, with a screenshot under test-artifacts/first-hour/. */
+const step = async (page: Page, name: string, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    await page.screenshot({ path: `test-artifacts/first-hour/${name.replace(/\W+/g, '_')}.png` }).catch(() => {});
+    throw new Error(`step "${name}": ${(error as Error).message}`, { cause: error });
+  }
+};
+
 const everyPortFree = async () =>
   Promise.all(Object.values(ports).map(async (port) => [port, await portIsFree(port)] as const));
 
@@ -100,21 +110,25 @@ describeEmulatorOnly('the first hour with npm start', () => {
     ]);
 
     // The staff user signs in to the helpdesk (redirect URIs follow PORT) and finds alice.
-    await page.goto(`${running.sidecarUrl}/helpdesk`);
-    await signIn(page, 'helen', SECRETS.helen);
-    await page.waitForSelector('#search');
-    await page.fill('#search', 'alice');
-    await page.click('#search-form button[type=submit]');
-    await page.getByRole('button', { name: 'alice', exact: true }).click();
-    await page.waitForSelector('#devices tbody tr');
-    expect(await page.locator('#devices').textContent()).toContain('Pixel 8');
-    await page.context().clearCookies();
+    await step(page, 'helpdesk sign-in', async () => {
+      await page.goto(`${running.sidecarUrl}/helpdesk`);
+      await signIn(page, 'helen', SECRETS.helen);
+      await page.waitForSelector('#search');
+      await page.fill('#search', 'alice');
+      await page.click('#search-form button[type=submit]');
+      await page.getByRole('button', { name: 'alice', exact: true }).click();
+      await page.waitForSelector('#devices tbody tr');
+      expect(await page.locator('#devices').textContent()).toContain('Pixel 8');
+      await page.context().clearCookies();
+    });
 
     // dave is past the deadline: signing in means setting up OTP first.
-    await page.goto(`${running.sidecarUrl}/helpdesk`);
-    await signIn(page, 'dave');
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    await page.context().clearCookies();
+    await step(page, 'forced setup', async () => {
+      await page.goto(`${running.sidecarUrl}/helpdesk`);
+      await signIn(page, 'dave');
+      await page.waitForSelector('#kc-totp-secret-qr-code');
+      await page.context().clearCookies();
+    });
 
     // The admin scripts `npm start` printed agree with the running demo.
     expect((await runAdminCommand(running, 'plan')).stdout).toContain(
@@ -123,37 +137,39 @@ describeEmulatorOnly('the first hour with npm start', () => {
     expect((await runAdminCommand(running, 'verify')).code).toBe(0);
 
     // alice at the account console: her device, a second one added, then deleted again.
-    await page.goto(`${running.keycloakUrl}/realms/demo/account`);
-    await signIn(page, 'alice', SECRETS.alice);
-    await page.waitForSelector('text=Pixel 8');
-    await page.getByText('Set up authenticator application').first().click();
-    await page.waitForSelector('#kc-totp-secret-qr-code');
-    await page.click('text=Unable to scan?');
-    const key = ((await page.locator('#kc-totp-secret-key').textContent()) ?? '').replace(/\s+/g, '');
-    expect(key.length).toBeGreaterThan(0);
-    await page.fill('#totp', await codeFor({ secret: key || TABLET_SECRET }));
-    await page.fill('#userLabel', 'Tablet');
-    await page.click('#saveTOTPBtn');
-    await page.waitForSelector('text=Tablet');
-    await eventually(
-      () => messages(running),
-      (list) => list.some((m) => m.to.includes('alice@demo.example.org') && /added/.test(m.subject)),
-    );
-    const added = (await messages(running)).find((m) => m.to.includes('alice@demo.example.org'));
-    expect(added?.subject).toBe('A new authenticator was added to your Demo Research Lab account');
+    await step(page, 'account console', async () => {
+      await page.goto(`${running.keycloakUrl}/realms/demo/account`);
+      await signIn(page, 'alice', SECRETS.alice);
+      await page.waitForSelector('text=Pixel 8');
+      await page.getByText('Set up authenticator application').first().click();
+      await page.waitForSelector('#kc-totp-secret-qr-code');
+      await page.click('text=Unable to scan?');
+      const key = ((await page.locator('#kc-totp-secret-key').textContent()) ?? '').replace(/\s+/g, '');
+      expect(key.length).toBeGreaterThan(0);
+      await page.fill('#totp', await codeFor({ secret: key || TABLET_SECRET }));
+      await page.fill('#userLabel', 'Tablet');
+      await page.click('#saveTOTPBtn');
+      await page.waitForSelector('text=Tablet');
+      await eventually(
+        () => messages(running),
+        (list) => list.some((m) => m.to.includes('alice@demo.example.org') && /added/.test(m.subject)),
+      );
+      const added = (await messages(running)).find((m) => m.to.includes('alice@demo.example.org'));
+      expect(added?.subject).toBe('A new authenticator was added to your Demo Research Lab account');
 
-    const tablet = page.locator('li, tr, [data-testid]', { hasText: 'Tablet' }).last();
-    await tablet.getByText('Delete').click();
-    await confirmAction(page, 'alice', key);
-    await page.waitForSelector('text=Pixel 8');
-    expect(await page.locator('text=Tablet').count()).toBe(0);
-    const removed = await eventually(
-      () => messages(running),
-      (list) => list.some((m) => /removed/.test(m.subject)),
-    );
-    expect(removed.filter((m) => /removed/.test(m.subject)).map((m) => m.subject)).toEqual([
-      'An authenticator was removed from your Demo Research Lab account',
-    ]);
+      const tablet = page.locator('li, tr, [data-testid]', { hasText: 'Tablet' }).last();
+      await tablet.getByText('Delete').click();
+      await confirmAction(page, 'alice', key);
+      await page.waitForSelector('text=Pixel 8');
+      expect(await page.locator('text=Tablet').count()).toBe(0);
+      const removed = await eventually(
+        () => messages(running),
+        (list) => list.some((m) => /removed/.test(m.subject)),
+      );
+      expect(removed.filter((m) => /removed/.test(m.subject)).map((m) => m.subject)).toEqual([
+        'An authenticator was removed from your Demo Research Lab account',
+      ]);
+    });
 
     // A restart on the same data sends nothing: the demo users keep their ids and devices.
     expect(await stopDemo(running)).toBe(0);

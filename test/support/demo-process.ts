@@ -82,7 +82,10 @@ export const startDemo = async (ports: DemoPorts, dataDir: string, timeoutMs = 9
   return demo;
 };
 
-/** Sends the signal to npm's own PID (what `kill <pid>` does) and waits for the exit code. */
+/**
+ * Sends the signal to npm's own PID (what `kill <pid>` does) and waits for the exit code. Not SIGKILL:
+ * npm cannot pass that on, and the demo would outlive it.
+ */
 export const stopDemo = async (demo: RunningDemo, signal: NodeJS.Signals = 'SIGTERM') => {
   if (demo.child.exitCode === null) demo.child.kill(signal);
   return demo.exited;
