@@ -115,32 +115,80 @@ export const linkIn = (mail: ReceivedMail): string => {
   return match[0];
 };
 
-/** A web inbox over the catcher: newest first, each message's text with its links clickable. */
+/** One message as the inbox shows it to people and its JSON API answers (no parser internals). */
+const summaryOf = (mail: ReceivedMail, index: number) => ({
+  id: index + 1,
+  to: mail.to,
+  from: mail.from,
+  subject: mail.subject,
+  date: mail.raw.date?.toISOString() ?? null,
+  text: mail.text,
+});
+
+/** Readable at any width: text wraps, links are links (http(s) only, escaped). */
+const INBOX_STYLE =
+  'body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}' +
+  'pre{white-space:pre-wrap;overflow-wrap:anywhere;font-family:inherit}';
+
+const linkify = (escapedText: string) =>
+  escapedText.replace(/https?:\/\/[^\s<]+/g, (link) => `<a href="${link}">${link}</a>`);
+
+const inboxPage = (catcher: MailCatcher) => {
+  const items = [...catcher.messages]
+    .map(summaryOf)
+    .reverse()
+    .map(
+      (m) =>
+        `<article><h2>${escapeHtml(m.subject)}</h2><p>To: ${escapeHtml(m.to.join(', '))}</p><pre>${linkify(
+          escapeHtml(m.text),
+        )}</pre></article>`,
+    )
+    .join('<hr>');
+  return (
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>Mail inbox</title><style>${INBOX_STYLE}</style>` +
+    `<h1>Mail inbox (${catcher.messages.length})</h1><p>As JSON: <a href="api/messages">api/messages</a></p>` +
+    (items || '<p>No messages yet.</p>')
+  );
+};
+
+/**
+ * A web inbox over the catcher: newest first, each message's text with its links clickable; `GET
+ * /api/messages` (optionally `?to=<address>`) gives the same messages as JSON, oldest first.
+ */
 export const startWebInbox = async (
   catcher: MailCatcher,
   port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> => {
   const { createServer } = await import('node:http');
-  const server = createServer((_req, res) => {
-    const items = [...catcher.messages]
-      .reverse()
-      .map(
-        (m) =>
-          `<article><h2>${escapeHtml(m.subject)}</h2><p>To: ${escapeHtml(m.to.join(', '))}</p><pre>${escapeHtml(
-            m.text,
-          ).replace(/https?:\/\/[^\s<]+/g, (link) => `<a href="${link}">${link}</a>`)}</pre></article>`,
-      )
-      .join('<hr>');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://inbox');
+    if (url.pathname === '/api/messages') {
+      const to = url.searchParams.get('to')?.toLowerCase();
+      const messages = catcher.messages.map(summaryOf).filter((m) => !to || m.to.includes(to));
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ messages }));
+      return;
+    }
+    if (url.pathname !== '/') {
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":"not found"}');
+      return;
+    }
     res
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'" })
-      .end(
-        `<!doctype html><title>Mail inbox</title><h1>Mail inbox (${catcher.messages.length})</h1>${items || '<p>No messages yet.</p>'}`,
-      );
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      })
+      .end(inboxPage(catcher));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A browser's keep-alive connection must not hold the port after stop.
+        server.closeAllConnections();
+      }),
   };
 };

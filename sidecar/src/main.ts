@@ -41,7 +41,7 @@ export interface Sidecar {
   close(): Promise<void>;
 }
 
-const connectKeycloak = (settings: Settings, metrics: Metrics) =>
+const connectKeycloak = (settings: Settings, metrics: Metrics, logger: Logger) =>
   new KeycloakConnection({
     baseUrl: settings.KEYCLOAK_URL,
     realm: settings.KEYCLOAK_REALM,
@@ -50,12 +50,17 @@ const connectKeycloak = (settings: Settings, metrics: Metrics) =>
     concurrency: settings.KEYCLOAK_CONCURRENCY,
     timeoutMs: settings.KEYCLOAK_TIMEOUT_MS,
     onCall: (operation, outcome, seconds) => {
-      metrics.keycloakUp.set(outcome === 'circuit_open' || outcome === 'retry_exhausted' ? 0 : 1);
+      // Up while calls get an answer Keycloak means (a refused client secret, 'unauthorized', is down).
+      metrics.keycloakUp.set(outcome === 'ok' || outcome === 'client_error' ? 1 : 0);
       // Calls made for anonymous callers are not counted: how many there are depends on whether the
       // account exists (observability/anonymous.ts).
       if (isAnonymousWork()) return;
       metrics.keycloakCalls.inc({ operation, outcome });
       metrics.keycloakCallSeconds.observe({ operation }, seconds);
+    },
+    onAccessChange: (refused) => {
+      if (refused) logger.error({ fix: 'check SIDECAR_CLIENT_SECRET' }, refused);
+      else logger.info('Keycloak accepts the sidecar client again');
     },
   });
 
@@ -76,7 +81,7 @@ const buildServices = (
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
-  const keycloak = connectKeycloak(settings, metrics);
+  const keycloak = connectKeycloak(settings, metrics, logger);
   const notices = new NoticeService({
     keycloak,
     db,

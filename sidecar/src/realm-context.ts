@@ -19,7 +19,7 @@ export const realmContextOf = (settings: Settings): RealmContext => {
   const url = realmUrlOf(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
   return {
     name: settings.KEYCLOAK_REALM,
-    displayName: settings.KEYCLOAK_REALM,
+    displayName: settings.REALM_DISPLAY_NAME ?? settings.KEYCLOAK_REALM,
     url,
     publicUrl: realmUrlOf(settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM),
     accountUrl: `${url}/account`,

@@ -68,7 +68,11 @@ const staffAccess = ({ settings, realm, db }: RoutesOf) => {
   return { guard, sessions, login, loginSealer: new Sealer(sessionSecret, 'helpdesk-login') };
 };
 
-/** Ready when the store answers and Keycloak serves the realm (and the connection's circuit is not open). */
+/**
+ * Ready when the store answers and Keycloak serves the realm, the connection's circuit is not open, and
+ * Keycloak accepts the sidecar's own credentials: while it refuses them (401/403) the answer says
+ * `unauthorized`, and each readiness probe tries one cheap admin call so a fixed secret shows at once.
+ */
 export const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessCheck[] => [
   { name: 'store', check: () => db.ping() },
   {
@@ -77,10 +81,18 @@ export const readinessChecks = ({ db, keycloak, realm }: RoutesOf): ReadinessChe
       const response = await fetch(`${realm.url}/.well-known/openid-configuration`, {
         signal: AbortSignal.timeout(3000),
       });
-      return response.ok && keycloak.health.state !== 'down';
+      if (!response.ok || keycloak.health.state === 'down') return false;
+      if (keycloak.health.state === 'unauthorized') await probeAccess(keycloak);
+      return keycloak.health.state === 'unauthorized' ? 'unauthorized' : true;
     },
   },
 ];
+
+/** One admin call the sidecar's roles allow (view-realm), to learn whether Keycloak accepts it again. */
+const probeAccess = (keycloak: KeycloakConnection) =>
+  keycloak
+    .call('readiness-probe', (client) => client.realms.findOne({ realm: keycloak.realm }), {})
+    .catch(() => undefined);
 
 const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices }: RoutesOf) =>
   new HelpdeskActions({

@@ -40,6 +40,11 @@ export const SETTINGS = z
       'Keycloak base URL, e.g. https://sso.example.org (without /auth unless your Keycloak uses it)',
     ),
     KEYCLOAK_REALM: z.string().min(1).describe('the realm the sidecar enforces'),
+    REALM_DISPLAY_NAME: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('how emails and pages name the realm, e.g. "Demo Research Lab" (default: KEYCLOAK_REALM)'),
     SIDECAR_CLIENT_ID: z.string().min(1).default('otp-sidecar').describe("the sidecar's service-account client"),
     SIDECAR_CLIENT_SECRET: z.string().min(1).describe("the sidecar client's secret (secret)"),
     KEYCLOAK_CONCURRENCY: z.coerce

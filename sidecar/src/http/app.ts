@@ -14,7 +14,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<boolean>;
+  /** true when ready; false or a word saying why not (shown instead of 'failing') */
+  check(): Promise<boolean | string>;
 }
 
 export interface AppOptions {
@@ -79,8 +80,8 @@ const requestTrail =
 const checkReadiness = async (readiness: ReadinessCheck[]) => {
   const results = await Promise.all(readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const));
   return {
-    ready: results.every(([, ok]) => ok),
-    checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'ok' : 'failing'])),
+    ready: results.every(([, ok]) => ok === true),
+    checks: Object.fromEntries(results.map(([n, ok]) => [n, ok === true ? 'ok' : ok || 'failing'])),
   };
 };
 

@@ -27,12 +27,21 @@ export interface KeycloakConnectionOptions {
   circuitThreshold?: number;
   circuitCooldownMs?: number;
   /** called for every finished call, for metrics */
-  onCall?: (
-    operation: string,
-    outcome: 'ok' | 'client_error' | 'retry_exhausted' | 'circuit_open',
-    seconds: number,
-  ) => void;
+  onCall?: (operation: string, outcome: CallOutcome, seconds: number) => void;
+  /**
+   * Called once when Keycloak starts refusing the sidecar's own credentials or rights (401/403), and once
+   * when calls succeed again, so the operator reads the fix once instead of on every call.
+   */
+  onAccessChange?: (refused: string | undefined) => void;
 }
+
+export type CallOutcome = 'ok' | 'client_error' | 'unauthorized' | 'retry_exhausted' | 'circuit_open';
+
+/** The fix for a refused service account, in the words an operator needs. */
+const accessAdvice = (status: number) =>
+  status === 401
+    ? 'Keycloak refuses the sidecar client credentials (401): check SIDECAR_CLIENT_SECRET (and SIDECAR_CLIENT_ID)'
+    : "Keycloak forbids the sidecar's admin calls (403): check SIDECAR_CLIENT_SECRET and the service account's roles";
 
 const retryAfterMs = (error: unknown): number | undefined => {
   const header = (error as { response?: Response }).response?.headers?.get?.('retry-after');
@@ -72,14 +81,16 @@ type Circuit =
 
 export class KeycloakConnection {
   readonly client: KcAdminClient;
-  private readonly options: Required<Omit<KeycloakConnectionOptions, 'onCall' | 'authRealm'>> &
-    Pick<KeycloakConnectionOptions, 'onCall' | 'authRealm'>;
+  private readonly options: Required<Omit<KeycloakConnectionOptions, 'onCall' | 'authRealm' | 'onAccessChange'>> &
+    Pick<KeycloakConnectionOptions, 'onCall' | 'authRealm' | 'onAccessChange'>;
   private readonly semaphore: Semaphore;
   private readonly dispatcher: Agent;
   private token?: { value: string; expiresAt: number };
   private tokenRequest?: Promise<string>;
   private circuit: Circuit = { state: 'closed' };
   private consecutiveFailures = 0;
+  /** set while Keycloak answers the sidecar's own calls with 401/403: what to fix */
+  private refused?: string;
   lastError?: string;
 
   constructor(options: KeycloakConnectionOptions) {
@@ -118,9 +129,17 @@ export class KeycloakConnection {
     return this.options.baseUrl;
   }
 
-  /** 'up' while calls succeed, 'down' while the circuit is open */
-  get health(): { state: 'up' | 'down' | 'probing'; consecutiveFailures: number; lastError?: string } {
-    const state = this.circuit.state === 'closed' ? 'up' : this.circuit.state === 'open' ? 'down' : 'probing';
+  /**
+   * 'up' while calls succeed, 'down' while the circuit is open, 'unauthorized' while Keycloak answers but
+   * refuses the sidecar's credentials or rights (reachable is not usable).
+   */
+  get health(): {
+    state: 'up' | 'down' | 'probing' | 'unauthorized';
+    consecutiveFailures: number;
+    lastError?: string;
+  } {
+    const circuit = this.circuit.state === 'closed' ? 'up' : this.circuit.state === 'open' ? 'down' : 'probing';
+    const state = this.refused && circuit === 'up' ? 'unauthorized' : circuit;
     return {
       state,
       consecutiveFailures: this.consecutiveFailures,
@@ -174,7 +193,15 @@ export class KeycloakConnection {
     this.circuit = { state: 'half-open', cooldownMs: this.circuit.cooldownMs };
   }
 
+  private recordAccess(refused: string | undefined) {
+    if (refused === this.refused) return;
+    const changed = (refused === undefined) !== (this.refused === undefined);
+    this.refused = refused;
+    if (changed) this.options.onAccessChange?.(refused);
+  }
+
   private recordSuccess() {
+    this.recordAccess(undefined);
     this.consecutiveFailures = 0;
     this.lastError = undefined;
     this.circuit = { state: 'closed' };
@@ -202,7 +229,7 @@ export class KeycloakConnection {
    */
   async call<T>(operation: string, fn: (client: KcAdminClient) => Promise<T>, options: CallOptions = {}): Promise<T> {
     const started = performance.now();
-    const done = (outcome: 'ok' | 'client_error' | 'retry_exhausted' | 'circuit_open') =>
+    const done = (outcome: CallOutcome) =>
       this.options.onCall?.(operation, outcome, (performance.now() - started) / 1000);
     let refreshedToken = false;
     for (let attempt = 0; ; attempt += 1) {
@@ -225,6 +252,15 @@ export class KeycloakConnection {
           this.invalidateToken();
           attempt -= 1;
           continue;
+        }
+        if (status === 401 || status === 403) {
+          // Keycloak is reachable but will not serve the sidecar: not retried, but not healthy either.
+          this.consecutiveFailures = 0;
+          this.circuit = { state: 'closed' };
+          this.lastError = accessAdvice(status);
+          this.recordAccess(this.lastError);
+          done('unauthorized');
+          throw error;
         }
         const retriable = status === undefined || status >= 500 || status === 429;
         if (!retriable) {

@@ -1,0 +1,187 @@
+/**
+ * The first hour, as the README's "Try it" section tells it: `npm start` exactly as the README says (on
+ * non-default ports), then Chromium through the journeys — the printed URLs answer, staff sign in to the
+ * helpdesk, a user past the deadline must set up OTP, the admin scripts see no drift, alice adds a second
+ * device at the account console and deletes it, a restart sends no email, and SIGTERM to npm's PID frees
+ * every port. Emulator-only by nature (`npm start` runs the emulator). The account console steps need the
+ * emulator's `/realms/{realm}/account` (issue 17).
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { codeFor, launchBrowser } from '../support/browser.js';
+import {
+  type DemoPorts,
+  freePorts,
+  newDataDir,
+  portIsFree,
+  type RunningDemo,
+  runAdminCommand,
+  startDemo,
+  stopDemo,
+} from '../support/demo-process.js';
+import { describeEmulatorOnly } from '../support/keycloak.js';
+import { eventually } from '../support/wait.js';
+
+/** The demo users' OTP secrets, as the README's "Try it" table gives them. */
+const SECRETS = { alice: 'JBSWY3DPEHPK3PXP', helen: 'MFRGGZDFMZTWQ2LK' };
+const TABLET_SECRET = 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ';
+
+let ports: DemoPorts;
+let dataDir: string;
+let demo: RunningDemo | undefined;
+let browser: Browser;
+
+beforeAll(async () => {
+  ports = await freePorts();
+  dataDir = newDataDir();
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  if (demo) await stopDemo(demo);
+});
+
+interface Message {
+  to: string[];
+  subject: string;
+}
+const messages = async (running: RunningDemo) =>
+  ((await (await fetch(`${running.inboxUrl}api/messages`)).json()) as { messages: Message[] }).messages;
+
+/** Keycloak's sign-in page: username and password, then the code when the account has a device. */
+const signIn = async (page: Page, username: string, secret?: string) => {
+  await page.waitForSelector('#username');
+  await page.fill('#username', username);
+  await page.fill('#password', `demo-${username}`);
+  await page.click('#kc-login');
+  if (!secret) return;
+  await page.waitForSelector('#otp');
+  await page.fill('#otp', await codeFor({ secret }));
+  await page.click('#kc-login');
+};
+
+/** What Keycloak asks before an application-initiated action: the password and code again, then consent. */
+const confirmAction = async (page: Page, username: string, secret: string) => {
+  const asked = await Promise.race([
+    page.waitForSelector('#password', { timeout: 10_000 }).then(() => 'password' as const),
+    page.waitForSelector('#kc-accept', { timeout: 10_000 }).then(() => 'accept' as const),
+  ]);
+  if (asked === 'password') {
+    if (await page.locator('#username').isVisible()) await page.fill('#username', username);
+    await page.fill('#password', `demo-${username}`);
+    await page.click('#kc-login');
+    if (await page.waitForSelector('#otp', { timeout: 3_000 }).catch(() => undefined)) {
+      await page.fill('#otp', await codeFor({ secret }));
+      await page.click('#kc-login');
+    }
+  }
+  if (await page.waitForSelector('#kc-accept', { timeout: 5_000 }).catch(() => undefined))
+    await page.click('#kc-accept');
+};
+
+/** Names the README step that failed, with a screenshot under test-artifacts/first-hour/. */
+const step = async (page: Page, name: string, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (error) {
+    await page.screenshot({ path: `test-artifacts/first-hour/${name.replace(/\W+/g, '_')}.png` }).catch(() => {});
+    throw new Error(`step "${name}": ${(error as Error).message}`, { cause: error });
+  }
+};
+
+const everyPortFree = async () =>
+  Promise.all(Object.values(ports).map(async (port) => [port, await portIsFree(port)] as const));
+
+describeEmulatorOnly('the first hour with npm start', () => {
+  test('walks the README "Try it" section', async () => {
+    demo = await startDemo(ports, dataDir);
+    const running = demo;
+    const page = await (await browser.newContext()).newPage();
+
+    // The printed URLs answer: the inbox (erin's reminder already in it), the sidecar's pages, the console.
+    for (const url of [running.inboxUrl, `${running.sidecarUrl}/recovery`])
+      expect([url, (await fetch(url)).status]).toEqual([url, 200]);
+    const first = await eventually(
+      () => messages(running),
+      (list) => list.length > 0,
+    );
+    expect(first.map((m) => [m.to[0], m.subject])).toEqual([
+      ['erin@demo.example.org', expect.stringMatching(/^Set up two-factor authentication before /)],
+    ]);
+
+    // The staff user signs in to the helpdesk (redirect URIs follow PORT) and finds alice.
+    await step(page, 'helpdesk sign-in', async () => {
+      await page.goto(`${running.sidecarUrl}/helpdesk`);
+      await signIn(page, 'helen', SECRETS.helen);
+      await page.waitForSelector('#search');
+      await page.fill('#search', 'alice');
+      await page.click('#search-form button[type=submit]');
+      await page.getByRole('button', { name: 'alice', exact: true }).click();
+      await page.waitForSelector('#devices tbody tr');
+      expect(await page.locator('#devices').textContent()).toContain('Pixel 8');
+      await page.context().clearCookies();
+    });
+
+    // dave is past the deadline: signing in means setting up OTP first.
+    await step(page, 'forced setup', async () => {
+      await page.goto(`${running.sidecarUrl}/helpdesk`);
+      await signIn(page, 'dave');
+      await page.waitForSelector('#kc-totp-secret-qr-code');
+      await page.context().clearCookies();
+    });
+
+    // The admin scripts `npm start` printed agree with the running demo.
+    expect((await runAdminCommand(running, 'plan')).stdout).toContain(
+      'No changes: realm demo (realm-config/demo) matches its policy.',
+    );
+    expect((await runAdminCommand(running, 'verify')).code).toBe(0);
+
+    // alice at the account console: her device, a second one added, then deleted again.
+    await step(page, 'account console', async () => {
+      await page.goto(`${running.keycloakUrl}/realms/demo/account`);
+      await signIn(page, 'alice', SECRETS.alice);
+      await page.waitForSelector('text=Pixel 8');
+      await page.getByText('Set up authenticator application').first().click();
+      await page.waitForSelector('#kc-totp-secret-qr-code');
+      await page.click('text=Unable to scan?');
+      const key = ((await page.locator('#kc-totp-secret-key').textContent()) ?? '').replace(/\s+/g, '');
+      expect(key.length).toBeGreaterThan(0);
+      await page.fill('#totp', await codeFor({ secret: key || TABLET_SECRET }));
+      await page.fill('#userLabel', 'Tablet');
+      await page.click('#saveTOTPBtn');
+      await page.waitForSelector('text=Tablet');
+      await eventually(
+        () => messages(running),
+        (list) => list.some((m) => m.to.includes('alice@demo.example.org') && /added/.test(m.subject)),
+      );
+      const added = (await messages(running)).find((m) => m.to.includes('alice@demo.example.org'));
+      expect(added?.subject).toBe('A new authenticator was added to your Demo Research Lab account');
+
+      const tablet = page.locator('li, tr, [data-testid]', { hasText: 'Tablet' }).last();
+      await tablet.getByText('Delete').click();
+      await confirmAction(page, 'alice', key);
+      await page.waitForSelector('text=Pixel 8');
+      expect(await page.locator('text=Tablet').count()).toBe(0);
+      const removed = await eventually(
+        () => messages(running),
+        (list) => list.some((m) => /removed/.test(m.subject)),
+      );
+      expect(removed.filter((m) => /removed/.test(m.subject)).map((m) => m.subject)).toEqual([
+        'An authenticator was removed from your Demo Research Lab account',
+      ]);
+    });
+
+    // A restart on the same data sends nothing: the demo users keep their ids and devices.
+    expect(await stopDemo(running)).toBe(0);
+    expect(await everyPortFree()).toEqual(Object.values(ports).map((port) => [port, true]));
+    demo = await startDemo(ports, dataDir);
+    const again = demo;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await messages(again)).toEqual([]);
+
+    // SIGTERM to npm's PID stops every part and frees every port.
+    expect(await stopDemo(again)).toBe(0);
+    demo = undefined;
+    expect(await everyPortFree()).toEqual(Object.values(ports).map((port) => [port, true]));
+  }, 300_000);
+});
