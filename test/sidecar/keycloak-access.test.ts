@@ -34,13 +34,14 @@ const setClientSecret = async (secret: string) => {
   await admin.clients.update({ realm: target.realm, id: client?.id as string }, { ...client, secret });
 };
 
+/** The detailed readiness and the metrics are on the management listener (the public /readyz says only ready or not). */
 const readiness = async (sidecar: Sidecar) => {
-  const response = await fetch(`${sidecar.url}/readyz`);
+  const response = await fetch(`${sidecar.managementUrl}/readyz`);
   return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
 };
 
 const keycloakUp = async (sidecar: Sidecar) =>
-  /^otp_sidecar_keycloak_up (\d)/m.exec(await (await fetch(`${sidecar.url}/metrics`)).text())?.[1];
+  /^otp_sidecar_keycloak_up (\d)/m.exec(await (await fetch(`${sidecar.managementUrl}/metrics`)).text())?.[1];
 
 test('a refused client secret makes /readyz 503 unauthorized and the gauge 0; the right secret makes it ready', async () => {
   const sidecar = await startTestSidecar(kut, mail, target, { SIDECAR_CLIENT_SECRET: 'not-the-secret-keycloak-has' });
