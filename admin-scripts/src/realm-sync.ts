@@ -11,11 +11,11 @@ import {
   desiredBrowserSteps,
   desiredEventsConfig,
   desiredRealmFields,
-  desiredResetSteps,
   desiredSmtp,
   fieldDifferences,
   stepDifferences,
 } from './desired.js';
+import { conditionRoleNames, desiredResetSteps, type ResetPolicy, withLinkOnlyRefusal } from './desired-recovery.js';
 import { buildFlow, readFlow, requiredActionsOf } from './flows.js';
 
 export interface Change {
@@ -158,22 +158,40 @@ const planRequiredActions = async (kc: KcAdminClient, config: RealmConfig): Prom
   return changes;
 };
 
+/** sidecar.yaml's recovery level and protected roles, `client:*` expanded to the live client's roles. */
+const resetPolicyOf = async (kc: KcAdminClient, config: RealmConfig): Promise<ResetPolicy> => {
+  const realm = config.realm.realm;
+  const { level, protectedRoles } = config.sidecar.recovery;
+  const clientRoles = new Map<string, string[]>();
+  for (const entry of protectedRoles.filter((r) => r.endsWith(':*'))) {
+    const clientId = entry.slice(0, -2);
+    const client = await clientByClientId(kc, realm, clientId);
+    const roles = client?.id ? await kc.clients.listRoles({ realm, id: client.id }) : [];
+    clientRoles.set(
+      clientId,
+      roles.map((r) => r.name as string),
+    );
+  }
+  return { level, protectedRoles: conditionRoleNames(protectedRoles, (id) => clientRoles.get(id) ?? []) };
+};
+
 const planFlows = async (kc: KcAdminClient, config: RealmConfig, live: RealmRepresentation): Promise<Change[]> => {
   const realm = config.realm.realm;
+  const resetPolicy = await resetPolicyOf(kc, config);
   const specs = [
     {
       builtIn: 'browser',
       alias: config.realm.browserFlow.alias,
       binding: 'browserFlow' as const,
       desired: (steps: Parameters<typeof desiredBrowserSteps>[0]) =>
-        desiredBrowserSteps(steps, config.realm.browserFlow.otp),
+        withLinkOnlyRefusal(desiredBrowserSteps(steps, config.realm.browserFlow.otp)),
     },
     {
       builtIn: 'reset credentials',
       alias: config.realm.resetCredentialsFlow.alias,
       binding: 'resetCredentialsFlow' as const,
       desired: (steps: Parameters<typeof desiredResetSteps>[0]) =>
-        desiredResetSteps(steps, config.realm.resetCredentialsFlow),
+        desiredResetSteps(steps, config.realm.resetCredentialsFlow, resetPolicy),
     },
   ];
   const changes: Change[] = [];

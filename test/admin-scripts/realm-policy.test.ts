@@ -266,22 +266,43 @@ describe('the bootstrapped realm', () => {
     return { robot, devices };
   };
 
-  test('"Forgot password?" keeps the old device by default until the new one is set up', async () => {
+  test('"Forgot password?" at the default level asks a code from the existing device and removes nothing', async () => {
     const { robot, devices } = await lostPhoneReset('kate');
     expect(devices.map((d) => d.userLabel)).toEqual(['Lost phone']);
-    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    expect(robot.page.html).toContain('name="otp"');
+    expect(robot.textOf('kc-page-title')).not.toBe('Mobile Authenticator Setup');
   });
 
-  test('with resetOtp: remove-all the old device is removed when the link is followed', async () => {
-    const config = writePolicy((policy) => {
+  test('a Reset OTP mode that removes devices, or a code check against the level, is refused', async () => {
+    const removing = writePolicy((policy) => {
       policy.resetCredentialsFlow.resetOtp = 'remove-all';
     });
-    const plan = await planRealm(kc, config);
-    expect(plan.map((c) => c.area)).toEqual(['flow']);
-    await applyChanges(plan);
-    expect(await planRealm(kc, config)).toEqual([]);
-    const { robot, devices } = await lostPhoneReset('liam');
-    expect(devices).toEqual([]);
-    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    await expect(planRealm(kc, removing)).rejects.toThrow(/resetOtp: remove-all lets the mailbox alone remove devices/);
+    writePolicy((policy) => {
+      policy.resetCredentialsFlow.requireCodeFromExistingDevice = false;
+    });
+    const run = await cli('plan', dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('contradicts sidecar.yaml recovery.level: password-and-email');
+  });
+
+  test('at email-only the link leads to a new device and keeps the old one until the sidecar retires it', async () => {
+    writeFileSync(
+      join(dir, 'sidecar.yaml'),
+      `${readFileSync('realm-config/demo/sidecar.yaml', 'utf8')}\nrecovery:\n  level: email-only\n`,
+    );
+    try {
+      const config = writePolicy();
+      const plan = await planRealm(kc, config);
+      expect(plan.map((c) => c.area)).toEqual(['flow']);
+      await applyChanges(plan);
+      expect(await planRealm(kc, config)).toEqual([]);
+      const { robot, devices } = await lostPhoneReset('liam');
+      expect(devices.map((d) => d.userLabel)).toEqual(['Lost phone']);
+      expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    } finally {
+      copyFileSync('realm-config/demo/sidecar.yaml', join(dir, 'sidecar.yaml'));
+      await applyChanges(await planRealm(kc, writePolicy()));
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { baseUrlOf } from '../oidc/base-url.js';
 import type { AuthSessionModel, RealmModel } from '../state/model.js';
 import { type EmulatorState, flowByAlias } from '../state/store.js';
+import { accessAuthenticators } from './access-authenticators.js';
 import { newAuthSession } from './auth-sessions.js';
 import { authenticators } from './authenticators.js';
 import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
@@ -15,7 +16,7 @@ import { FlowEngine } from './flow-engine.js';
 import { queryOf, sendError, sendPage } from './http.js';
 import { pendingRequiredActions } from './required-actions.js';
 
-const engine = new FlowEngine(authenticators);
+const engine = new FlowEngine({ ...authenticators, ...accessAuthenticators });
 
 export const contextFor = (
   state: EmulatorState,
