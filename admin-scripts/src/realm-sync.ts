@@ -7,6 +7,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
 import type { RealmConfig } from '../../realm-files/src/index.js';
+import type { Change } from './change.js';
 import {
   desiredBrowserSteps,
   desiredEventsConfig,
@@ -17,14 +18,9 @@ import {
 } from './desired.js';
 import { conditionRoleNames, desiredResetSteps, type ResetPolicy, withLinkOnlyRefusal } from './desired-recovery.js';
 import { buildFlow, readFlow, requiredActionsOf } from './flows.js';
+import { planUserProfile } from './user-profile.js';
 
-export interface Change {
-  /** what part of the realm: realm, smtp, events, required-action, flow, client, role */
-  area: string;
-  summary: string;
-  details: string[];
-  apply(): Promise<void>;
-}
+export type { Change } from './change.js';
 
 const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
 const detailLines = (diffs: { path: string; from: unknown; to: unknown }[]) =>
@@ -128,6 +124,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
         ),
     });
 
+  changes.push(...(await planUserProfile(kc, config)));
   changes.push(...(await planRequiredActions(kc, config)));
   changes.push(...(await planFlows(kc, config, live)));
   changes.push(...(await planSidecarClient(kc, config)));
