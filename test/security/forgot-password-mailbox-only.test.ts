@@ -49,6 +49,9 @@ test('the mailbox alone neither sets a new password nor adds a device', async ()
   // He reads the victim's mailbox and follows the link.
   const email = await mail.waitFor((m) => m.to.includes('victoria@example.org') && m.subject === 'Reset password');
   await pages.openEmailLink(linkIn(email));
+  await page.locator('form').first().waitFor();
+  // Before issue 19 the link led straight to "Update password" and "Mobile Authenticator Setup".
+  expect(await page.locator('#kc-passwd-update-form, #kc-totp-settings-form').count()).toBe(0);
 
   // Keycloak asks for a code from the victim's existing device; he has none, so he guesses.
   await pages.enterOtp('000000');

@@ -4,6 +4,8 @@
  * its claim to the tokens its `access.token.claim` / `id.token.claim` switches name
  * (AbstractOIDCProtocolMapper, OIDCAttributeMapperHelper, TokenManager).
  */
+
+import { acrClaim } from '../login/loa.js';
 import { clientScopeByName, OIDC } from '../state/client-scopes.js';
 import type {
   ClientModel,
@@ -190,7 +192,7 @@ const MAPPERS: Record<string, (input: MapperInput) => void> = {
     if (i.ctx.client.webOrigins.length > 0) i.claims['allowed-origins'] = [...i.ctx.client.webOrigins];
   },
   'oidc-acr-mapper': (i) => {
-    i.claims.acr = '1';
+    i.claims.acr = acrClaim(i.ctx.realm, i.ctx.client, i.ctx.session);
   },
   'oidc-amr-mapper': (i) => {
     i.claims.amr = amrValues(i.ctx);
