@@ -1,5 +1,6 @@
 /** The pure parts of the admin scripts: flows derived from built-in ones, and readable differences. */
 import { desiredBrowserSteps, type FlowStep, stepDifferences } from '../../../admin-scripts/src/desired.js';
+import { acrLoaMapMatches, withLevels } from '../../../admin-scripts/src/desired-levels.js';
 import {
   conditionRoleNames,
   desiredResetSteps,
@@ -145,4 +146,41 @@ test('a config difference is a difference; an undeclared config is not', () => {
   const withConfig = [{ ...step(0, 'reset-otp', 'REQUIRED'), config: { action_on_otp_reset_flag: 'Remove all' } }];
   expect(stepDifferences([step(0, 'reset-otp', 'REQUIRED')], withConfig)).toHaveLength(1);
   expect(stepDifferences(withConfig, [step(0, 'reset-otp', 'REQUIRED')])).toEqual([]);
+});
+
+test('levels: the built-in 2FA subflow gives way to level 2 (OTP for users with a device) and level 1', () => {
+  const steps = withLevels(desiredBrowserSteps(BROWSER, 'conditional'), 'conditional');
+  expect(shape(steps.slice(9))).toEqual([
+    '1 flow DISABLED',
+    '2 conditional-user-configured REQUIRED',
+    '2 auth-otp-form ALTERNATIVE',
+    '2 webauthn-authenticator DISABLED',
+    '1 flow CONDITIONAL',
+    '2 conditional-level-of-authentication REQUIRED',
+    '2 conditional-user-configured REQUIRED',
+    '2 auth-otp-form REQUIRED',
+    '1 flow CONDITIONAL',
+    '2 conditional-level-of-authentication REQUIRED',
+    '2 conditional-credential REQUIRED',
+    '2 allow-access-authenticator REQUIRED',
+  ]);
+  expect(steps[14]?.config).toEqual({ 'loa-condition-level': '2', 'loa-max-age': '36000' });
+  expect(steps[19]?.config).toEqual({ credentials: 'otp', included: 'false' });
+  // otp: required — level 2 asks every user, device or not
+  const required = withLevels(desiredBrowserSteps(BROWSER, 'required'), 'required');
+  expect(
+    required.some(
+      (s) =>
+        s.provider === 'conditional-user-configured' &&
+        s.level === 2 &&
+        s.requirement === 'REQUIRED' &&
+        required.indexOf(s) > 12,
+    ),
+  ).toBe(false);
+});
+
+test('acr.loa.map matches by value, not by spelling', () => {
+  expect(acrLoaMapMatches('{ "pwd": 1, "mfa": 2 }')).toBe(true);
+  expect(acrLoaMapMatches('{"mfa":2}')).toBe(false);
+  expect(acrLoaMapMatches(undefined)).toBe(false);
 });
