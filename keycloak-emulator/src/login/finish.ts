@@ -77,6 +77,12 @@ const recordAuthentication = (ctx: LoginContext, session: SessionModel) => {
   const { realm, authSession } = ctx;
   const executions = [...authSession.completed].filter((id) => !realm.executions.get(id)?.flowId);
   session.authenticatorsCompleted = [...new Set([...(session.authenticatorsCompleted ?? []), ...executions])];
+  const now = Math.floor(Date.now() / 1000);
+  const times = JSON.parse(authSession.notes.completedAt ?? '{}') as Record<string, number>;
+  session.authenticatorsCompletedAt = {
+    ...session.authenticatorsCompletedAt,
+    ...Object.fromEntries(executions.map((id) => [id, times[id] ?? now])),
+  };
   session.loaMap = { ...session.loaMap, ...(JSON.parse(authSession.notes.loaMap ?? '{}') as Record<string, number>) };
   const level = authSession.notes.loa === undefined ? -1 : Number(authSession.notes.loa);
   session.clientLoa = {

@@ -151,7 +151,12 @@ export class FlowEngine {
     const step = ctx.withExecution(execution);
     const action = ctx.posted?.executionId === execution.id ? authenticator.action : undefined;
     const outcome = action ? await action(step) : await authenticator.authenticate(step);
-    if (outcome.kind === 'success') session.completed.add(execution.id);
+    if (outcome.kind === 'success') {
+      session.completed.add(execution.id);
+      // When each step succeeded (AUTHENTICATORS_COMPLETED): the AMR mapper ages its value from then.
+      const times = JSON.parse(session.notes.completedAt ?? '{}') as Record<string, number>;
+      session.notes.completedAt = JSON.stringify({ ...times, [execution.id]: Math.floor(Date.now() / 1000) });
+    }
     return outcome;
   }
 }

@@ -124,7 +124,11 @@ const amrValues = (ctx: ClaimContext): string[] => {
       ? ctx.realm.authenticatorConfigs.get(execution.authenticatorConfigId)
       : undefined;
     const value = config?.config['default.reference.value'];
-    if (value) refs.add(value);
+    // AmrUtils.isAmrValid: a value counts for `default.reference.maxAge` seconds (default 0) after the step.
+    const at = ctx.session?.authenticatorsCompletedAt?.[executionId];
+    const maxAge = Number(config?.config['default.reference.maxAge'] ?? '0');
+    const valid = at === undefined || (Number.isFinite(maxAge) && at + maxAge >= Math.floor(Date.now() / 1000));
+    if (value && valid) refs.add(value);
   }
   return [...refs];
 };
