@@ -4,30 +4,14 @@
  * the victim's mailbox; he has neither the password nor the victim's phone. He must get neither a new
  * password nor a device of his own, and the victim's device and password stay as they were.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
+import type { Page } from 'playwright-core';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { accountConsoleLoginUrl } from '../support/login-robot.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
-import { bootstrapDemoRealm } from './realm-as-bootstrapped.js';
+import { browser, kc, kut, mail, realm, useAttackLab } from './realm-as-bootstrapped.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let browser: Browser;
-let realm: string;
-
-beforeAll(async () => {
-  [kut, mail, browser] = await Promise.all([startKeycloakUnderTest(), startMailCatcher(), launchBrowser()]);
-  kc = await masterAdminClient(kut);
-  realm = await bootstrapDemoRealm(kc, mail, 'attack2');
-});
-afterAll(async () => {
-  await kc?.realms.del({ realm }).catch(() => undefined);
-  await Promise.all([browser?.close(), mail?.close(), kut?.close()]);
-});
+useAttackLab('attack2');
 
 const credentialsOf = async (id: string) =>
   (await kc.users.getCredentials({ realm, id })).map((c) => `${c.type} ${c.id} ${c.createdDate}`).sort();

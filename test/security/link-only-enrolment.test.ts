@@ -4,30 +4,14 @@
  * helpdesk into the reset) cannot enrol by signing in with it: the realm's browser flow, as the admin scripts
  * bootstrap it, refuses ("Deny access") — while the setup link sent to the verified address still works.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
+import type { Page } from 'playwright-core';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { accountConsoleLoginUrl } from '../support/login-robot.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { linkIn } from '../support/smtp.js';
 import { createTestUser, passwordOf } from '../support/users.js';
-import { bootstrapDemoRealm } from './realm-as-bootstrapped.js';
+import { browser, kc, kut, mail, realm, useAttackLab } from './realm-as-bootstrapped.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let browser: Browser;
-let realm: string;
-
-beforeAll(async () => {
-  [kut, mail, browser] = await Promise.all([startKeycloakUnderTest(), startMailCatcher(), launchBrowser()]);
-  kc = await masterAdminClient(kut);
-  realm = await bootstrapDemoRealm(kc, mail, 'linkonly');
-});
-afterAll(async () => {
-  await kc?.realms.del({ realm }).catch(() => undefined);
-  await Promise.all([browser?.close(), mail?.close(), kut?.close()]);
-});
+useAttackLab('linkonly');
 
 const otpDevices = async (id: string) => (await kc.users.getCredentials({ realm, id })).filter((c) => c.type === 'otp');
 

@@ -46,7 +46,8 @@ beforeAll(async () => {
     mail,
     {
       enforcement: DISTANT_DEADLINE,
-      recovery: { rateLimit: { perIpPer15Minutes: PER_IP, perAccountPerHour: 3 } },
+      // The seeds' journey (Keycloak's "Forgot password?" leads to a new device): the email-only level.
+      recovery: { level: 'email-only', rateLimit: { perIpPer15Minutes: PER_IP, perAccountPerHour: 3 } },
     },
     'recovery',
   );
