@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { applyChanges, planRealm } from '../../admin-scripts/src/index.js';
+import { applyChanges, exportRealmFile, planRealm } from '../../admin-scripts/src/index.js';
 import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
 import { codeFor } from '../support/browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
@@ -227,6 +227,17 @@ describe('apply', () => {
     const clean = await cli('verify', dir);
     expect(clean.stdout).toContain(`OK: realm ${realm} matches`);
     expect(clean.status).toBe(0);
+  });
+});
+
+describe('export', () => {
+  test('reads the levels and the reset flow back as realm.yaml declares them', async () => {
+    const exported = parse(await exportRealmFile(kc, realm));
+    expect(exported.browserFlow).toEqual({ alias: 'browser-2fa', otp: 'conditional' });
+    expect(exported.resetCredentialsFlow).toEqual({
+      alias: 'reset-credentials-2fa',
+      resetOtp: 'keep-until-new-device',
+    });
   });
 });
 
