@@ -3,7 +3,7 @@
  * steps (level, provider or subflow, requirement, config) derived from the live built-in flow, so the
  * same file works across Keycloak 26 releases whose built-in flows differ in detail.
  */
-import { OTP_APPS, RESET_OTP_MODES, type RealmFile } from '../../realm-files/src/index.js';
+import { OTP_APPS, type RealmFile } from '../../realm-files/src/index.js';
 
 export interface FlowStep {
   level: number;
@@ -72,29 +72,6 @@ export const desiredBrowserSteps = (builtIn: FlowStep[], otp: RealmFile['browser
       if (step.level === otpStep.level && isCondition(step.provider)) step.requirement = 'DISABLED';
     }
   }
-  return steps;
-};
-
-/**
- * Reset-credentials flow: Reset OTP configured with the declared mode; optionally a subflow right after
- * the email step that asks users who still have a device for a code from it.
- */
-export const desiredResetSteps = (builtIn: FlowStep[], flow: RealmFile['resetCredentialsFlow']): FlowStep[] => {
-  const steps = builtIn.map((s) => ({ ...s }));
-  const resetOtp = steps.find((s) => s.provider === 'reset-otp');
-  if (!resetOtp) throw new Error('the built-in reset credentials flow has no Reset OTP step');
-  resetOtp.config = { action_on_otp_reset_flag: RESET_OTP_MODES[flow.resetOtp] };
-  if (!flow.requireCodeFromExistingDevice) return steps;
-  const email = steps.findIndex((s) => s.provider === 'reset-credential-email');
-  if (email < 0) throw new Error('the built-in reset credentials flow has no email step');
-  const level = steps[email]?.level ?? 0;
-  steps.splice(
-    email + 1,
-    0,
-    { level, provider: 'flow', requirement: 'CONDITIONAL', added: 'existing device' },
-    { level: level + 1, provider: 'conditional-user-configured', requirement: 'REQUIRED' },
-    { level: level + 1, provider: 'auth-otp-form', requirement: 'REQUIRED' },
-  );
   return steps;
 };
 

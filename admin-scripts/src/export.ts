@@ -8,10 +8,37 @@ import {
   type ResetOtpMode,
   SIDECAR_ROLES_DEFAULT,
 } from '../../realm-files/src/index.js';
+import { type FlowStep, parentIndex } from './desired.js';
 import { readFlow, requiredActionsOf } from './flows.js';
 
 const invert = <K extends string, V extends string>(map: Record<K, V>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<V, K>;
+
+/**
+ * `required` when the OTP form is asked of every user: in the level-2 subflow the admin scripts build, when it
+ * has no "Condition - user configured"; in a flow without levels, when the OTP form and its subflow are REQUIRED.
+ * (`requireCodeFromExistingDevice` is not exported: it follows sidecar.yaml's recovery level.)
+ */
+const otpModeOf = (steps: FlowStep[]): 'required' | 'conditional' => {
+  const level2 = steps.findIndex(
+    (s) => s.provider === 'conditional-level-of-authentication' && s.config?.['loa-condition-level'] === '2',
+  );
+  if (level2 >= 0) {
+    const depth = steps[level2]?.level ?? 0;
+    const children: FlowStep[] = [];
+    for (let i = parentIndex(steps, level2) + 1; i < steps.length && (steps[i]?.level ?? 0) >= depth; i++)
+      if (steps[i]?.level === depth) children.push(steps[i] as FlowStep);
+    const userConfigured = children.some(
+      (s) => s.provider === 'conditional-user-configured' && s.requirement !== 'DISABLED',
+    );
+    return userConfigured ? 'conditional' : 'required';
+  }
+  const otpStep = steps.find((s) => s.provider === 'auth-otp-form');
+  const requiredParent = steps.some(
+    (s) => s.provider === 'flow' && s.requirement === 'REQUIRED' && s.level === (otpStep?.level ?? 0) - 1,
+  );
+  return otpStep?.requirement === 'REQUIRED' && requiredParent ? 'required' : 'conditional';
+};
 
 export const exportRealmFile = async (
   kc: KcAdminClient,
@@ -23,7 +50,6 @@ export const exportRealmFile = async (
   const apps = invert(OTP_APPS);
   const requiredActions = await requiredActionsOf(kc, realm);
   const browser = live.browserFlow ? await readFlow(kc, realm, live.browserFlow) : undefined;
-  const otpStep = browser?.steps.find((s) => s.provider === 'auth-otp-form');
   const reset = live.resetCredentialsFlow ? await readFlow(kc, realm, live.resetCredentialsFlow) : undefined;
   const resetMode = reset?.steps.find((s) => s.provider === 'reset-otp')?.config?.action_on_otp_reset_flag;
   const events = await kc.realms.getConfigEvents({ realm });
@@ -60,22 +86,12 @@ export const exportRealmFile = async (
         .filter((a) => ['CONFIGURE_TOTP', 'UPDATE_PASSWORD', 'VERIFY_EMAIL'].includes(a.alias as string))
         .map((a) => [a.alias, { enabled: a.enabled, defaultAction: a.defaultAction }]),
     ),
-    browserFlow: {
-      alias: live.browserFlow,
-      otp:
-        otpStep?.requirement === 'REQUIRED' &&
-        browser?.steps.some(
-          (s) => s.provider === 'flow' && s.requirement === 'REQUIRED' && s.level === otpStep.level - 1,
-        )
-          ? 'required'
-          : 'conditional',
-    },
+    browserFlow: { alias: live.browserFlow, otp: otpModeOf(browser?.steps ?? []) },
     resetCredentialsFlow: {
       alias: live.resetCredentialsFlow,
       resetOtp:
         (invert(RESET_OTP_MODES) as Record<string, ResetOtpMode>)[resetMode ?? 'Remove none'] ??
         'keep-until-new-device',
-      requireCodeFromExistingDevice: Boolean(reset?.steps.some((s) => s.provider === 'auth-otp-form')),
     },
     actionTokens: {
       userLifespanSeconds: live.actionTokenGeneratedByUserLifespan,

@@ -164,6 +164,13 @@ const addSubflow = async (
     const row = childRows[k] as Row;
     if (row.requirement !== child.requirement)
       await auth.updateExecution({ realm, flow: subAlias }, { ...row, requirement: child.requirement });
+    if (child.config)
+      await auth.createConfig({
+        realm,
+        id: row.id as string,
+        alias: `${subAlias} ${child.provider}`,
+        config: child.config,
+      });
   }
   // Place the subflow right after the step before it: between its priority and the next sibling's.
   const siblings = ((await readFlow(kc, realm, parentAlias))?.rows ?? []).filter((r) => (r.level ?? 0) === 0) as Row[];
@@ -176,6 +183,8 @@ const addSubflow = async (
   if (subRow && previousRow?.priority !== undefined) {
     // Priority alone first: Keycloak applies a requirement change and ignores the rest of that call.
     await auth.updateExecution({ realm, flow: parentAlias }, { ...subRow, priority: previousRow.priority + 1 } as Row);
+    // A subflow added right after this one goes after it.
+    rowOf.set(step, { ...subRow, priority: previousRow.priority + 1 });
   }
   if (subRow && subRow.requirement !== step.requirement)
     await auth.updateExecution({ realm, flow: parentAlias }, { ...subRow, requirement: step.requirement });

@@ -7,24 +7,15 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
 import type { RealmConfig } from '../../realm-files/src/index.js';
-import {
-  desiredBrowserSteps,
-  desiredEventsConfig,
-  desiredRealmFields,
-  desiredResetSteps,
-  desiredSmtp,
-  fieldDifferences,
-  stepDifferences,
-} from './desired.js';
-import { buildFlow, readFlow, requiredActionsOf } from './flows.js';
+import type { Change } from './change.js';
+import { desiredEventsConfig, desiredRealmFields, desiredSmtp, fieldDifferences } from './desired.js';
+import { requiredActionsOf } from './flows.js';
+import { clientByClientId } from './lookups.js';
+import { planFlows } from './plan-flows.js';
+import { planAcrLoaMap, planHelpdeskScopes } from './staff-auth.js';
+import { planUserProfile } from './user-profile.js';
 
-export interface Change {
-  /** what part of the realm: realm, smtp, events, required-action, flow, client, role */
-  area: string;
-  summary: string;
-  details: string[];
-  apply(): Promise<void>;
-}
+export type { Change } from './change.js';
 
 const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
 const detailLines = (diffs: { path: string; from: unknown; to: unknown }[]) =>
@@ -48,9 +39,6 @@ const findRealm = async (kc: KcAdminClient, realm: string): Promise<RealmReprese
     throw error;
   }
 };
-
-const clientByClientId = async (kc: KcAdminClient, realm: string, clientId: string) =>
-  (await kc.clients.find({ realm, clientId })).find((c) => c.clientId === clientId);
 
 export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise<Change[]> => {
   const declared = config.realm;
@@ -128,6 +116,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
         ),
     });
 
+  changes.push(...(await planUserProfile(kc, config)));
   changes.push(...(await planRequiredActions(kc, config)));
   changes.push(...(await planFlows(kc, config, live)));
   changes.push(...(await planSidecarClient(kc, config)));
@@ -135,6 +124,8 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
   changes.push(
     ...(await planPublicClient(kc, config.realm.realm, config.realm.recoveryClient, 'the recovery links’ client')),
   );
+  changes.push(...(await planAcrLoaMap(kc, config)));
+  changes.push(...(await planHelpdeskScopes(kc, config)));
   return changes;
 };
 
@@ -157,50 +148,6 @@ const planRequiredActions = async (kc: KcAdminClient, config: RealmConfig): Prom
         details: detailLines(diffs),
         apply: () => kc.authenticationManagement.updateRequiredAction({ alias, realm }, { ...current, ...desired }),
       });
-  }
-  return changes;
-};
-
-const planFlows = async (kc: KcAdminClient, config: RealmConfig, live: RealmRepresentation): Promise<Change[]> => {
-  const realm = config.realm.realm;
-  const specs = [
-    {
-      builtIn: 'browser',
-      alias: config.realm.browserFlow.alias,
-      binding: 'browserFlow' as const,
-      desired: (steps: Parameters<typeof desiredBrowserSteps>[0]) =>
-        desiredBrowserSteps(steps, config.realm.browserFlow.otp),
-    },
-    {
-      builtIn: 'reset credentials',
-      alias: config.realm.resetCredentialsFlow.alias,
-      binding: 'resetCredentialsFlow' as const,
-      desired: (steps: Parameters<typeof desiredResetSteps>[0]) =>
-        desiredResetSteps(steps, config.realm.resetCredentialsFlow),
-    },
-  ];
-  const changes: Change[] = [];
-  for (const spec of specs) {
-    const builtIn = await readFlow(kc, realm, spec.builtIn);
-    if (!builtIn) throw new Error(`realm ${realm} has no built-in "${spec.builtIn}" flow`);
-    const desired = spec.desired(builtIn.steps);
-    const current = await readFlow(kc, realm, spec.alias);
-    const differences = current ? stepDifferences(current.steps, desired) : ['(flow does not exist)'];
-    if (differences.length > 0) {
-      changes.push({
-        area: 'flow',
-        summary: `${current ? 'rebuild' : 'create'} flow "${spec.alias}" from "${spec.builtIn}" and bind it as ${spec.binding}`,
-        details: differences,
-        apply: () => buildFlow(kc, realm, { ...spec, desired }),
-      });
-    } else if (live[spec.binding] !== spec.alias) {
-      changes.push({
-        area: 'flow',
-        summary: `bind flow "${spec.alias}" as ${spec.binding}`,
-        details: [`${spec.binding}: ${show(live[spec.binding])} -> ${show(spec.alias)}`],
-        apply: () => kc.realms.update({ realm }, { [spec.binding]: spec.alias }),
-      });
-    }
   }
   return changes;
 };

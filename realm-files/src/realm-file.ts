@@ -121,15 +121,14 @@ export const REALM_FILE = z
         resetOtp: z
           .enum(Object.keys(RESET_OTP_MODES) as [ResetOtpMode, ...ResetOtpMode[]])
           .default('keep-until-new-device'),
-        /** a user who still has a device must also give a code from it (lost phones then go to the helpdesk) */
-        requireCodeFromExistingDevice: z.boolean().default(false),
+        /**
+         * a user who still has a device must also give a code from it. Absent: follows sidecar.yaml's
+         * `recovery.level` (true at every level but email-only); the admin scripts refuse a contradicting value.
+         */
+        requireCodeFromExistingDevice: z.boolean().optional(),
       })
       .strict()
-      .default({
-        alias: 'reset-credentials-2fa',
-        resetOtp: 'keep-until-new-device',
-        requireCodeFromExistingDevice: false,
-      }),
+      .default({ alias: 'reset-credentials-2fa', resetOtp: 'keep-until-new-device' }),
     actionTokens: z
       .object({ userLifespanSeconds: positive.default(900), adminLifespanSeconds: positive.default(43_200) })
       .strict()

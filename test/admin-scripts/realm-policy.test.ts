@@ -5,16 +5,18 @@
  * set up OTP, "Forgot password?" treats old devices as declared.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { applyChanges, planRealm } from '../../admin-scripts/src/index.js';
+import { applyChanges, exportRealmFile, planRealm } from '../../admin-scripts/src/index.js';
 import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
+import { codeFor } from '../support/browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import { LoginRobot } from '../support/login-robot.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
-import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
 let kc: Awaited<ReturnType<typeof masterAdminClient>>;
@@ -195,6 +197,15 @@ describe('apply', () => {
       redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
       attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
     });
+    // Staff sign-in: levels of authentication and the scopes that put acr and auth_time in the tokens.
+    expect(JSON.parse(String(live?.attributes?.['acr.loa.map']))).toEqual({ pwd: 1, mfa: 2 });
+    const scopes = await kc.clients.listDefaultClientScopes({ realm, id: helpdeskClient?.id as string });
+    expect(scopes.map((s) => s.name)).toEqual(expect.arrayContaining(['acr', 'basic']));
+    const profile = await kc.users.getProfile({ realm });
+    expect(profile.attributes?.find((a) => a.name === 'otp-enrolment')?.permissions).toEqual({
+      view: ['admin'],
+      edit: ['admin'],
+    });
 
     expect(await planRealm(kc, config)).toEqual([]);
     const again = await cli('apply', dir);
@@ -231,8 +242,19 @@ describe('apply', () => {
   });
 });
 
+describe('export', () => {
+  test('reads the levels and the reset flow back as realm.yaml declares them', async () => {
+    const exported = parse(await exportRealmFile(kc, realm));
+    expect(exported.browserFlow).toEqual({ alias: 'browser-2fa', otp: 'conditional' });
+    expect(exported.resetCredentialsFlow).toEqual({
+      alias: 'reset-credentials-2fa',
+      resetOtp: 'keep-until-new-device',
+    });
+  });
+});
+
 describe('the bootstrapped realm', () => {
-  const startLogin = async (robot: LoginRobot) => {
+  const startLogin = async (robot: LoginRobot, extra: Record<string, string> = {}) => {
     const [helpdesk] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
     await kc.clients.update(
       { realm, id: helpdesk?.id as string },
@@ -245,9 +267,50 @@ describe('the bootstrapped realm', () => {
       scope: 'openid',
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',
+      ...extra,
     });
     return robot.open(`${kut.baseUrl}/realms/${realm}/protocol/openid-connect/auth?${params}`);
   };
+
+  const VERIFIER = 'staff-sign-in-verifier-0123456789-abcdefghijklmnop';
+  const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
+
+  test('staff asking mfa: a code from the device gives acr mfa; the password alone gives pwd', async () => {
+    // Without the default CONFIGURE_TOTP of new accounts: this test is about the levels alone.
+    const ids = [
+      await createTestUser(kc, realm, 'staffer', { credentials: [otpCredential('Staff phone', SECRET_A)] }),
+      await createTestUser(kc, realm, 'plain'),
+    ];
+    for (const id of ids) await kc.users.update({ realm, id }, { requiredActions: [] });
+    const tokenAcr = async (robot: LoginRobot) => {
+      const code = new URL(robot.page.url).searchParams.get('code') as string;
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'otp-helpdesk',
+        code,
+        redirect_uri: 'http://app.test/callback',
+        code_verifier: VERIFIER,
+      });
+      const response = await fetch(`${kut.baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      const json = (await response.json()) as { id_token: string };
+      if (!json.id_token) throw new Error(`${robot.page.url}: ${JSON.stringify(json)}`);
+      return JSON.parse(Buffer.from(json.id_token.split('.')[1] as string, 'base64url').toString()).acr;
+    };
+    const staff = new LoginRobot();
+    await startLogin(staff, { acr_values: 'mfa', max_age: '600', code_challenge: CHALLENGE });
+    await staff.submit({ username: 'staffer', password: passwordOf('staffer') });
+    expect(staff.page.html).toContain('name="otp"');
+    await staff.submit({ otp: await codeFor({ secret: SECRET_A }) });
+    expect(await tokenAcr(staff)).toBe('mfa');
+    const plain = new LoginRobot();
+    await startLogin(plain, { acr_values: 'mfa', max_age: '600', code_challenge: CHALLENGE });
+    await plain.submit({ username: 'plain', password: passwordOf('plain') });
+    expect(await tokenAcr(plain)).toBe('pwd');
+  });
 
   test('a new user must set up OTP at the first login (CONFIGURE_TOTP is a default action)', async () => {
     await kc.users.create({
@@ -278,22 +341,43 @@ describe('the bootstrapped realm', () => {
     return { robot, devices };
   };
 
-  test('"Forgot password?" keeps the old device by default until the new one is set up', async () => {
+  test('"Forgot password?" at the default level asks a code from the existing device and removes nothing', async () => {
     const { robot, devices } = await lostPhoneReset('kate');
     expect(devices.map((d) => d.userLabel)).toEqual(['Lost phone']);
-    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    expect(robot.page.html).toContain('name="otp"');
+    expect(robot.textOf('kc-page-title')).not.toBe('Mobile Authenticator Setup');
   });
 
-  test('with resetOtp: remove-all the old device is removed when the link is followed', async () => {
-    const config = writePolicy((policy) => {
+  test('a Reset OTP mode that removes devices, or a code check against the level, is refused', async () => {
+    const removing = writePolicy((policy) => {
       policy.resetCredentialsFlow.resetOtp = 'remove-all';
     });
-    const plan = await planRealm(kc, config);
-    expect(plan.map((c) => c.area)).toEqual(['flow']);
-    await applyChanges(plan);
-    expect(await planRealm(kc, config)).toEqual([]);
-    const { robot, devices } = await lostPhoneReset('liam');
-    expect(devices).toEqual([]);
-    expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    await expect(planRealm(kc, removing)).rejects.toThrow(/resetOtp: remove-all lets the mailbox alone remove devices/);
+    writePolicy((policy) => {
+      policy.resetCredentialsFlow.requireCodeFromExistingDevice = false;
+    });
+    const run = await cli('plan', dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('contradicts sidecar.yaml recovery.level: password-and-email');
+  });
+
+  test('at email-only the link leads to a new device and keeps the old one until the sidecar retires it', async () => {
+    writeFileSync(
+      join(dir, 'sidecar.yaml'),
+      `${readFileSync('realm-config/demo/sidecar.yaml', 'utf8')}\nrecovery:\n  level: email-only\n`,
+    );
+    try {
+      const config = writePolicy();
+      const plan = await planRealm(kc, config);
+      expect(plan.map((c) => c.area)).toEqual(['flow']);
+      await applyChanges(plan);
+      expect(await planRealm(kc, config)).toEqual([]);
+      const { robot, devices } = await lostPhoneReset('liam');
+      expect(devices.map((d) => d.userLabel)).toEqual(['Lost phone']);
+      expect(robot.textOf('kc-page-title')).toBe('Mobile Authenticator Setup');
+    } finally {
+      copyFileSync('realm-config/demo/sidecar.yaml', join(dir, 'sidecar.yaml'));
+      await applyChanges(await planRealm(kc, writePolicy()));
+    }
   });
 });

@@ -57,7 +57,13 @@ const configureOtp = async (robot: LoginRobot, deviceName: string) => {
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
   kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'kc26-events');
+  // Keycloak's Reset OTP runs in "Forgot password?" only at the email-only level (issue 19).
+  target = await bootstrapRealm(
+    kc,
+    mail,
+    { enforcement: DISTANT_DEADLINE, recovery: { level: 'email-only' } },
+    'kc26-events',
+  );
   sidecar = await startTestSidecar(kut, mail, target);
   await sidecar.firstPass;
   token = await helpdeskToken(kc, kut, target.realm);

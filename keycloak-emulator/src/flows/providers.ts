@@ -124,6 +124,26 @@ const list: AuthenticatorProvider[] = [
       configurable: true,
     },
   ),
+  provider(
+    'conditional-user-attribute',
+    'Condition - user attribute',
+    'Flow is executed only if the user attribute exists and has the expected value',
+    CONDITION,
+    { condition: true, configurable: true },
+  ),
+  provider(
+    'deny-access-authenticator',
+    'Deny access',
+    'Access will be always denied. Useful for example in the conditional flows to be used after satisfying the previous conditions',
+    CONDITION,
+    { configurable: true },
+  ),
+  provider(
+    'allow-access-authenticator',
+    'Allow access',
+    'Authenticator will always successfully authenticate. Useful for example in the conditional flows to be used after satisfying the previous conditions',
+    CONDITION,
+  ),
   provider('reset-credentials-choose-user', 'Choose User', 'Choose a user to reset credentials for', REQUIRED_ONLY),
   provider('reset-credential-email', 'Send Reset Email', 'Send email to user and wait for response.', REQUIRED_ONLY),
   provider(

@@ -8,6 +8,7 @@ import { sendResetCredentialsEmail } from './action-links.js';
 import { lockoutError, recordLoginFailure } from './brute-force.js';
 import type { LoginContext, Outcome } from './context.js';
 import type { AuthenticatorRegistry } from './flow-engine.js';
+import { previousLevel, reauthenticationRequired, requestedLevel } from './loa.js';
 import { chooseOtpToRemovePage, forgotPasswordPage, loginPage, type OtpDevice, otpPage } from './pages.js';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
@@ -84,13 +85,25 @@ export const authenticators: AuthenticatorRegistry = {
     authenticate(ctx) {
       const session = ctx.request.ssoSessionId ? ctx.realm.sessions.get(ctx.request.ssoSessionId) : undefined;
       const user = session ? ctx.realm.users.get(session.userId) : undefined;
-      if (!session || !user?.enabled || ctx.request.query.prompt === 'login') return ATTEMPTED;
+      if (!session || !user?.enabled) return ATTEMPTED;
+      // CookieAuthenticator: prompt=login or an expired max_age asks a fresh sign-in; a higher level than the
+      // session reached continues the flow from the session's level (step-up) with the session's user.
+      if (ctx.request.query.prompt === 'login' || reauthenticationRequired(ctx, session)) {
+        ctx.authSession.notes.forcedReauth = 'true';
+        return ATTEMPTED;
+      }
+      // An application-initiated action past its max_auth_age asks the user to sign in again.
       if (kcActionNeedsReauthentication(ctx, session.started)) {
         ctx.authSession.notes.reauthenticate = user.username;
         return ATTEMPTED;
       }
+      ctx.authSession.notes.loaMap = JSON.stringify(session.loaMap ?? {});
+      const level = previousLevel(session);
+      ctx.authSession.notes.loa = String(level);
       ctx.setUser(user);
+      if (requestedLevel(ctx) > level) return ATTEMPTED;
       ctx.authSession.notes.ssoReused = session.id;
+      ctx.authSession.notes.ssoAuth = 'true';
       return SUCCESS;
     },
   },

@@ -70,6 +70,28 @@ const redirectWithCode = (res: Response, ctx: LoginContext, user: UserModel, ses
   res.redirect(302, target.toString());
 };
 
+/**
+ * What tokens tell of this sign-in: the executions completed (the AMR mapper's source, added to the session's),
+ * the levels reached (LOA_MAP) and the level this client's sign-in reached (the acr mapper's source).
+ */
+const recordAuthentication = (ctx: LoginContext, session: SessionModel) => {
+  const { realm, authSession } = ctx;
+  const executions = [...authSession.completed].filter((id) => !realm.executions.get(id)?.flowId);
+  session.authenticatorsCompleted = [...new Set([...(session.authenticatorsCompleted ?? []), ...executions])];
+  const now = Math.floor(Date.now() / 1000);
+  const times = JSON.parse(authSession.notes.completedAt ?? '{}') as Record<string, number>;
+  session.authenticatorsCompletedAt = {
+    ...session.authenticatorsCompletedAt,
+    ...Object.fromEntries(executions.map((id) => [id, times[id] ?? now])),
+  };
+  session.loaMap = { ...session.loaMap, ...(JSON.parse(authSession.notes.loaMap ?? '{}') as Record<string, number>) };
+  const level = authSession.notes.loa === undefined ? -1 : Number(authSession.notes.loa);
+  session.clientLoa = {
+    ...session.clientLoa,
+    [authSession.clientId]: { level, sso: authSession.notes.ssoAuth === 'true' },
+  };
+};
+
 /** Ends the login; the tab's authentication session is used up either way. */
 export const finish = (res: Response, ctx: LoginContext) => {
   const { realm, authSession } = ctx;
@@ -81,6 +103,7 @@ export const finish = (res: Response, ctx: LoginContext) => {
     return sendPage(res, accountUpdatedPage(ctx.realmTitle, authSession.redirectUri));
   recordLoginSuccess(realm, user);
   const session = ssoSessionFor(ctx, user);
+  recordAuthentication(ctx, session);
   session.clients.set(authSession.clientId, Date.now());
   session.lastAccess = Date.now();
   setIdentityCookies(res, ctx, user, session);

@@ -28,6 +28,8 @@ export interface Authenticator {
   authenticate(ctx: LoginContext): Outcome | Promise<Outcome>;
   /** handles the form this authenticator rendered */
   action?(ctx: LoginContext): Outcome | Promise<Outcome>;
+  /** a condition told that the subflow it guards succeeded (AuthenticationFlowCallback) */
+  onParentFlowSuccess?(ctx: LoginContext): void;
 }
 
 export type AuthenticatorRegistry = Record<string, Authenticator>;
@@ -108,12 +110,23 @@ export class FlowEngine {
     return !this.conditionsMet(ctx, execution.flowId);
   }
 
+  /** The conditions of a subflow that succeeded hear of it (the LoA condition records the level reached). */
+  private tellConditions(ctx: LoginContext, flowId: string) {
+    for (const condition of this.active(ctx.realm, flowId).filter((e) => this.isCondition(e))) {
+      const authenticator = condition.authenticator ? this.authenticators[condition.authenticator] : undefined;
+      authenticator?.onParentFlowSuccess?.(ctx.withExecution(condition));
+    }
+  }
+
   private async runExecution(ctx: LoginContext, execution: ExecutionModel): Promise<Outcome> {
     const session = ctx.authSession;
     if (session.completed.has(execution.id)) return SUCCESS;
     if (execution.flowId) {
       const outcome = await this.runFlow(ctx, execution.flowId);
-      if (outcome.kind === 'success') session.completed.add(execution.id);
+      if (outcome.kind === 'success') {
+        session.completed.add(execution.id);
+        this.tellConditions(ctx, execution.flowId);
+      }
       return outcome;
     }
     const authenticator = execution.authenticator ? this.authenticators[execution.authenticator] : undefined;
@@ -138,7 +151,12 @@ export class FlowEngine {
     const step = ctx.withExecution(execution);
     const action = ctx.posted?.executionId === execution.id ? authenticator.action : undefined;
     const outcome = action ? await action(step) : await authenticator.authenticate(step);
-    if (outcome.kind === 'success') session.completed.add(execution.id);
+    if (outcome.kind === 'success') {
+      session.completed.add(execution.id);
+      // When each step succeeded (AUTHENTICATORS_COMPLETED): the AMR mapper ages its value from then.
+      const times = JSON.parse(session.notes.completedAt ?? '{}') as Record<string, number>;
+      session.notes.completedAt = JSON.stringify({ ...times, [execution.id]: Math.floor(Date.now() / 1000) });
+    }
     return outcome;
   }
 }

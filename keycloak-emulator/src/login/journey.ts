@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { baseUrlOf } from '../oidc/base-url.js';
 import type { AuthSessionModel, RealmModel } from '../state/model.js';
 import { type EmulatorState, flowByAlias } from '../state/store.js';
+import { accessAuthenticators } from './access-authenticators.js';
 import { newAuthSession } from './auth-sessions.js';
 import { authenticators } from './authenticators.js';
 import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
@@ -13,9 +14,10 @@ import { ssoSessionOf } from './cookies.js';
 import { finish } from './finish.js';
 import { FlowEngine } from './flow-engine.js';
 import { queryOf, sendError, sendPage } from './http.js';
+import { loaAuthenticators, unmetEssentialLevel } from './loa.js';
 import { pendingRequiredActions } from './required-actions.js';
 
-const engine = new FlowEngine(authenticators);
+const engine = new FlowEngine({ ...authenticators, ...accessAuthenticators, ...loaAuthenticators });
 
 export const contextFor = (
   state: EmulatorState,
@@ -72,6 +74,8 @@ export const proceed = async (res: Response, ctx: LoginContext): Promise<void> =
     if (outcome.kind === 'restart') return proceed(res, restartedLogin(ctx, outcome.info));
     if (outcome.kind === 'challenge' || outcome.kind === 'failure') return sendPage(res, outcome.html, outcome.status);
     if (outcome.kind === 'attempted' || !ctx.user) return sendError(res, realm, 'Invalid username or password.');
+    const unmet = unmetEssentialLevel(ctx);
+    if (unmet?.kind === 'failure') return sendPage(res, unmet.html, unmet.status);
     authSession.notes.flowDone = 'true';
   }
   const user = ctx.user;

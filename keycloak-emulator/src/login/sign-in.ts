@@ -9,6 +9,7 @@ import { clientByClientId, type EmulatorState } from '../state/store.js';
 import { currentAuthSession, newAuthSession, postedOf, rootIdOf } from './auth-sessions.js';
 import { queryOf, realmOf, sendError, TIMED_OUT } from './http.js';
 import { contextFor, proceed } from './journey.js';
+import { loaNotesOf } from './loa.js';
 import { redirectUriAllowed } from './redirect.js';
 
 const STANDARD_FLOW_REFUSED =
@@ -49,6 +50,7 @@ const startLogin = (req: Request, res: Response, realm: RealmModel, client: Clie
       ? { codeChallenge: q.code_challenge, codeChallengeMethod: q.code_challenge_method ?? 'plain' }
       : {}),
   });
+  Object.assign(authSession.notes, loaNotesOf(realm, client, q));
   // An application-initiated action (the account console's "Set up authenticator application"):
   // the action runs after sign-in even when the user has it not pending.
   // `delete_credential:<id>` names the action and its parameter (Keycloak's KC_ACTION_PARAMETER).

@@ -4,6 +4,8 @@
  * its claim to the tokens its `access.token.claim` / `id.token.claim` switches name
  * (AbstractOIDCProtocolMapper, OIDCAttributeMapperHelper, TokenManager).
  */
+
+import { acrClaim } from '../login/loa.js';
 import { clientScopeByName, OIDC } from '../state/client-scopes.js';
 import type {
   ClientModel,
@@ -122,7 +124,11 @@ const amrValues = (ctx: ClaimContext): string[] => {
       ? ctx.realm.authenticatorConfigs.get(execution.authenticatorConfigId)
       : undefined;
     const value = config?.config['default.reference.value'];
-    if (value) refs.add(value);
+    // AmrUtils.isAmrValid: a value counts for `default.reference.maxAge` seconds (default 0) after the step.
+    const at = ctx.session?.authenticatorsCompletedAt?.[executionId];
+    const maxAge = Number(config?.config['default.reference.maxAge'] ?? '0');
+    const valid = at === undefined || (Number.isFinite(maxAge) && at + maxAge >= Math.floor(Date.now() / 1000));
+    if (value && valid) refs.add(value);
   }
   return [...refs];
 };
@@ -190,7 +196,7 @@ const MAPPERS: Record<string, (input: MapperInput) => void> = {
     if (i.ctx.client.webOrigins.length > 0) i.claims['allowed-origins'] = [...i.ctx.client.webOrigins];
   },
   'oidc-acr-mapper': (i) => {
-    i.claims.acr = '1';
+    i.claims.acr = acrClaim(i.ctx.realm, i.ctx.client, i.ctx.session);
   },
   'oidc-amr-mapper': (i) => {
     i.claims.amr = amrValues(i.ctx);

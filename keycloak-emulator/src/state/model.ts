@@ -219,6 +219,12 @@ export interface SessionModel {
   ipAddress: string;
   /** ids of the executions the login completed (the AMR mapper reads their reference values) */
   authenticatorsCompleted?: string[];
+  /** execution id → when (epoch s) a browser sign-in completed it (AUTHENTICATORS_COMPLETED): amr ages out */
+  authenticatorsCompletedAt?: Record<string, number>;
+  /** levels of authentication reached in this session → when (epoch s): Keycloak's LOA_MAP user-session note */
+  loaMap?: Record<string, number>;
+  /** clientId → the level its last sign-in reached (-1: none) and whether it reused the SSO session (for `acr`) */
+  clientLoa?: Record<string, { level: number; sso: boolean }>;
   /** clientId → when the client joined the session */
   clients: Map<string, number>;
 }

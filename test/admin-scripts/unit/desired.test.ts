@@ -1,10 +1,12 @@
 /** The pure parts of the admin scripts: flows derived from built-in ones, and readable differences. */
+import { desiredBrowserSteps, type FlowStep, stepDifferences } from '../../../admin-scripts/src/desired.js';
+import { acrLoaMapMatches, withLevels } from '../../../admin-scripts/src/desired-levels.js';
 import {
-  desiredBrowserSteps,
+  conditionRoleNames,
   desiredResetSteps,
-  type FlowStep,
-  stepDifferences,
-} from '../../../admin-scripts/src/desired.js';
+  withLinkOnlyRefusal,
+} from '../../../admin-scripts/src/desired-recovery.js';
+import { RealmConfigError } from '../../../realm-files/src/index.js';
 
 const step = (level: number, provider: string, requirement: string): FlowStep => ({ level, provider, requirement });
 
@@ -49,31 +51,136 @@ test('required OTP makes the 2FA subflow and the OTP form REQUIRED and switches 
   expect(steps[5]).toEqual(BROWSER[5]);
 });
 
-test('the reset flow carries the Reset OTP mode, and the stricter mode adds a code check after the email', () => {
-  const keep = desiredResetSteps(RESET, {
-    alias: 'r',
-    resetOtp: 'keep-until-new-device',
-    requireCodeFromExistingDevice: false,
+const FLOW = { alias: 'r', resetOtp: 'keep-until-new-device' as const };
+const shape = (steps: FlowStep[]) => steps.map((s) => `${s.level} ${s.provider} ${s.requirement}`);
+
+test('every level but email-only: a code from an existing device after the email, Reset OTP off', () => {
+  for (const level of ['password-and-email', 'device-and-email', 'helpdesk-only'] as const) {
+    const steps = desiredResetSteps(RESET, FLOW, { level, protectedRoles: ['admin'] });
+    expect(shape(steps)).toEqual([
+      '0 reset-credentials-choose-user REQUIRED',
+      '0 reset-credential-email REQUIRED',
+      '0 flow CONDITIONAL',
+      '1 conditional-user-attribute REQUIRED',
+      '1 deny-access-authenticator REQUIRED',
+      '0 flow CONDITIONAL',
+      '1 conditional-user-configured REQUIRED',
+      '1 auth-otp-form REQUIRED',
+      '0 reset-password REQUIRED',
+      '0 flow DISABLED',
+      '1 conditional-user-configured REQUIRED',
+      '1 reset-otp REQUIRED',
+    ]);
+    expect(steps[2]?.added).toBe('link-only enrolment');
+    expect(steps[3]?.config).toEqual({
+      attribute_name: 'otp-enrolment',
+      attribute_expected_value: 'link-only',
+      not: 'false',
+    });
+    expect(steps[5]?.added).toBe('existing device');
+  }
+});
+
+test('email-only: Reset OTP "Remove none", and each protected role needs a code from an existing device', () => {
+  const steps = desiredResetSteps(RESET, FLOW, {
+    level: 'email-only',
+    protectedRoles: ['admin', 'realm-management.manage-users'],
   });
-  expect(keep[5]?.config).toEqual({ action_on_otp_reset_flag: 'Remove none' });
-  const strict = desiredResetSteps(RESET, { alias: 'r', resetOtp: 'remove-one', requireCodeFromExistingDevice: true });
-  expect(strict.map((s) => `${s.level} ${s.provider} ${s.requirement}`)).toEqual([
+  expect(shape(steps)).toEqual([
     '0 reset-credentials-choose-user REQUIRED',
     '0 reset-credential-email REQUIRED',
     '0 flow CONDITIONAL',
-    '1 conditional-user-configured REQUIRED',
-    '1 auth-otp-form REQUIRED',
+    '1 conditional-user-attribute REQUIRED',
+    '1 deny-access-authenticator REQUIRED',
     '0 reset-password REQUIRED',
     '0 flow CONDITIONAL',
     '1 conditional-user-configured REQUIRED',
     '1 reset-otp REQUIRED',
+    '0 flow CONDITIONAL',
+    '1 conditional-user-role REQUIRED',
+    '1 auth-otp-form REQUIRED',
+    '0 flow CONDITIONAL',
+    '1 conditional-user-role REQUIRED',
+    '1 auth-otp-form REQUIRED',
   ]);
-  expect(strict[8]?.config).toEqual({ action_on_otp_reset_flag: 'Remove one' });
-  expect(strict[2]?.added).toBe('existing device');
+  expect(steps[8]?.config).toEqual({ action_on_otp_reset_flag: 'Remove none' });
+  expect(steps[10]?.config).toEqual({ condUserRole: 'admin', negate: 'false' });
+  expect(steps[13]?.config).toEqual({ condUserRole: 'realm-management.manage-users', negate: 'false' });
+});
+
+test("realm.yaml's reset keys may restate the level, never contradict it", () => {
+  const policy = { level: 'password-and-email' as const, protectedRoles: [] };
+  expect(() => desiredResetSteps(RESET, { ...FLOW, requireCodeFromExistingDevice: true }, policy)).not.toThrow();
+  expect(() => desiredResetSteps(RESET, { ...FLOW, requireCodeFromExistingDevice: false }, policy)).toThrow(
+    RealmConfigError,
+  );
+  const emailOnly = { level: 'email-only' as const, protectedRoles: [] };
+  expect(() => desiredResetSteps(RESET, { ...FLOW, requireCodeFromExistingDevice: true }, emailOnly)).toThrow(
+    /contradicts sidecar.yaml recovery.level: email-only/,
+  );
+  for (const resetOtp of ['remove-one', 'remove-all'] as const)
+    expect(() => desiredResetSteps(RESET, { ...FLOW, resetOtp }, emailOnly)).toThrow(/mailbox alone remove devices/);
+});
+
+test('protected roles: client:* expands to the client roles, client:role to clientId.role', () => {
+  const names = conditionRoleNames(['admin', 'realm-management:*', 'app:editor', 'admin'], (clientId) =>
+    clientId === 'realm-management' ? ['view-users', 'manage-users'] : [],
+  );
+  expect(names).toEqual(['admin', 'app.editor', 'realm-management.manage-users', 'realm-management.view-users']);
+});
+
+test('the browser flow refuses a link-only enrolment right after the password', () => {
+  const steps = withLinkOnlyRefusal(desiredBrowserSteps(BROWSER, 'conditional'));
+  expect(shape(steps.slice(8, 12))).toEqual([
+    '1 auth-username-password-form REQUIRED',
+    '1 flow CONDITIONAL',
+    '2 conditional-user-attribute REQUIRED',
+    '2 deny-access-authenticator REQUIRED',
+  ]);
+  expect(steps[11]?.config).toEqual({
+    denyErrorMessage: 'Use the setup link we emailed you to set up your authenticator.',
+  });
 });
 
 test('a config difference is a difference; an undeclared config is not', () => {
   const withConfig = [{ ...step(0, 'reset-otp', 'REQUIRED'), config: { action_on_otp_reset_flag: 'Remove all' } }];
   expect(stepDifferences([step(0, 'reset-otp', 'REQUIRED')], withConfig)).toHaveLength(1);
   expect(stepDifferences(withConfig, [step(0, 'reset-otp', 'REQUIRED')])).toEqual([]);
+});
+
+test('levels: the built-in 2FA subflow gives way to level 2 (OTP for users with a device) and level 1', () => {
+  const steps = withLevels(desiredBrowserSteps(BROWSER, 'conditional'), 'conditional');
+  expect(shape(steps.slice(9))).toEqual([
+    '1 flow DISABLED',
+    '2 conditional-user-configured REQUIRED',
+    '2 auth-otp-form ALTERNATIVE',
+    '2 webauthn-authenticator DISABLED',
+    '1 flow CONDITIONAL',
+    '2 conditional-level-of-authentication REQUIRED',
+    '2 conditional-user-configured REQUIRED',
+    '2 auth-otp-form REQUIRED',
+    '1 flow CONDITIONAL',
+    '2 conditional-level-of-authentication REQUIRED',
+    '2 conditional-credential REQUIRED',
+    '2 allow-access-authenticator REQUIRED',
+  ]);
+  expect(steps[14]?.config).toEqual({ 'loa-condition-level': '2', 'loa-max-age': '36000' });
+  expect(steps[19]?.config).toEqual({ credentials: 'otp', included: 'false' });
+  // otp: required — level 2 asks every user, device or not
+  const required = withLevels(desiredBrowserSteps(BROWSER, 'required'), 'required');
+  expect(
+    required.some(
+      (s) =>
+        s.provider === 'conditional-user-configured' &&
+        s.level === 2 &&
+        s.requirement === 'REQUIRED' &&
+        required.indexOf(s) > 12,
+    ),
+  ).toBe(false);
+});
+
+test('acr.loa.map matches by value, not by spelling', () => {
+  expect(acrLoaMapMatches('{ "pwd": 1, "mfa": 2 }')).toBe(true);
+  expect(acrLoaMapMatches('{"mfa":2}')).toBe(false);
+  expect(acrLoaMapMatches(undefined)).toBe(false);
 });
