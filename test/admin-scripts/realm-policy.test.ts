@@ -362,10 +362,8 @@ describe('the bootstrapped realm', () => {
   });
 
   test('at email-only the link leads to a new device and keeps the old one until the sidecar retires it', async () => {
-    writeFileSync(
-      join(dir, 'sidecar.yaml'),
-      `${readFileSync('realm-config/demo/sidecar.yaml', 'utf8')}\nrecovery:\n  level: email-only\n`,
-    );
+    const sidecarFile = parse(readFileSync('realm-config/demo/sidecar.yaml', 'utf8'));
+    writeFileSync(join(dir, 'sidecar.yaml'), stringify({ ...sidecarFile, recovery: { level: 'email-only' } }));
     try {
       const config = writePolicy();
       const plan = await planRealm(kc, config);

@@ -4,11 +4,8 @@
  * cooling-off, the owner is told and can stop it (`cancelPending`); Keycloak's own "Forgot Password?" completes
  * the same way — and `device-and-email`, where /recovery sends nothing and the page says what to do instead.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Browser } from 'playwright-core';
-import { stringify } from 'yaml';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { codeFor, launchBrowser } from '../support/browser.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
@@ -27,9 +24,10 @@ let browser: Browser;
 let target: TestRealm;
 let sidecar: Sidecar | undefined;
 
+/** The realm at this recovery level, as an admin sets it: sidecar.yaml, then the admin scripts apply the realm's flows. */
 const withLevel = async (recovery: Record<string, unknown>) => {
   await sidecar?.close();
-  writeFileSync(join(target.dir, 'sidecar.yaml'), stringify({ enforcement: DISTANT_DEADLINE, recovery }));
+  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE, recovery }, 'levels', target.realm);
   sidecar = await startTestSidecar(kut, mail, target);
   await sidecar.firstPass;
   return sidecar;
