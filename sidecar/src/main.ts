@@ -10,9 +10,11 @@ import { DeviceMirror } from './devices/mirror.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { EventFeed } from './events/feed.js';
 import { deviceChangeSubscriber, feedSubscribers } from './events/subscribers.js';
+import { clearLinkOnlyOnNewDevices } from './helpdesk/enrolment.js';
 import { closeServer, listen } from './http/server.js';
 import { deviceFullSync, enforcementPass, startJobs } from './jobs.js';
 import { KeycloakConnection } from './keycloak/connection.js';
+import { KeycloakUsers } from './keycloak/users.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
@@ -73,6 +75,7 @@ const buildServices = (
     dryRun: settings.DRY_RUN,
     accountUrl: realm.accountUrl,
     signal: stopping,
+    staffRoles: [settings.HELPDESK_ROLE, settings.HELPDESK_ADMIN_ROLE],
   });
   const { displayName: realmDisplayName, accountUrl } = realm;
   const recovery = new RecoveryService({
@@ -87,7 +90,12 @@ const buildServices = (
     keycloak,
     db,
     logger,
-    onChanges: deviceChangeSubscriber({ recovery, db, realm: realm.name }),
+    onChanges: deviceChangeSubscriber({
+      recovery,
+      db,
+      realm: realm.name,
+      linkOnly: clearLinkOnlyOnNewDevices(new KeycloakUsers(keycloak)),
+    }),
     notify: sidecarFile.devices.notifyOwners,
     signal: stopping,
     realmDisplayName,

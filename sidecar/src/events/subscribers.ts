@@ -30,8 +30,15 @@ export const feedSubscribers = (to: {
 
 /** The mirror's subscriber: recovery completes on a new device, then the owners' OTP presence is refreshed. */
 export const deviceChangeSubscriber =
-  (to: { recovery: RecoveryService; db: SqlDatabase; realm: string }) =>
+  (to: {
+    recovery: RecoveryService;
+    db: SqlDatabase;
+    realm: string;
+    /** a new device ends its owner's link-only enrolment (helpdesk/enrolment.ts) */
+    linkOnly?: (changes: DeviceChange[]) => Promise<void>;
+  }) =>
   async (changes: DeviceChange[]): Promise<void> => {
     await to.recovery.onDeviceChanges(changes);
+    await to.linkOnly?.(changes);
     await refreshOtpPresence(to.db, to.realm, [...new Set(changes.map((c) => c.owner.userId))]);
   };

@@ -33,7 +33,7 @@ export const settleIntent = async (
 ): Promise<number> => {
   await closeIntent(tx, intentId);
   const auditId = await appendAudit(tx, realm, entry);
-  if (entry.action !== 'send-setup-email' && notice.ownerEmail)
+  if ((entry.action === 'remove-device' || entry.action === 'reset-otp') && notice.ownerEmail)
     await enqueueEmail(
       tx,
       helpdeskActionEmail({

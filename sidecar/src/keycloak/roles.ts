@@ -6,6 +6,13 @@ import { idsOf, pages } from './paging.js';
 export class KeycloakRoles {
   constructor(private readonly keycloak: KeycloakConnection) {}
 
+  /** The id of the client with this clientId; undefined when the realm has none. */
+  async clientUuid(clientId: string): Promise<string | undefined> {
+    const realm = this.keycloak.realm;
+    const [client] = await this.keycloak.call('findClient', (c) => c.clients.find({ realm, clientId }));
+    return client?.id;
+  }
+
   /** The ids of the users holding the realm role directly; none when the role does not exist. */
   async holdersOf(name: string): Promise<Set<string>> {
     const realm = this.keycloak.realm;
@@ -20,5 +27,25 @@ export class KeycloakRoles {
       holders,
     ).catch(whenStatus(404, holders));
     return holders;
+  }
+
+  /** The paths of the groups the realm role is mapped to (their members hold it); none when the role does not exist. */
+  async groupsWith(name: string): Promise<string[]> {
+    const realm = this.keycloak.realm;
+    // The admin client has no call for GET /roles/{name}/groups, so it is built here.
+    return this.keycloak.call('roleGroups', async (client) => {
+      const paths: string[] = [];
+      for (let first = 0; ; first += 100) {
+        const response = await fetch(
+          `${client.baseUrl}/admin/realms/${encodeURIComponent(realm)}/roles/${encodeURIComponent(name)}/groups?first=${first}&max=100`,
+          { headers: { authorization: `Bearer ${await client.getAccessToken()}` } },
+        );
+        if (response.status === 404) return paths;
+        if (!response.ok) throw Object.assign(new Error(`role groups answered ${response.status}`), { response });
+        const page = (await response.json()) as { path?: string }[];
+        for (const group of page) if (group.path) paths.push(group.path);
+        if (page.length < 100) return paths;
+      }
+    });
   }
 }
