@@ -168,6 +168,7 @@ describe('apply', () => {
 
     expect(await serviceAccountRoles('otp-sidecar')).toEqual([
       'manage-users',
+      'query-clients',
       'view-events',
       'view-realm',
       'view-users',
