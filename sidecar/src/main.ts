@@ -34,6 +34,8 @@ export interface Sidecar {
   /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
   runEnforcement(): Promise<ReconcileReport | undefined>;
   logger: Logger;
+  /** the counters /metrics serves (tests read them without the listener) */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     db,
     recovery,
     logger,
+    metrics,
     firstPass,
     runEnforcement,
     /**
