@@ -91,7 +91,7 @@ const EVENT_TYPES_THE_SIDECAR_READS = [
   'DELETE_ACCOUNT',
 ];
 
-export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm', 'query-clients'];
+export const SIDECAR_ROLES_DEFAULT = ['view-users', 'manage-users', 'view-events', 'view-realm'];
 
 export const REALM_FILE = z
   .object({

@@ -168,7 +168,6 @@ describe('apply', () => {
 
     expect(await serviceAccountRoles('otp-sidecar')).toEqual([
       'manage-users',
-      'query-clients',
       'view-events',
       'view-realm',
       'view-users',

@@ -49,7 +49,9 @@ const lookUp = async (users: KeycloakUsers, roles: KeycloakRoles, rules: Protect
   if (realmHit) return `role ${realmHit.role}`;
   for (const client of new Set(patterns.flatMap((p) => (p.client ? [p.client] : [])))) {
     const uuid = await roles.clientUuid(client);
-    if (!uuid) continue; // no such client: nobody holds its roles
+    // A client the sidecar cannot resolve could hide an admin: refuse rather than guess nobody holds its roles.
+    if (!uuid)
+      throw new ApiError(503, 'privilege_check_failed', `Cannot resolve the client ${client} of a protected role`);
     const held = new Set((await users.effectiveClientRoles(userId, uuid)).map((r) => r.name));
     const hit = patterns.find((p) => p.client === client && (p.role === '*' ? held.size > 0 : held.has(p.role)));
     if (hit) return `role ${client}:${hit.role}`;

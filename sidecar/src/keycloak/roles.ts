@@ -6,11 +6,24 @@ import { idsOf, pages } from './paging.js';
 export class KeycloakRoles {
   constructor(private readonly keycloak: KeycloakConnection) {}
 
-  /** The id of the client with this clientId; undefined when the realm has none. */
+  /**
+   * The id of the client with this clientId; undefined when the sidecar cannot see it. Without view-clients
+   * Keycloak lists no client (query-clients only) or refuses (403), so the sidecar then reads the id from its
+   * own service account's role mappings — enough for `realm-management`, whose roles it holds.
+   */
   async clientUuid(clientId: string): Promise<string | undefined> {
     const realm = this.keycloak.realm;
-    const [client] = await this.keycloak.call('findClient', (c) => c.clients.find({ realm, clientId }));
-    return client?.id;
+    return this.keycloak.call('findClient', async (c) => {
+      const [listed] = await c.clients.find({ realm, clientId }).catch(whenStatus(403, []));
+      if (listed?.id) return listed.id;
+      const token = (await c.getAccessToken()) ?? '';
+      const own = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as {
+        sub?: string;
+      };
+      if (!own.sub) return undefined;
+      const mappings = await c.users.listRoleMappings({ realm, id: own.sub });
+      return mappings.clientMappings?.[clientId]?.id;
+    });
   }
 
   /** The ids of the users holding the realm role directly; none when the role does not exist. */
