@@ -53,6 +53,22 @@ export const canonicalRow = (row: ChainedFields): string =>
     row.details ?? null,
   ]);
 
+/** The hashed fields of an `audit_log` row as the store returns it (snake_case columns). */
+export const chainedFieldsOf = (r: Record<string, unknown>): ChainedFields => ({
+  realm: String(r.realm),
+  at: r.at as Date,
+  actorId: String(r.actor_id),
+  actorUsername: String(r.actor_username),
+  action: String(r.action),
+  targetUserId: String(r.target_user_id),
+  targetUsername: String(r.target_username),
+  credentialId: (r.credential_id as string | null) ?? null,
+  reason: String(r.reason),
+  ticket: (r.ticket as string | null) ?? null,
+  result: String(r.result),
+  details: r.details ?? null,
+});
+
 export const chainHash = (prevHash: string | null, row: ChainedFields): string =>
   createHash('sha256')
     .update(prevHash ?? '')

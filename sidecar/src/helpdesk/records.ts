@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lockKey, type SqlExecutor } from '../store/database.js';
 import { SqlFilter } from '../store/filter.js';
-import { type ChainReport, chainHash, type StoredLink, verifyLinks } from './audit-chain.js';
+import { type ChainReport, chainedFieldsOf, chainHash, type StoredLink, verifyLinks } from './audit-chain.js';
 
 export interface AuditEntry {
   actorId: string;
@@ -78,19 +78,8 @@ export const appendAudit = async (db: SqlExecutor, realm: string, entry: AuditEn
 };
 
 const linkOf = (r: Record<string, unknown>): StoredLink => ({
+  ...chainedFieldsOf(r),
   id: Number(r.id),
-  realm: String(r.realm),
-  at: r.at as Date,
-  actorId: String(r.actor_id),
-  actorUsername: String(r.actor_username),
-  action: String(r.action),
-  targetUserId: String(r.target_user_id),
-  targetUsername: String(r.target_username),
-  credentialId: (r.credential_id as string | null) ?? null,
-  reason: String(r.reason),
-  ticket: (r.ticket as string | null) ?? null,
-  result: String(r.result),
-  details: r.details ?? null,
   prevHash: (r.prev_hash as string | null) ?? null,
   hash: (r.hash as string | null) ?? null,
 });

@@ -2,7 +2,7 @@
  * The schema, as numbered migrations applied in order at start, each in its own transaction. Replicas
  * starting together serialise on an advisory lock, so each migration runs once.
  */
-import { chainHash } from '../helpdesk/audit-chain.js';
+import { chainedFieldsOf, chainHash } from '../helpdesk/audit-chain.js';
 import { lockKey, type SqlDatabase, type SqlExecutor } from './database.js';
 
 export interface Migration {
@@ -20,20 +20,7 @@ const chainExistingAudit = async (tx: SqlExecutor) => {
   for (const r of rows) {
     const realm = String(r.realm);
     const prev = last.get(realm) ?? null;
-    const hash = chainHash(prev, {
-      realm,
-      at: r.at as Date,
-      actorId: String(r.actor_id),
-      actorUsername: String(r.actor_username),
-      action: String(r.action),
-      targetUserId: String(r.target_user_id),
-      targetUsername: String(r.target_username),
-      credentialId: (r.credential_id as string | null) ?? null,
-      reason: String(r.reason),
-      ticket: (r.ticket as string | null) ?? null,
-      result: String(r.result),
-      details: r.details ?? null,
-    });
+    const hash = chainHash(prev, chainedFieldsOf(r));
     await tx.query('update audit_log set prev_hash = $1, hash = $2 where id = $3', [prev, hash, Number(r.id)]);
     last.set(realm, hash);
   }
