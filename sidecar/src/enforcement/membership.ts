@@ -45,7 +45,8 @@ const staffHolders = async (keycloak: KeycloakConnection, staffRoles: string[]):
   const holders = new Set<string>();
   for (const role of staffRoles) {
     for (const id of await roles.holdersOf(role)) holders.add(id);
-    for (const path of await roles.groupsWith(role)) for (const id of await groups.membersOf(path)) holders.add(id);
+    for (const groupId of await roles.groupsWith(role))
+      for (const id of await groups.membersOfId(groupId)) holders.add(id);
   }
   return holders;
 };

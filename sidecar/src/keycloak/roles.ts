@@ -42,22 +42,22 @@ export class KeycloakRoles {
     return holders;
   }
 
-  /** The paths of the groups the realm role is mapped to (their members hold it); none when the role does not exist. */
+  /** The ids of the groups the realm role is mapped to (their members hold it); none when the role does not exist. */
   async groupsWith(name: string): Promise<string[]> {
     const realm = this.keycloak.realm;
     // The admin client has no call for GET /roles/{name}/groups, so it is built here.
     return this.keycloak.call('roleGroups', async (client) => {
-      const paths: string[] = [];
+      const ids: string[] = [];
       for (let first = 0; ; first += 100) {
         const response = await fetch(
           `${client.baseUrl}/admin/realms/${encodeURIComponent(realm)}/roles/${encodeURIComponent(name)}/groups?first=${first}&max=100`,
           { headers: { authorization: `Bearer ${await client.getAccessToken()}` } },
         );
-        if (response.status === 404) return paths;
+        if (response.status === 404) return ids;
         if (!response.ok) throw Object.assign(new Error(`role groups answered ${response.status}`), { response });
-        const page = (await response.json()) as { path?: string }[];
-        for (const group of page) if (group.path) paths.push(group.path);
-        if (page.length < 100) return paths;
+        const page = (await response.json()) as { id?: string }[];
+        for (const group of page) if (group.id) ids.push(group.id);
+        if (page.length < 100) return ids;
       }
     });
   }
