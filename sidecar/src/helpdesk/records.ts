@@ -265,6 +265,12 @@ export const countStaffWrite = async (
   return true;
 };
 
+/**
+ * A pending approval lapses after this long: the caller was verified when it was asked, and a stale request
+ * should be asked (and verified) again rather than approved days later.
+ */
+const APPROVAL_LIVE = `requested_at > now() - interval '24 hours'`;
+
 /** A write on a protected account waiting for a second helpdesk admin (four eyes). */
 export interface PendingApproval {
   id: number;
@@ -302,7 +308,8 @@ const toApproval = (r: Record<string, unknown>): PendingApproval => ({
 export const pendingApprovals = async (db: SqlExecutor, realm: string): Promise<PendingApproval[]> =>
   (
     await db.query<Record<string, unknown>>(
-      `select * from helpdesk_approvals where realm = $1 and status = 'pending' order by requested_at limit 200`,
+      `select * from helpdesk_approvals where realm = $1 and status = 'pending' and ${APPROVAL_LIVE}
+        order by requested_at limit 200`,
       [realm],
     )
   ).map(toApproval);
@@ -316,7 +323,7 @@ export const takeApproval = async (
 ): Promise<PendingApproval | undefined> => {
   const [row] = await db.query<Record<string, unknown>>(
     `update helpdesk_approvals set status = 'approved', decided_by_username = $3, decided_at = now()
-      where id = $1 and realm = $2 and status = 'pending' returning *`,
+      where id = $1 and realm = $2 and status = 'pending' and ${APPROVAL_LIVE} returning *`,
     [id, realm, approver],
   );
   return row ? toApproval(row) : undefined;
@@ -324,7 +331,7 @@ export const takeApproval = async (
 
 export const approvalOf = async (db: SqlExecutor, realm: string, id: number): Promise<PendingApproval | undefined> => {
   const [row] = await db.query<Record<string, unknown>>(
-    `select * from helpdesk_approvals where id = $1 and realm = $2 and status = 'pending'`,
+    `select * from helpdesk_approvals where id = $1 and realm = $2 and status = 'pending' and ${APPROVAL_LIVE}`,
     [id, realm],
   );
   return row ? toApproval(row) : undefined;
