@@ -10,10 +10,12 @@ import { DeviceMirror } from './devices/mirror.js';
 import { type ReconcileReport, Reconciler } from './enforcement/reconciler.js';
 import { EventFeed } from './events/feed.js';
 import { deviceChangeSubscriber, feedSubscribers } from './events/subscribers.js';
+import { clearLinkOnlyOnNewDevices } from './helpdesk/enrolment.js';
 import { createManagementApp } from './http/app.js';
 import { closeServer, listen } from './http/server.js';
 import { deviceFullSync, enforcementPass, startJobs } from './jobs.js';
 import { KeycloakConnection } from './keycloak/connection.js';
+import { KeycloakUsers } from './keycloak/users.js';
 import { NoticeService } from './notices/notices.js';
 import { isAnonymousWork } from './observability/anonymous.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -38,6 +40,8 @@ export interface Sidecar {
   /** a full pass now, under the cluster-wide lock (undefined when another replica holds it) */
   runEnforcement(): Promise<ReconcileReport | undefined>;
   logger: Logger;
+  /** the counters /metrics serves (tests read them without the listener) */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -100,6 +104,7 @@ const buildServices = (
     dryRun: settings.DRY_RUN,
     accountUrl: realm.accountUrl,
     signal: stopping,
+    staffRoles: [settings.HELPDESK_ROLE, settings.HELPDESK_ADMIN_ROLE],
   });
   const { displayName: realmDisplayName, accountUrl } = realm;
   const recovery = new RecoveryService({
@@ -118,7 +123,11 @@ const buildServices = (
     keycloak,
     db,
     logger,
-    onChanges: deviceChangeSubscriber({ db, realm: realm.name }),
+    onChanges: deviceChangeSubscriber({
+      db,
+      realm: realm.name,
+      linkOnly: clearLinkOnlyOnNewDevices(new KeycloakUsers(keycloak)),
+    }),
     notify: sidecarFile.devices.notifyOwners,
     signal: stopping,
     realmDisplayName,
@@ -221,6 +230,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     db,
     recovery,
     logger,
+    metrics,
     firstPass,
     runEnforcement,
     /**

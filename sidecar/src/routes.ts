@@ -94,8 +94,15 @@ const probeAccess = (keycloak: KeycloakConnection) =>
     .call('readiness-probe', (client) => client.realms.findOne({ realm: keycloak.realm }), {})
     .catch(() => undefined);
 
-const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices }: RoutesOf) =>
+const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices, metrics }: RoutesOf) =>
   new HelpdeskActions({
+    rules: sidecarFile.helpdesk,
+    protection: {
+      // Staff roles are always protected, whatever the file lists.
+      protectedRoles: [...sidecarFile.recovery.protectedRoles, settings.HELPDESK_ROLE, settings.HELPDESK_ADMIN_ROLE],
+      protectedGroups: sidecarFile.recovery.protectedGroups,
+    },
+    onRefused: (reason) => metrics.helpdeskWritesRefused.inc({ reason }),
     keycloak,
     db,
     helpdeskRole: settings.HELPDESK_ROLE,
@@ -142,7 +149,7 @@ export const buildApp = (of: RoutesOf): Express => {
       '/devices': staffOnly(devices.devices),
       '/sync': staffOnly(devices.sync),
       '/recovery': selfService.api,
-      '/helpdesk': staffOnly(helpdeskRouter(helpdeskActionsOf(of), realm.name)),
+      '/helpdesk': staffOnly(helpdeskRouter(helpdeskActionsOf(of), realm.name, settings.HELPDESK_ADMIN_ROLE)),
     },
     pages: {
       '/recovery': selfService.page,

@@ -1,7 +1,7 @@
 /**
  * Journey 3 — the helpdesk, in Chromium: staff sign in to the helpdesk page through Keycloak (code flow
- * + PKCE, OTP on the login page), find a user with two devices, remove the wrong one with a reason; the
- * audit row shows on the page, Keycloak keeps the other device, the owner is told and still signs in
+ * + PKCE, OTP on the login page), find a user with two devices, remove the wrong one with a ticket and a
+ * reason after verifying the caller (a code sent to the user's email, read back); the audit row shows on the page, Keycloak keeps the other device, the owner is told and still signs in
  * with it. Sessions are HttpOnly cookies, unsafe calls without the CSRF token are refused, accounts
  * without the role get no page, and signing out ends the session.
  */
@@ -95,11 +95,22 @@ describe('the helpdesk page', () => {
 
       await page.getByRole('button', { name: 'Remove device Old iPhone' }).click();
       await page.waitForSelector('#confirm[open]');
-      // The reason is mandatory: the dialog does not submit without one.
+      // The ticket and the reason are mandatory: the dialog does not submit without them.
       await page.click('#confirm-submit');
       expect(await page.isVisible('#confirm[open]')).toBe(true);
-      await page.fill('#reason', 'Phone was replaced, user called from the desk phone');
       await page.fill('#ticket', 'INC-4711');
+      await page.fill('#reason', 'Phone was replaced, user called from the desk phone');
+      // Without a verified caller the write is not sent.
+      await page.fill('#code', '123456');
+      await page.click('#confirm-submit');
+      await page.locator('#confirm-error', { hasText: 'Send a code' }).waitFor();
+      // Staff send a code to una's email; una reads it back on the phone.
+      await page.click('#send-code');
+      await page.locator('#code-status', { hasText: 'Code sent' }).waitFor();
+      const mailed = await journey.mail.waitFor(
+        (m) => m.to.includes('una@example.org') && m.subject.includes('helpdesk verification code'),
+      );
+      await page.fill('#code', /^\s+(\d{6})\s*$/m.exec(mailed.text)?.[1] as string);
       await page.click('#confirm-submit');
       await page.locator('#status', { hasText: /^Device removed \(audit #\d+\)/ }).waitFor();
       await page.waitForSelector('#audit tbody tr');

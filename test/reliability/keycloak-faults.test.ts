@@ -157,7 +157,7 @@ describeEmulatorOnly('Keycloak failing', () => {
     });
     const result = await api(`/helpdesk/users/${id}/send-setup-email`, {
       method: 'POST',
-      json: { reason: 'new phone' },
+      json: { reason: 'new phone, setup link again', ticket: 'HD-11' },
     });
     expect(result.status).toBe(502);
     await mail.waitFor((m) => m.to.includes('lars@example.org') && m.subject === 'Update Your Account');

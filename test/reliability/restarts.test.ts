@@ -11,6 +11,7 @@ import pg from 'pg';
 import { stringify } from 'yaml';
 import { type PostgresServer, startPostgres } from '../../devkit/src/index.js';
 import { codeFor } from '../support/browser.js';
+import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
 import {
   describeEmulatorOnly,
@@ -95,6 +96,7 @@ describeEmulatorOnly('restarts', () => {
     sql.on('error', () => undefined);
     kc = await masterAdminClient(kut);
     target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'restarts');
+    await allowEnrolmentAttribute(kc, target.realm);
     token = await helpdeskToken(kc, kut, target.realm);
     secretsUsed.add(token).add(passwordOf('helper'));
   });
@@ -116,9 +118,10 @@ describeEmulatorOnly('restarts', () => {
       (s) => s === 200,
     );
     emulator().faults.add({ match: new RegExp(`^DELETE /admin/realms/${target.realm}/users/`), delayMs: 1500 });
+    const verification = await verificationFor(running.url, token, mail, id, 'gina@example.org');
     const inFlight = api(`/helpdesk/users/${id}/devices/${device?.id}/remove`, {
       method: 'POST',
-      json: { reason: 'lost on a train' },
+      json: { reason: 'lost on a train, caller verified', ticket: 'HD-7', verification },
     });
     await new Promise((r) => setTimeout(r, 500));
     const signalled = performance.now();
@@ -130,9 +133,9 @@ describeEmulatorOnly('restarts', () => {
     expect(performance.now() - signalled).toBeLessThan(10_000);
     sidecar = undefined;
     expect(await otpOf(id)).toEqual([]);
-    expect(await query('select action, result from audit_log where target_user_id = $1', [id])).toEqual([
-      { action: 'remove-device', result: 'ok' },
-    ]);
+    expect(
+      await query(`select action, result from audit_log where target_user_id = $1 and action <> 'verification'`, [id]),
+    ).toEqual([{ action: 'remove-device', result: 'ok' }]);
   }, 60_000);
 
   test('SIGKILL during a full sync: the restart resumes it; no duplicates, no false removals, no emails', async () => {
@@ -174,8 +177,9 @@ describeEmulatorOnly('restarts', () => {
     const queuedBefore = await remindersQueued();
     emulator().faults.clear();
     await start();
+    // Link-only accounts (a helpdesk removed their last device) enrol through the emailed link: no reminder.
     const withoutOtp = (await kc.users.find({ realm: target.realm, max: 10_000, briefRepresentation: false })).filter(
-      (u) => !u.totp && u.email && !u.username?.startsWith('service-account'),
+      (u) => !u.totp && u.email && !u.username?.startsWith('service-account') && !u.attributes?.['otp-enrolment'],
     );
     expect(queuedBefore).toBeLessThan(withoutOtp.length);
     await eventually(
@@ -196,10 +200,11 @@ describeEmulatorOnly('restarts', () => {
       credentials: [otpCredential('Work phone', SECRET_A), otpCredential('Tablet', SECRET_B)],
     });
     const first = await start();
+    const verification = await verificationFor(first.url, token, mail, id, 'hank@example.org');
     emulator().faults.add({ match: `POST /admin/realms/${target.realm}/users/${id}/logout`, delayMs: 30_000 });
     const reset = api(`/helpdesk/users/${id}/reset-otp`, {
       method: 'POST',
-      json: { reason: 'phone stolen', ticket: 'T-1' },
+      json: { reason: 'phone stolen on the bus', ticket: 'HD-1', verification },
     });
     await eventually(
       () => otpOf(id),
@@ -212,14 +217,14 @@ describeEmulatorOnly('restarts', () => {
     const audit = await eventually(
       () =>
         query<{ action: string; result: string; details: any; ticket: string }>(
-          'select action, result, details, ticket from audit_log where target_user_id = $1',
+          `select action, result, details, ticket from audit_log where target_user_id = $1 and action <> 'verification'`,
           [id],
         ),
       (rows) => rows.length > 0,
       30_000,
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'reset-otp', ticket: 'T-1', details: { otpDevicesAfterwards: [] } });
+    expect(audit[0]).toMatchObject({ action: 'reset-otp', ticket: 'HD-1', details: { otpDevicesAfterwards: [] } });
     expect(audit[0]?.result).toMatch(/^interrupted/);
     const told = await eventually(
       async () => mailsTo('hank@example.org', /change to the sign-in/),

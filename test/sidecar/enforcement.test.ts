@@ -195,6 +195,38 @@ describe('after the deadline', () => {
     expect(metrics).toContain(`otp_sidecar_users_pending ${missing.length}`);
     expect((await fetch(`${sidecar.url}/readyz`)).status).toBe(200);
   });
+
+  // Issue 19: staff act on others' second factor, so no exempt group lets them skip their own.
+  test('helpdesk staff in an exempt group stay required, whether the role is theirs or their group’s', async () => {
+    const realm = population.realm;
+    const byPath = async (path: string) => (await kc.groups.find({ realm, search: path.split('/').pop() }))[0];
+    const staffIt = (await kc.groups.listSubGroups({ realm, parentId: (await byPath('/staff'))?.id as string })).find(
+      (g) => g.name === 'it',
+    );
+    const students = await byPath('/students');
+    const helpers = await kc.groups.createChildGroup({ realm, id: students?.id as string }, { name: 'helpers' });
+    const role = await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' });
+    await kc.groups.addRealmRoleMappings({
+      realm,
+      id: helpers.id,
+      roles: [{ id: role?.id as string, name: 'otp-helpdesk' }],
+    });
+    const join = async (name: string, groups: string[], staffRole: boolean) => {
+      const id = await createTestUser(kc, realm, name);
+      for (const groupId of groups) await kc.users.addToGroup({ realm, id, groupId });
+      if (staffRole)
+        await kc.users.addRealmRoleMappings({ realm, id, roles: [{ id: role?.id as string, name: 'otp-helpdesk' }] });
+      return id;
+    };
+    const direct = await join('ta-direct', [staffIt?.id as string, students?.id as string], true);
+    const viaGroup = await join('ta-group', [staffIt?.id as string, helpers.id], false);
+    const student = await join('ta-plain', [staffIt?.id as string, students?.id as string], false);
+    await sidecar.runEnforcement();
+    const actions = async (id: string) => (await kc.users.findOne({ realm, id }))?.requiredActions ?? [];
+    expect(await actions(direct)).toContain('CONFIGURE_TOTP');
+    expect(await actions(viaGroup)).toContain('CONFIGURE_TOTP');
+    expect(await actions(student)).not.toContain('CONFIGURE_TOTP');
+  });
 });
 
 describe('before the deadline', () => {

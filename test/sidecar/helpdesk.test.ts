@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Sidecar } from '../../sidecar/src/main.js';
+import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { b64, jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import {
@@ -34,16 +35,27 @@ const grantRoles = (userId: string, names: string[]) => grantRealmRoles(kc, targ
 const call = (path: string, token: string | undefined, init: { method?: string; json?: unknown } = {}) =>
   jsonCall(`${sidecar.url}/api/v1/helpdesk${path}`, { token, ...init });
 
+/** The audit rows of changes done (refusals and code requests are audited too, and tested apart). */
 const auditRows = async (targetId: string) =>
   sidecar.db.query<{ action: string; result: string; reason: string; actor_username: string }>(
-    'select action, result, reason, actor_username from audit_log where target_user_id = $1 order by id',
+    `select action, result, reason, actor_username from audit_log
+      where target_user_id = $1 and result <> 'refused' and action <> 'verification' order by id`,
     [targetId],
   );
+
+const verified = (userId: string, email: string, token = staffToken) =>
+  verificationFor(sidecar.url, token, mail, userId, email);
 
 beforeAll(async () => {
   [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
   kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'helpdesk');
+  target = await bootstrapRealm(
+    kc,
+    mail,
+    { enforcement: DISTANT_DEADLINE, helpdesk: { fourEyesForProtected: false, writesPerStaffPerHour: 100 } },
+    'helpdesk',
+  );
+  await allowEnrolmentAttribute(kc, target.realm);
   ids.sam = await createTestUser(kc, target.realm, 'sam');
   ids.ada = await createTestUser(kc, target.realm, 'ada');
   ids.una = await createTestUser(kc, target.realm, 'una', {
@@ -149,7 +161,7 @@ describe('staff at work', () => {
     expect(JSON.stringify(view.body)).not.toContain('secretData');
   });
 
-  test('removing one device needs a reason; then Keycloak, the audit log and the owner agree', async () => {
+  test('removing one device needs a ticket, a reason and a verified caller; then Keycloak, the audit log and the owner agree', async () => {
     const view = await call(`/users/${ids.una}`, staffToken);
     const oldPhone = view.body.live.find((d: { label: string }) => d.label === 'Old iPhone');
     const noReason = await call(`/users/${ids.una}/devices/${oldPhone.id}/remove`, staffToken, {
@@ -157,11 +169,21 @@ describe('staff at work', () => {
       json: {},
     });
     expect(noReason.status).toBe(400);
+    const unverified = await call(`/users/${ids.una}/devices/${oldPhone.id}/remove`, staffToken, {
+      method: 'POST',
+      json: { reason: 'Phone stolen, ticket by phone', ticket: 'HD-1234' },
+    });
+    expect(unverified.status).toBe(403);
+    expect(unverified.body.error).toBe('verification_required');
     expect(await auditRows(ids.una)).toEqual([]);
 
     const done = await call(`/users/${ids.una}/devices/${oldPhone.id}/remove`, staffToken, {
       method: 'POST',
-      json: { reason: 'Phone stolen, ticket by phone', ticket: 'HD-1234' },
+      json: {
+        reason: 'Phone stolen, ticket by phone',
+        ticket: 'HD-1234',
+        verification: await verified(ids.una, 'una@example.org'),
+      },
     });
     expect(done.status).toBe(200);
     const left = (await kc.users.getCredentials({ realm: target.realm, id: ids.una })).filter((c) => c.type === 'otp');
@@ -180,22 +202,32 @@ describe('staff at work', () => {
     });
     const unknown = await call(`/users/${ids.una}/devices/not-a-device/remove`, staffToken, {
       method: 'POST',
-      json: { reason: 'checking the 404' },
+      json: {
+        reason: 'checking the 404 answer',
+        ticket: 'HD-1235',
+        verification: await verified(ids.una, 'una@example.org'),
+      },
     });
     expect(unknown.status).toBe(404);
   });
 
-  test('reset OTP removes every device, requires setup, ends sessions and sends the setup email', async () => {
+  test('reset OTP removes every device, marks the account link-only, ends sessions and sends the setup link', async () => {
     await realmToken(kut, target.realm, 'vic', passwordOf('vic')); // a session to end
     expect((await kc.users.listSessions({ realm: target.realm, id: ids.vic })).length).toBeGreaterThan(0);
     const done = await call(`/users/${ids.vic}/reset-otp`, staffToken, {
       method: 'POST',
-      json: { reason: 'Lost phone, identity checked in person', sendSetupEmail: true },
+      json: {
+        reason: 'Lost phone, identity checked in person',
+        ticket: 'HD-2000',
+        verification: await verified(ids.vic, 'vic@example.org'),
+      },
     });
     expect(done.status).toBe(200);
     const user = await kc.users.findOne({ realm: target.realm, id: ids.vic });
     expect(user?.totp).toBe(false);
-    expect(user?.requiredActions).toContain('CONFIGURE_TOTP');
+    // No standing password-only enrolment: the link in the email is the only way to a new device.
+    expect(user?.requiredActions ?? []).not.toContain('CONFIGURE_TOTP');
+    expect(user?.attributes?.['otp-enrolment']).toEqual(['link-only']);
     expect(await kc.users.listSessions({ realm: target.realm, id: ids.vic })).toEqual([]);
     expect(await auditRows(ids.vic)).toEqual([
       { action: 'reset-otp', result: 'ok', reason: 'Lost phone, identity checked in person', actor_username: 'sam' },
@@ -214,42 +246,53 @@ describe('staff at work', () => {
   test('own, staff and admin accounts are protected unless the caller is a helpdesk admin', async () => {
     const own = await call(`/users/${ids.sam}/reset-otp`, staffToken, {
       method: 'POST',
-      json: { reason: 'my own reset' },
+      json: { reason: 'my own reset, please', ticket: 'HD-3000' },
     });
     expect(own.status).toBe(403);
     expect(own.body.message).toBe('You cannot change your own sign-in through the helpdesk');
     const staff = await call(`/users/${ids.colleague}/reset-otp`, staffToken, {
       method: 'POST',
-      json: { reason: 'colleague asked' },
+      json: { reason: 'colleague asked for it', ticket: 'HD-3001' },
     });
     expect(staff.status).toBe(403);
+    expect(staff.body.error).toBe('protected_target');
     expect(staff.body.message).toBe('Only holders of otp-helpdesk-admin may change a staff or admin account');
     expect(await auditRows(ids.colleague)).toEqual([]);
     const byAdmin = await call(`/users/${ids.colleague}/reset-otp`, adminToken, {
       method: 'POST',
-      json: { reason: 'colleague asked' },
+      json: {
+        reason: 'colleague asked for it',
+        ticket: 'HD-3002',
+        verification: await verified(ids.colleague, 'colleague@example.org', adminToken),
+      },
     });
     expect(byAdmin.status).toBe(200);
     expect((await auditRows(ids.colleague)).map((r) => r.actor_username)).toEqual(['ada']);
   });
 
   test('the audit log is listed, filtered, exported, and cannot be changed', async () => {
-    const all = await call('/audit', staffToken);
-    expect(all.body.entries.map((e: { action: string }) => e.action)).toEqual([
-      'reset-otp',
-      'reset-otp',
-      'remove-device',
-    ]);
-    const mine = await call('/audit?actor=ada', staffToken);
+    type Entry = { action: string; result: string; details?: Record<string, unknown> };
+    const all = await call('/audit?max=100', staffToken);
+    const done = all.body.entries.filter((e: Entry) => e.result === 'ok' && e.action !== 'verification');
+    expect(done.map((e: Entry) => e.action)).toEqual(['reset-otp', 'reset-otp', 'remove-device']);
+    expect(done.map((e: Entry) => e.details?.verifiedBy)).toEqual(['email-code', 'email-code', 'email-code']);
+    // Refused attempts are in the trail too: no ticket, no verification, protected target, own account.
+    const refusals = all.body.entries
+      .filter((e: Entry) => e.result === 'refused')
+      .map((e: Entry) => e.details?.refusal);
+    expect(refusals).toEqual(
+      expect.arrayContaining(['ticket_required', 'verification_required', 'protected_target', 'forbidden']),
+    );
+    const mine = await call('/audit?actor=ada&action=reset-otp', staffToken);
     expect(mine.body.entries).toHaveLength(1);
-    const forUna = await call(`/users/${ids.una}/audit`, staffToken);
-    expect(forUna.body.entries).toEqual([
+    const forUna = await call(`/users/${ids.una}/audit?action=remove-device`, staffToken);
+    expect(forUna.body.entries.filter((e: Entry) => e.result === 'ok')).toEqual([
       expect.objectContaining({ action: 'remove-device', ticket: 'HD-1234', targetUsername: 'una' }),
     ]);
     const csv = await call('/audit?format=csv', staffToken);
     const lines = String(csv.body).trim().split('\r\n');
     expect(lines[0]).toBe('id,at,actorUsername,action,targetUsername,credentialId,reason,ticket,result');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(all.body.entries.length + 1);
     await expect(sidecar.db.query("update audit_log set reason = 'rewritten'")).rejects.toThrow('append-only');
     await expect(sidecar.db.query('delete from audit_log')).rejects.toThrow('append-only');
   });

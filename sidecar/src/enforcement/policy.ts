@@ -39,6 +39,10 @@ export interface UserFacts {
   inScopeGroup: boolean;
   /** the exempt group or role that exempts this user, if any */
   exemptBy?: string;
+  /** holds a helpdesk role: never exempt, whatever group or role would exempt them */
+  staff?: boolean;
+  /** after a helpdesk reset: enrolment only through the emailed link, never a standing CONFIGURE_TOTP */
+  linkOnlyEnrolment?: boolean;
 }
 
 export type ExemptReason = 'disabled' | 'service-account' | 'not-in-scope' | `exempt:${string}`;
@@ -59,6 +63,23 @@ const DAY = 86_400_000;
 
 export const CONFIGURE_TOTP = 'CONFIGURE_TOTP';
 
+/**
+ * The user attribute a helpdesk reset sets: the realm's browser flow denies a password-only sign-in to such a
+ * user and enforcement never adds CONFIGURE_TOTP, so the only way to a new device is the link sent to the
+ * verified email (issue 19, attack 5). Removed when the new device appears.
+ */
+export const ENROLMENT_ATTRIBUTE = 'otp-enrolment';
+export const LINK_ONLY = 'link-only';
+
+export const isLinkOnly = (user: { attributes?: Record<string, unknown> } | undefined): boolean => {
+  const values = user?.attributes?.[ENROLMENT_ATTRIBUTE];
+  return Array.isArray(values) && values.includes(LINK_ONLY);
+};
+
+/** The staff roles the policy names as exempt: the sidecar refuses to start with such a policy. */
+export const exemptStaffRoles = (policy: Pick<EnforcementPolicy, 'exempt'>, staffRoles: string[]): string[] =>
+  policy.exempt.roles.filter((role) => staffRoles.includes(role));
+
 export const deadlineFor = (policy: EnforcementPolicy, user: Pick<UserFacts, 'createdTimestamp'>): Date => {
   const rollout = policy.deadline?.getTime() ?? 0;
   const created = user.createdTimestamp ?? 0;
@@ -72,11 +93,11 @@ export const decide = (policy: EnforcementPolicy, user: UserFacts, now: Date, la
   if (user.serviceAccount) return exempt('service-account');
   if (!user.enabled) return exempt('disabled');
   if (policy.scope !== 'all' && !user.inScopeGroup) return exempt('not-in-scope');
-  if (user.exemptBy) return exempt(`exempt:${user.exemptBy}`);
+  if (user.exemptBy && !user.staff) return exempt(`exempt:${user.exemptBy}`);
 
   const deadline = deadlineFor(policy, user);
   const decision: Decision = { ...base, required: true, deadline, action: 'none' };
-  if (user.hasOtp || pending) return decision;
+  if (user.hasOtp || pending || user.linkOnlyEnrolment) return decision;
   if (now.getTime() >= deadline.getTime()) return { ...decision, action: 'require-otp-setup' };
   return shouldRemind(policy, deadline, now, lastReminder) && user.email ? { ...decision, action: 'remind' } : decision;
 };

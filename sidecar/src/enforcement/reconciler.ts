@@ -12,7 +12,14 @@ import type { Metrics } from '../observability/metrics.js';
 import type { SqlDatabase } from '../store/database.js';
 import { RealmService } from '../util/realm-service.js';
 import { type Membership, readMembership, readUserMembership } from './membership.js';
-import { type Decision, decide, type EnforcementPolicy, type UserFacts } from './policy.js';
+import {
+  type Decision,
+  decide,
+  type EnforcementPolicy,
+  exemptStaffRoles,
+  isLinkOnly,
+  type UserFacts,
+} from './policy.js';
 import { complianceCounts, forgetUnseen, lastReminders, recordReminder, saveDecisions } from './records.js';
 import { reminderEmail } from './reminder-email.js';
 
@@ -29,7 +36,11 @@ export interface ReconcilerOptions {
   now?: () => Date;
   /** aborted when the sidecar shuts down: a running pass stops at the next page */
   signal?: AbortSignal;
+  /** the helpdesk roles: their holders are never exempt from OTP */
+  staffRoles?: string[];
 }
+
+export const DEFAULT_STAFF_ROLES = ['otp-helpdesk', 'otp-helpdesk-admin'];
 
 export interface ReconcileReport {
   scanned: number;
@@ -53,15 +64,29 @@ const factsOf = (user: UserRepresentation, membership: Membership): UserFacts =>
   serviceAccount: Boolean((user as { serviceAccountClientId?: string }).serviceAccountClientId),
   inScopeGroup: membership.inScope(user.id as string),
   ...(membership.exemptBy(user.id as string) ? { exemptBy: membership.exemptBy(user.id as string) } : {}),
+  ...(membership.staff(user.id as string) ? { staff: true } : {}),
+  ...(isLinkOnly(user) ? { linkOnlyEnrolment: true } : {}),
 });
 
 export class Reconciler extends RealmService<ReconcilerOptions> {
+  constructor(options: ReconcilerOptions) {
+    super(options);
+    // Staff act on others' second factor: a policy that would let them sign in with a password only is refused.
+    const exempted = exemptStaffRoles(options.policy, this.staffRoles);
+    if (exempted.length > 0)
+      throw new Error(`sidecar.yaml: enforcement.exempt.roles may not exempt helpdesk roles (${exempted.join(', ')})`);
+  }
+
+  private get staffRoles(): string[] {
+    return this.options.staffRoles ?? DEFAULT_STAFF_ROLES;
+  }
+
   /** One full pass over the realm. */
   async runFull(): Promise<ReconcileReport> {
     const { keycloak, db, policy, metrics } = this.options;
     const started = this.now();
     const report = this.emptyReport();
-    const membership = await readMembership(keycloak, policy);
+    const membership = await readMembership(keycloak, policy, this.staffRoles);
     for await (const page of this.users.pages({ pageSize: this.options.pageSize, signal: this.options.signal })) {
       const reminders = await lastReminders(
         db,
@@ -89,7 +114,7 @@ export class Reconciler extends RealmService<ReconcilerOptions> {
     const { db, policy } = this.options;
     const user = await this.users.get(userId);
     if (!user?.id) return false;
-    const membership = await readUserMembership(this.users, policy, userId);
+    const membership = await readUserMembership(this.users, policy, userId, this.staffRoles);
     const reminders = await lastReminders(db, this.realm, [userId]);
     const now = this.now();
     const result = await this.enforce(factsOf(user, membership), reminders.get(userId), now, this.emptyReport());

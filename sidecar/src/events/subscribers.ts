@@ -34,7 +34,13 @@ export const feedSubscribers = (to: {
  * recovery: only the recovery client's event does (`userActed`), and only a proof finishes it.
  */
 export const deviceChangeSubscriber =
-  (to: { db: SqlDatabase; realm: string }) =>
+  (to: {
+    db: SqlDatabase;
+    realm: string;
+    /** a new device ends its owner's link-only enrolment (helpdesk/enrolment.ts) */
+    linkOnly?: (changes: DeviceChange[]) => Promise<void>;
+  }) =>
   async (changes: DeviceChange[]): Promise<void> => {
+    await to.linkOnly?.(changes);
     await refreshOtpPresence(to.db, to.realm, [...new Set(changes.map((c) => c.owner.userId))]);
   };

@@ -86,12 +86,16 @@ const appPage = (options: { realm: string; username: string; csrf: string }) =>
 <dialog id="confirm" aria-labelledby="confirm-title">
 <form id="confirm-form" method="dialog">
 <h2 id="confirm-title"></h2><p id="confirm-text"></p>
-<label for="reason">Reason (required)</label>
-<textarea id="reason" name="reason" required minlength="5" maxlength="500" rows="3"></textarea>
-<label for="ticket">Ticket reference (optional)</label>
-<input id="ticket" name="ticket" maxlength="100">
-<p id="setup-email-row"><input type="checkbox" id="send-setup-email" name="sendSetupEmail">
-<label for="send-setup-email">Email the user a link to set up a new device</label></p>
+<label for="ticket">Ticket (required, e.g. HD-1234)</label>
+<input id="ticket" name="ticket" required maxlength="100" autocomplete="off">
+<label for="reason">Reason (required, at least 15 characters)</label>
+<textarea id="reason" name="reason" required minlength="15" maxlength="500" rows="3"></textarea>
+<fieldset id="verify-row"><legend>Verify the caller</legend>
+<p>Send a one-time code to the account’s verified email; the caller reads it back to you.</p>
+<button type="button" id="send-code">Send code to the user’s email</button>
+<p id="code-status" role="status"></p>
+<label for="code">Code the caller reads back</label>
+<input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="off"></fieldset>
 <p id="confirm-error" role="alert"></p>
 <p><button type="button" id="confirm-cancel">Cancel</button>
 <button type="submit" id="confirm-submit" class="danger"></button></p>

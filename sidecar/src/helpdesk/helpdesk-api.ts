@@ -6,17 +6,31 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
+import { ApiError } from '../http/errors.js';
 import { isoDateOrTime, LIST_QUERY, parseOr400 } from '../http/validate.js';
-import type { HelpdeskActions } from './actions.js';
+import type { HelpdeskActions, WriteResult } from './actions.js';
 import type { AuditRow } from './records.js';
 
+// The ticket's format and the reason's length are the service's rules (guard.ts), so refusals are audited.
 const ACTION_BODY = z
   .object({
-    reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(500),
+    reason: z.string().trim().max(500).default(''),
     ticket: z.string().trim().max(100).optional(),
     sendSetupEmail: z.boolean().optional(),
+    verification: z
+      .object({
+        id: z.coerce.number().int().min(1),
+        code: z
+          .string()
+          .trim()
+          .regex(/^\d{6}$/, 'six digits'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+const ID = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 const SEARCH = z
   .object({
@@ -30,7 +44,7 @@ const AUDIT_QUERY = z
   .object({
     actor: z.string().max(100).optional(),
     target: z.string().max(100).optional(),
-    action: z.enum(['remove-device', 'reset-otp', 'send-setup-email']).optional(),
+    action: z.enum(['remove-device', 'reset-otp', 'send-setup-email', 'verification', 'approve']).optional(),
     from: isoDateOrTime().optional(),
     to: isoDateOrTime().optional(),
     ...LIST_QUERY,
@@ -51,8 +65,33 @@ const AUDIT_CSV_COLUMNS = [
 
 const callerOf = (res: Response) => res.locals.caller as Caller;
 
-export const helpdeskRouter = (actions: HelpdeskActions, realm: string): Router => {
+/** A parked write answers 202: nothing changed yet. */
+const answer = (res: Response, result: WriteResult) => res.status(result.result === 'ok' ? 200 : 202).json(result);
+
+const requireAdmin = (res: Response, adminRole: string) => {
+  if (!callerOf(res).roles.includes(adminRole))
+    throw new ApiError(403, 'forbidden', `The realm role ${adminRole} is required`);
+};
+
+export const helpdeskRouter = (actions: HelpdeskActions, realm: string, adminRole: string): Router => {
   const router = Router();
+
+  router.post('/users/:id/verification', async (req, res) => {
+    res.status(202).json(await actions.requestVerification(callerOf(res), req.params.id));
+  });
+
+  router.get('/approvals', async (_req, res) => {
+    res.json({ approvals: await actions.approvals() });
+  });
+
+  router.post('/approvals/:id/approve', async (req, res) => {
+    answer(res, await actions.approve(callerOf(res), parseOr400(ID, req.params.id)));
+  });
+
+  router.get('/audit/verify', async (_req, res) => {
+    requireAdmin(res, adminRole);
+    res.json(await actions.verifyAudit());
+  });
 
   router.get('/users', async (req, res) => {
     const { search, first, max } = parseOr400(SEARCH, req.query);
@@ -65,18 +104,17 @@ export const helpdeskRouter = (actions: HelpdeskActions, realm: string): Router 
 
   router.post('/users/:id/devices/:credentialId/remove', async (req, res) => {
     const body = parseOr400(ACTION_BODY, req.body);
-    const auditId = await actions.removeDevice(callerOf(res), req.params.id, req.params.credentialId, body);
-    res.json({ result: 'ok', auditId });
+    answer(res, await actions.removeDevice(callerOf(res), req.params.id, req.params.credentialId, body));
   });
 
   router.post('/users/:id/reset-otp', async (req, res) => {
     const body = parseOr400(ACTION_BODY, req.body);
-    res.json({ result: 'ok', auditId: await actions.resetOtp(callerOf(res), req.params.id, body) });
+    answer(res, await actions.resetOtp(callerOf(res), req.params.id, body));
   });
 
   router.post('/users/:id/send-setup-email', async (req, res) => {
     const body = parseOr400(ACTION_BODY, req.body);
-    res.json({ result: 'ok', auditId: await actions.sendSetupEmail(callerOf(res), req.params.id, body) });
+    answer(res, await actions.sendSetupEmail(callerOf(res), req.params.id, body));
   });
 
   /** The audit trail, filtered, as JSON pages or all of it as CSV; `target` pins it to one user. */

@@ -4,10 +4,10 @@ import { inertName } from '../notices/inert-text.js';
 import { cancelParagraph } from '../notices/notice-email.js';
 import { escapeHtml } from '../util/html.js';
 
-const WHAT = {
+const WHAT: Record<'remove-device' | 'reset-otp' | 'send-setup-email', (label: string) => string> = {
   'remove-device': (label: string) => `The helpdesk removed the authenticator ${label} from your account.`,
   'reset-otp': () =>
-    'The helpdesk removed all authenticators from your account. You will be asked to set up a new one at your next sign-in.',
+    'The helpdesk removed all authenticators from your account. We sent you a separate email with a link to set up a new one: until you use it, signing in with your password alone does not work.',
   'send-setup-email': () => 'The helpdesk sent you an email to set up your authenticator.',
 };
 

@@ -41,12 +41,14 @@ export const settleIntent = async (
 ): Promise<number> => {
   await closeIntent(tx, intentId);
   const auditId = await appendAudit(tx, realm, entry);
-  if (entry.action === 'send-setup-email' || !notice.ownerEmail) return auditId;
+  // Only a removal or a reset changes the owner's second factor (verifications, approvals and setup emails do not).
+  const action = entry.action;
+  if (!(action === 'remove-device' || action === 'reset-otp') || !notice.ownerEmail) return auditId;
   const email = (cancelUrl?: string) =>
     helpdeskActionEmail({
       realm,
       auditId,
-      action: entry.action,
+      action,
       username: entry.targetUsername,
       email: notice.ownerEmail as string,
       ...(notice.label ? { label: notice.label } : {}),
@@ -55,7 +57,7 @@ export const settleIntent = async (
       ...(notice.interrupted ? { interrupted: true } : {}),
       ...(cancelUrl ? { cancelUrl } : {}),
     });
-  const kind = entry.action === 'remove-device' ? ('device-removed' as const) : ('devices-reset' as const);
+  const kind = action === 'remove-device' ? ('device-removed' as const) : ('devices-reset' as const);
   if (notice.notices) await notice.notices.announce(tx, { userId: entry.targetUserId, kind }, notice.ownerEmail, email);
   else await enqueueEmail(tx, email());
   return auditId;

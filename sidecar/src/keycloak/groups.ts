@@ -32,6 +32,13 @@ export class KeycloakGroups {
     return members;
   }
 
+  /** The ids of the members of the group with this id and of its subgroups (which inherit its roles). */
+  async membersOfId(id: string): Promise<Set<string>> {
+    const members = new Set<string>();
+    await this.membersOfTree(id, members);
+    return members;
+  }
+
   private async membersOfTree(groupId: string, into: Set<string>): Promise<void> {
     const realm = this.realm;
     await idsOf(

@@ -5,7 +5,7 @@
  */
 import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
-import { CONFIGURE_TOTP, withOtpSetup } from '../enforcement/policy.js';
+import { CONFIGURE_TOTP, isLinkOnly, withOtpSetup } from '../enforcement/policy.js';
 import type { KeycloakConnection } from './connection.js';
 import { unlessGone, whenStatus } from './errors.js';
 import { PAGE_SIZE, pages } from './paging.js';
@@ -103,7 +103,8 @@ export class KeycloakUsers {
    */
   async requireOtpSetup(id: string): Promise<UserRepresentation | undefined> {
     const user = await this.get(id);
-    if (!user || user.totp || user.requiredActions?.includes(CONFIGURE_TOTP)) return undefined;
+    // A link-only user enrols through the emailed link alone (policy.ts): never a standing CONFIGURE_TOTP.
+    if (!user || user.totp || isLinkOnly(user) || user.requiredActions?.includes(CONFIGURE_TOTP)) return undefined;
     await this.updateRequiredActions(id, user);
     return user;
   }
@@ -184,6 +185,35 @@ export class KeycloakUsers {
     await this.keycloak
       .call('deleteSession', (c) => c.realms.deleteSession({ realm: this.realm, session: sessionId, isOffline: false }))
       .catch(whenStatus(404, undefined));
+  }
+
+  /**
+   * Sets (or with undefined removes) one attribute on the freshest representation, keeping the others and
+   * everything else; `requiredActions` maps the user's actions when given. Returns the user as Keycloak keeps
+   * it afterwards, so the caller can see whether the attribute stuck (the user profile may drop it).
+   */
+  async setAttribute(
+    id: string,
+    name: string,
+    values: string[] | undefined,
+    requiredActions?: (actions: string[]) => string[],
+  ): Promise<UserRepresentation | undefined> {
+    const fresh = await this.get(id);
+    if (!fresh) return undefined;
+    const attributes = { ...(fresh.attributes ?? {}) };
+    if (values) attributes[name] = values;
+    else delete attributes[name];
+    await this.keycloak.call('setUserAttribute', (c) =>
+      c.users.update(
+        { realm: this.realm, id },
+        {
+          ...fresh,
+          attributes,
+          ...(requiredActions ? { requiredActions: requiredActions(fresh.requiredActions ?? []) } : {}),
+        },
+      ),
+    );
+    return this.get(id);
   }
 
   /** The user's direct role mappings, realm and per client. */

@@ -83,6 +83,12 @@ export const createMetrics = () => {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    helpdeskWritesRefused: new Counter({
+      name: 'otp_sidecar_helpdesk_writes_refused_total',
+      help: 'helpdesk writes refused, by reason (rate_limited, ticket_required, protected_target, verification_*, …): alert on a rise',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     emailFailures: new Counter({
       name: 'otp_sidecar_email_failures_total',
       help: 'failed delivery attempts',

@@ -2,13 +2,32 @@
  * The schema, as numbered migrations applied in order at start, each in its own transaction. Replicas
  * starting together serialise on an advisory lock, so each migration runs once.
  */
-import { lockKey, type SqlDatabase } from './database.js';
+import { chainedFieldsOf, chainHash } from '../helpdesk/audit-chain.js';
+import { lockKey, type SqlDatabase, type SqlExecutor } from './database.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** a step SQL alone cannot do, run after `sql` in the same transaction */
+  run?: (tx: SqlExecutor) => Promise<void>;
 }
+
+/** Chains the audit rows written before the chain existed, realm by realm in id order (migration 6). */
+const chainExistingAudit = async (tx: SqlExecutor) => {
+  const rows = await tx.query<Record<string, unknown>>('select * from audit_log order by realm, id');
+  const last = new Map<string, string>();
+  for (const r of rows) {
+    const realm = String(r.realm);
+    const prev = last.get(realm) ?? null;
+    const hash = chainHash(prev, chainedFieldsOf(r));
+    await tx.query('update audit_log set prev_hash = $1, hash = $2 where id = $3', [prev, hash, Number(r.id)]);
+    last.set(realm, hash);
+  }
+  // Append-only again, now that every row is chained.
+  await tx.query(`create trigger audit_log_no_update before update or delete on audit_log
+    for each row execute function audit_log_append_only()`);
+};
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -215,6 +234,48 @@ export const MIGRATIONS: Migration[] = [
       create index recovery_rate_hits_key on recovery_rate_hits (realm, key, at)
     `,
   },
+  {
+    version: 8,
+    name: 'helpdesk: verification codes, approvals, per-staff write counts, audit hash chain',
+    sql: `
+      create table helpdesk_verifications (
+        id bigserial primary key,
+        realm text not null,
+        user_id text not null,
+        requested_by text not null,
+        salt text not null,
+        code_hash text not null,
+        attempts integer not null default 0,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        used_at timestamptz
+      );
+      create table helpdesk_approvals (
+        id bigserial primary key,
+        realm text not null,
+        request jsonb not null,
+        requested_by_id text not null,
+        requested_by_username text not null,
+        target_user_id text not null,
+        target_username text not null,
+        requested_at timestamptz not null default now(),
+        status text not null default 'pending' check (status in ('pending', 'approved')),
+        decided_by_username text,
+        decided_at timestamptz
+      );
+      create index helpdesk_approvals_pending on helpdesk_approvals (realm, status, requested_at);
+      create table helpdesk_writes (
+        realm text not null,
+        actor_id text not null,
+        at timestamptz not null default now()
+      );
+      create index helpdesk_writes_actor on helpdesk_writes (realm, actor_id, at);
+      alter table audit_log add column prev_hash text;
+      alter table audit_log add column hash text;
+      drop trigger audit_log_no_update on audit_log
+    `,
+    run: chainExistingAudit,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
@@ -239,6 +300,7 @@ export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATI
         .filter(Boolean)) {
         await tx.query(statement);
       }
+      await migration.run?.(tx);
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
         migration.version,
         migration.name,

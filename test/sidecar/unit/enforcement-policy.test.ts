@@ -2,10 +2,14 @@ import {
   deadlineFor,
   decide,
   type EnforcementPolicy,
+  exemptStaffRoles,
+  isLinkOnly,
   shouldRemind,
   type UserFacts,
   withOtpSetup,
 } from '../../../sidecar/src/enforcement/policy.js';
+import { Reconciler } from '../../../sidecar/src/enforcement/reconciler.js';
+import type { KeycloakConnection } from '../../../sidecar/src/keycloak/connection.js';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-25T12:00:00Z');
@@ -116,4 +120,48 @@ test('adding the setup keeps the other required actions and their order', () => 
     'CONFIGURE_TOTP',
   ]);
   expect(withOtpSetup(['CONFIGURE_TOTP'])).toEqual(['CONFIGURE_TOTP']);
+});
+
+// Issue 19: staff roles cannot be exempted from OTP; a link-only account (after a helpdesk reset) never gets a
+// standing CONFIGURE_TOTP — its only way to a device is the emailed link.
+describe('staff and link-only accounts', () => {
+  const STAFF = ['otp-helpdesk', 'otp-helpdesk-admin'];
+
+  test('a policy that exempts a helpdesk role is refused when the sidecar starts', () => {
+    expect(exemptStaffRoles(policy({ exempt: { groups: [], roles: ['otp-helpdesk', 'robots'] } }), STAFF)).toEqual([
+      'otp-helpdesk',
+    ]);
+    const options = {
+      keycloak: { realm: 'lab' } as KeycloakConnection,
+      db: {} as never,
+      logger: {} as never,
+      metrics: {} as never,
+      accountUrl: 'http://kc/account',
+    };
+    expect(
+      () => new Reconciler({ ...options, policy: policy({ exempt: { groups: [], roles: ['otp-helpdesk-admin'] } }) }),
+    ).toThrow('may not exempt helpdesk roles (otp-helpdesk-admin)');
+    expect(
+      () => new Reconciler({ ...options, policy: policy({ exempt: { groups: ['/lab'], roles: ['robots'] } }) }),
+    ).not.toThrow();
+  });
+
+  test('a staff member in an exempt group still must have OTP', () => {
+    const exempt = policy({ exempt: { groups: ['/lab'], roles: [] } });
+    expect(decide(exempt, user({ exemptBy: '/lab' }), now)).toMatchObject({
+      required: false,
+      exemptReason: 'exempt:/lab',
+    });
+    expect(decide(exempt, user({ exemptBy: '/lab', staff: true }), now)).toMatchObject({
+      required: true,
+      action: 'require-otp-setup',
+    });
+  });
+
+  test('a link-only account is required but never gets CONFIGURE_TOTP nor a reminder', () => {
+    expect(decide(policy(), user({ linkOnlyEnrolment: true }), now)).toMatchObject({ required: true, action: 'none' });
+    expect(isLinkOnly({ attributes: { 'otp-enrolment': ['link-only'] } })).toBe(true);
+    expect(isLinkOnly({ attributes: { 'otp-enrolment': ['any'] } })).toBe(false);
+    expect(isLinkOnly(undefined)).toBe(false);
+  });
 });

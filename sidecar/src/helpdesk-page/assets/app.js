@@ -127,8 +127,9 @@ const showUser = async (id) => {
         remove.addEventListener('click', () =>
           confirmAction({
             title: `Remove the device “${device.label ?? '(no name)'}” of ${user.username}?`,
-            text: 'The user can no longer sign in with codes from this device. Other devices keep working.',
+            text: 'The user can no longer sign in with codes from this device. Other devices keep working; if it is the last one, they get a setup link by email.',
             submit: 'Remove device',
+            verify: true,
             path: `/users/${encodeURIComponent(user.id)}/devices/${encodeURIComponent(device.credentialId)}/remove`,
             done: 'Device removed',
           }),
@@ -157,21 +158,24 @@ const confirmAction = (action) => {
   $('#confirm-title').textContent = action.title;
   $('#confirm-text').textContent = action.text;
   $('#confirm-submit').textContent = action.submit;
-  $('#setup-email-row').hidden = !action.offersSetupEmail;
+  // Removing a device and resetting OTP need the caller's identity proven by a code sent to their email.
+  $('#verify-row').hidden = !action.verify;
+  $('#code').required = Boolean(action.verify);
+  $('#code-status').textContent = '';
   $('#confirm-error').textContent = '';
   $('#confirm-form').reset();
   dialog.showModal();
-  $('#reason').focus();
+  $('#ticket').focus();
 };
 
 $('#reset-otp').addEventListener('click', () => {
   const { user } = current;
   confirmAction({
     title: `Reset OTP of ${user.username}?`,
-    text: 'All their authenticator devices are removed, they are signed out everywhere, and they must set up a new device at their next sign-in.',
+    text: 'All their authenticator devices are removed and they are signed out everywhere. They get a link by email to set up a new device; until they use it, their password alone does not sign them in.',
     submit: 'Reset OTP',
     path: `/users/${encodeURIComponent(user.id)}/reset-otp`,
-    offersSetupEmail: Boolean(user.email),
+    verify: true,
     done: 'OTP reset',
   });
 });
@@ -189,19 +193,40 @@ $('#send-setup').addEventListener('click', () => {
 
 $('#confirm-cancel').addEventListener('click', () => dialog.close());
 
+$('#send-code').addEventListener('click', async () => {
+  $('#send-code').disabled = true;
+  try {
+    const sent = await api(`/users/${encodeURIComponent(current.user.id)}/verification`, { method: 'POST', body: {} });
+    pending.verificationId = sent.id;
+    $('#code-status').textContent = 'Code sent to the account’s email. Ask the caller to read it to you.';
+    $('#code').focus();
+  } catch (error) {
+    $('#code-status').textContent = error.message;
+  } finally {
+    $('#send-code').disabled = false;
+  }
+});
+
 $('#confirm-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const ticket = $('#ticket').value.trim();
+  if (pending.verify && !pending.verificationId) {
+    $('#confirm-error').textContent = 'Send a code to the user’s email first, then enter what the caller reads back.';
+    return;
+  }
   const body = {
     reason: $('#reason').value.trim(),
-    ...(ticket ? { ticket } : {}),
-    ...(pending.offersSetupEmail ? { sendSetupEmail: $('#send-setup-email').checked } : {}),
+    ticket: $('#ticket').value.trim(),
+    ...(pending.verify ? { verification: { id: pending.verificationId, code: $('#code').value.trim() } } : {}),
   };
   $('#confirm-submit').disabled = true;
   try {
     const result = await api(pending.path, { method: 'POST', body });
     dialog.close();
-    say(`${pending.done} (audit #${result.auditId}).`);
+    say(
+      result.result === 'pending-approval'
+        ? `Waiting for a second helpdesk admin to approve (approval #${result.approvalId}).`
+        : `${pending.done} (audit #${result.auditId}).`,
+    );
     await showUser(current.user.id);
   } catch (error) {
     $('#confirm-error').textContent = error.message;
