@@ -13,6 +13,7 @@ import { inertName } from '../../sidecar/src/notices/inert-text.js';
 import { NoticeService } from '../../sidecar/src/notices/notices.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
 import { retiredDevicesEmail } from '../../sidecar/src/recovery/recovery-email.js';
+import { verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
@@ -295,10 +296,12 @@ test('a helpdesk removal is announced at every address with a link; its cancel f
   });
   await sidecar.mirror.syncUser(id);
   const old = (await otpOf(id)).find((c) => c.userLabel === 'Old phone');
+  // The caller proves the account's mailbox first (the helpdesk's identity check).
+  const verification = await verificationFor(sidecar.url, staff, mail, id, 'hal@example.org');
   const removed = await jsonCall(`${sidecar.url}/api/v1/helpdesk/users/${id}/devices/${old?.id}/remove`, {
     token: staff,
     method: 'POST',
-    json: { reason: 'Phone lost, caller verified', ticket: 'HD-19' },
+    json: { reason: 'Phone lost, caller verified', ticket: 'HD-19', verification },
   });
   expect(removed.status).toBe(200);
   const notices = await eventually(
