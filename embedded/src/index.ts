@@ -56,6 +56,8 @@ export const startEmbedded = async (options: {
       SMTP_HOST: mail.host,
       SMTP_PORT: String(mail.port),
       SMTP_FROM: 'otp-sidecar@demo.example.org',
+      // Helpdesk sessions are sealed with it; the demo forgets them on exit like everything else.
+      HELPDESK_SESSION_SECRET: randomBytes(32).toString('base64url'),
     },
     close: async () => {
       await Promise.all([emulator.close(), inbox.close(), mail.close()]);

@@ -17,6 +17,8 @@ import type { MailCatcher } from './smtp.js';
 import { createTestUser, passwordOf } from './users.js';
 
 export const SIDECAR_SECRET = 'sidecar-test-secret-0123456789';
+/** the key test sidecars seal helpdesk sessions with (required, at least 32 characters) */
+export const HELPDESK_SESSION_SECRET = 'helpdesk-session-test-secret-0123456789abcdef';
 
 /** A sidecar policy whose enforcement deadline is far away: for tests of everything but enforcement. */
 export const DISTANT_DEADLINE = { scope: 'all', deadline: '2099-01-01', reminders: { enabled: false } };
@@ -64,6 +66,7 @@ export const testSidecarEnv = (
   KEYCLOAK_URL: kut.baseUrl,
   KEYCLOAK_REALM: target.realm,
   SIDECAR_CLIENT_SECRET: SIDECAR_SECRET,
+  HELPDESK_SESSION_SECRET: HELPDESK_SESSION_SECRET,
   REALM_CONFIG_DIR: target.dir,
   LISTEN_HOST: '127.0.0.1',
   PORT: '0',
