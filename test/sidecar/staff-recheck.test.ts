@@ -92,8 +92,12 @@ test('"Sign out" ends the Keycloak session too, without a confirmation page', as
   const staff = await staffSession('kai');
   expect(await kc.users.listSessions({ realm: target.realm, id: staff.id })).toHaveLength(1);
   const { robot } = staff.signIn;
-  const logout = await robot.post(`${sidecar.url}/helpdesk/logout`, { csrf: staff.csrf });
-  // The robot followed the sidecar's redirect to Keycloak, which sent it straight back to the page.
+  const form = await robot.post(`${sidecar.url}/helpdesk/logout`, { csrf: staff.csrf });
+  // The sidecar answers with a form posting the ID token to Keycloak's end-session endpoint (not in a URL).
+  expect(form.html).toContain('name="id_token_hint"');
+  expect(robot.formAction()).toBe(`${kut.baseUrl}/realms/${target.realm}/protocol/openid-connect/logout`);
+  const logout = await robot.submit({});
+  // Keycloak ended its session without asking and sent the browser straight back to the page.
   expect(logout.url).toBe(`${sidecar.url}/helpdesk/signed-out`);
   expect(await kc.users.listSessions({ realm: target.realm, id: staff.id })).toEqual([]);
   expect(await staff.write()).toMatchObject({ status: 401 });

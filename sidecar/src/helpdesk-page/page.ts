@@ -48,6 +48,10 @@ export interface HelpdeskPageOptions {
 const ASSETS = {
   'app.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8') },
   'app.css': { type: 'text/css', body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8') },
+  'logout.js': {
+    type: 'text/javascript',
+    body: readFileSync(new URL('./assets/logout.js', import.meta.url), 'utf8'),
+  },
 };
 
 const layout = (title: string, body: string, head = '') => `<!doctype html>
@@ -190,8 +194,26 @@ const signOut = (ctx: PageContext) => async (req: Request, res: Response) => {
     await sessions.destroy(sessionId);
   } else if (sessionId) return send(res, 403, messagePage('Not signed out', 'Reload the page and sign out again.'));
   res.clearCookie(ctx.cookies.session, ctx.clearOptions(req));
+  const signedOut = `${ctx.base(req)}/helpdesk/signed-out`;
+  if (!idToken) return res.redirect(302, logoutUrl(login, signedOut));
   // With the ID token as hint Keycloak ends its session without asking, so the next sign-in asks again.
-  res.redirect(302, logoutUrl(login, `${ctx.base(req)}/helpdesk/signed-out`, idToken));
+  // Posted (Keycloak's end-session endpoint takes a form), so the token never appears in a URL.
+  send(res, 200, endSessionForm(login, signedOut, idToken));
+};
+
+/** The self-submitting form of RP-initiated logout (assets/logout.js submits it; without script, a button). */
+const endSessionForm = (login: StaffLoginOptions, postLogoutRedirectUri: string, idToken: string) => {
+  const fields = { client_id: login.clientId, post_logout_redirect_uri: postLogoutRedirectUri, id_token_hint: idToken };
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('');
+  return layout(
+    'Signing out',
+    `<main><h1>Signing out</h1><form id="kc-logout" method="post" action="${escapeHtml(
+      `${login.publicRealmUrl}/protocol/openid-connect/logout`,
+    )}">${inputs}<noscript><button type="submit">Finish signing out</button></noscript></form></main>
+<script src="/helpdesk/logout.js"></script>`,
+  );
 };
 
 export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
