@@ -19,7 +19,7 @@ import {
   type TestRealm,
 } from '../support/sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
-import { signInToHelpdesk } from '../support/staff-sign-in.js';
+import { allowHelpdeskRedirect, signInToHelpdesk } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
 let kut: KeycloakUnderTest;
@@ -41,11 +41,7 @@ beforeAll(async () => {
   await grantRealmRoles(kc, target.realm, ids.sam, ['otp-helpdesk']);
   sidecar = await startTestSidecar(kut, mail, target);
   await sidecar.firstPass;
-  const [client] = await kc.clients.find({ realm: target.realm, clientId: 'otp-helpdesk' });
-  await kc.clients.update(
-    { realm: target.realm, id: client?.id as string },
-    { ...client, redirectUris: [`${sidecar.url}/helpdesk/*`] },
-  );
+  await allowHelpdeskRedirect(kc, target.realm, sidecar.url);
 });
 afterAll(async () => {
   await sidecar?.close();

@@ -3,6 +3,7 @@
  * Chromium by the helpdesk journey): the sidecar's /helpdesk/login, Keycloak's pages, the callback.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { codeFor } from './browser.js';
 import { LoginRobot } from './login-robot.js';
 
@@ -104,4 +105,13 @@ export const staffBearerToken = async (
   const body = (await response.json()) as { access_token?: string };
   if (!body.access_token) throw new Error(`no token for ${username}: ${JSON.stringify(body)}`);
   return body.access_token;
+};
+
+/** Lets the helpdesk page's client (`otp-helpdesk`) send codes to this test's sidecar. */
+export const allowHelpdeskRedirect = async (kc: KcAdminClient, realm: string, sidecarUrl: string) => {
+  const [client] = await kc.clients.find({ realm, clientId: 'otp-helpdesk' });
+  await kc.clients.update(
+    { realm, id: client?.id as string },
+    { ...client, redirectUris: [`${sidecarUrl}/helpdesk/*`] },
+  );
 };
