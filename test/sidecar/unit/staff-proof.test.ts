@@ -3,6 +3,7 @@
  * or session must meet — the realm's two-factor level (`acr`) and, for writes, a recent `auth_time`.
  */
 
+import { cookieNamesOf } from '../../../sidecar/src/helpdesk-page/page.js';
 import { openFacts, type SessionFacts, sealFacts } from '../../../sidecar/src/helpdesk-page/staff-sessions.js';
 import { acrSatisfies, freshEnough } from '../../../sidecar/src/http/auth.js';
 import { Sealer } from '../../../sidecar/src/util/seal.js';
@@ -69,4 +70,16 @@ describe('a recent sign-in for writes (auth_time)', () => {
     expect(freshEnough(now / 1000 - 601, 600, now)).toBe(false);
     expect(freshEnough(undefined, 600, now)).toBe(false);
   });
+});
+
+test('over https the page’s cookies are __Host- prefixed (no sibling subdomain or http page can set them)', () => {
+  expect(cookieNamesOf('https://otp.example.org')).toEqual({
+    session: '__Host-otp_helpdesk_session',
+    login: '__Host-otp_helpdesk_login',
+  });
+  expect(cookieNamesOf('http://127.0.0.1:8081')).toEqual({
+    session: 'otp_helpdesk_session',
+    login: 'otp_helpdesk_login',
+  });
+  expect(cookieNamesOf(undefined).session).toBe('otp_helpdesk_session');
 });
