@@ -87,8 +87,9 @@ export const SETTINGS = z
     HELPDESK_SESSION_SECRET: z
       .string()
       .min(32)
-      .optional()
-      .describe('key for helpdesk page sessions (secret, shared by replicas); unset = derived from the client secret'),
+      .describe(
+        'key sealing helpdesk page sessions in the store (secret, at least 32 characters, the same on every replica; the embedded demo sets one)',
+      ),
     KEYCLOAK_PUBLIC_URL: url
       .optional()
       .describe('Keycloak base URL as browsers reach it, when it differs from KEYCLOAK_URL (e.g. inside Docker)'),

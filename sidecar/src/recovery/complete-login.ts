@@ -51,7 +51,11 @@ export const openProof = (sealer: Sealer, sealed: string | undefined, now = Date
 
 /** The staff login's authorization URL (code flow, PKCE S256, state), plus a nonce and a forced fresh sign-in. */
 export const proofAuthorizationUrl = (options: CompleteLoginOptions, proof: PendingProof, redirectUri: string) => {
-  const url = new URL(authorizationUrl(options, { ...proof, returnTo: '' }, redirectUri));
+  // The staff login's level and age parameters do not apply: a forced fresh sign-in (prompt, max_age=0) does.
+  const url = new URL(
+    authorizationUrl({ ...options, acr: '', maxAuthAgeSeconds: 0 }, { ...proof, returnTo: '' }, redirectUri),
+  );
+  url.searchParams.delete('acr_values');
   url.searchParams.set('nonce', proof.nonce);
   url.searchParams.set('prompt', 'login');
   url.searchParams.set('max_age', '0');

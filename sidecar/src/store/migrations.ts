@@ -276,6 +276,17 @@ export const MIGRATIONS: Migration[] = [
     `,
     run: chainExistingAudit,
   },
+  {
+    version: 9,
+    // Issue 19 (attack 8): the row keeps no fact in the clear; sessions from before are ended (staff sign in again).
+    name: 'helpdesk sessions sealed: one AES-GCM blob bound to the row id',
+    sql: `
+      delete from helpdesk_sessions;
+      alter table helpdesk_sessions drop column user_id, drop column username, drop column roles,
+        drop column refresh_token_sealed, drop column access_expires_at;
+      alter table helpdesk_sessions add column sealed text not null
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
