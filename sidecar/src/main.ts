@@ -18,7 +18,7 @@ import { KeycloakConnection } from './keycloak/connection.js';
 import { KeycloakUsers } from './keycloak/users.js';
 import { NoticeService } from './notices/notices.js';
 import { isAnonymousWork } from './observability/anonymous.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger, logDestination } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
 import { RecoveryService } from './recovery/recovery.js';
@@ -176,7 +176,7 @@ const serve = async (settings: Settings, services: ReturnType<typeof buildServic
 };
 
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
-  const logger = createLogger(settings.LOG_LEVEL);
+  const logger = createLogger(settings.LOG_LEVEL, logDestination(settings.LOG_FORMAT));
   const metrics = createMetrics();
   // Aborted at shutdown: long passes stop at their next page (both resume or start over safely).
   const stopping = new AbortController();

@@ -134,6 +134,12 @@ export const SETTINGS = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('log level'),
+    LOG_FORMAT: z
+      .enum(['auto', 'json', 'pretty'])
+      .default('auto')
+      .describe(
+        'log lines: JSON (for a log collector), pretty (readable), auto = pretty when stdout is a terminal, else JSON',
+      ),
     RECONCILE_INTERVAL_SECONDS: seconds.default(900).describe('full enforcement pass every N seconds'),
     DEVICE_SYNC_INTERVAL_SECONDS: seconds
       .default(21_600)
