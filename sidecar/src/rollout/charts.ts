@@ -19,7 +19,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 /** A round upper bound for the y axis. */
 export const niceMax = (value: number): number => {
-  if (value <= 5) return 5;
+  // At least 10, so the half-way tick is a whole number.
+  if (value <= 10) return 10;
   const magnitude = 10 ** Math.floor(Math.log10(value));
   const step = [1, 2, 2.5, 5, 10].find((s) => s * magnitude >= value) ?? 10;
   return step * magnitude;

@@ -91,43 +91,26 @@ export const snapshotsSince = async (db: SqlExecutor, realm: string, sinceDay: s
   return rows.map((r) => ({ day: r.day, groupPath: r.group_path, ...countsOf(r as never) }));
 };
 
-/** Rows per UTC week (starting Monday) of `column` in `table`, from `since` on. */
-const perWeek = async (db: SqlExecutor, sql: string, realm: string, since: Date): Promise<WeekCount[]> => {
-  const rows = await db.query<{ week: string; count: string | number }>(sql, [realm, since]);
+/**
+ * What is counted per week, from which table and time column (read only: other capabilities own them).
+ * `reminders` keeps each user's latest reminder only, so a user reminded in several weeks counts in the
+ * last of them: a lower bound of the emails sent. Recoveries are requests of any source, by the week made.
+ */
+const WEEKLY = {
+  reminders: { table: 'reminders', at: 'last_sent_at' },
+  recoveries: { table: 'recovery_requests', at: 'requested_at' },
+  helpdeskActions: { table: 'audit_log', at: 'at' },
+} as const;
+
+export type WeeklyKind = keyof typeof WEEKLY;
+
+/** Rows of `kind` per UTC week (starting Monday) from `since` on; weeks without any are left out. */
+export const perWeek = async (db: SqlExecutor, kind: WeeklyKind, realm: string, since: Date): Promise<WeekCount[]> => {
+  const { table, at } = WEEKLY[kind];
+  const rows = await db.query<{ week: string; count: string | number }>(
+    `select to_char(date_trunc('week', ${at} at time zone 'UTC'), 'YYYY-MM-DD') as week, count(*) as count
+       from ${table} where realm = $1 and ${at} >= $2 group by 1 order by 1`,
+    [realm, since],
+  );
   return rows.map((r) => ({ week: r.week, count: Number(r.count) }));
 };
-
-const weekOf = (column: string) => `to_char(date_trunc('week', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
-
-/**
- * Reminders per week. The `reminders` table keeps each user's latest reminder only, so a user reminded
- * in several weeks counts in the last of them: a lower bound of the emails sent.
- */
-export const remindersPerWeek = (db: SqlExecutor, realm: string, since: Date) =>
-  perWeek(
-    db,
-    `select ${weekOf('last_sent_at')} as week, count(*) as count from reminders
-      where realm = $1 and last_sent_at >= $2 group by 1 order by 1`,
-    realm,
-    since,
-  );
-
-/** Recovery requests (self-service, Keycloak reset, helpdesk) per week they were made. */
-export const recoveriesPerWeek = (db: SqlExecutor, realm: string, since: Date) =>
-  perWeek(
-    db,
-    `select ${weekOf('requested_at')} as week, count(*) as count from recovery_requests
-      where realm = $1 and requested_at >= $2 group by 1 order by 1`,
-    realm,
-    since,
-  );
-
-/** Helpdesk actions (audit log rows) per week. */
-export const helpdeskActionsPerWeek = (db: SqlExecutor, realm: string, since: Date) =>
-  perWeek(
-    db,
-    `select ${weekOf('at')} as week, count(*) as count from audit_log
-      where realm = $1 and at >= $2 group by 1 order by 1`,
-    realm,
-    since,
-  );

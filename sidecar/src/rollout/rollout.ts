@@ -12,10 +12,8 @@ import {
   ALL_GROUPS,
   countsAmong,
   currentCounts,
-  helpdeskActionsPerWeek,
+  perWeek,
   type RolloutCounts,
-  recoveriesPerWeek,
-  remindersPerWeek,
   type Snapshot,
   saveSnapshots,
   snapshotsSince,
@@ -111,9 +109,9 @@ export const rolloutOverview = async (of: {
   const [snapshots, counts, reminders, recoveries, helpdeskActions] = await Promise.all([
     snapshotsSince(db, realm, addDays(day, -HISTORY_DAYS)),
     currentCounts(db, realm),
-    remindersPerWeek(db, realm, weeksSince),
-    recoveriesPerWeek(db, realm, weeksSince),
-    helpdeskActionsPerWeek(db, realm, weeksSince),
+    perWeek(db, 'reminders', realm, weeksSince),
+    perWeek(db, 'recoveries', realm, weeksSince),
+    perWeek(db, 'helpdeskActions', realm, weeksSince),
   ]);
   const series = seriesOf(snapshots, ALL_GROUPS, { day, counts });
   return {
