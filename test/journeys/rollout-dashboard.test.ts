@@ -37,6 +37,23 @@ const groupWith = async (name: string, size: number, withOtp: number) => {
   }
 };
 
+/** A helpdesk action this week: ada removes una's old phone (una keeps her other device). */
+const removeOldPhone = async () => {
+  const { kc, target, sidecar } = journey;
+  const una = await createTestUser(kc, target.realm, 'una', {
+    credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_A)],
+  });
+  const old = (await kc.users.getCredentials({ realm: target.realm, id: una })).find(
+    (c) => c.userLabel === 'Old iPhone',
+  );
+  const removed = await jsonCall(`${sidecar.url}/api/v1/helpdesk/users/${una}/devices/${old?.id}/remove`, {
+    token: adminToken,
+    method: 'POST',
+    json: { reason: 'Phone replaced' },
+  });
+  expect(removed.status).toBe(200);
+};
+
 /** Ten past days: the realm and each group enrolling a little every day up to today's state. */
 const seedHistory = async () => {
   const realm = journey.target.realm;
@@ -54,7 +71,7 @@ const seedHistory = async () => {
       journey.sidecar.db,
       realm,
       [
-        row('*', 12, Math.max(0, 7 - Math.ceil(d / 2))),
+        row('*', 13, Math.max(0, 7 - Math.ceil(d / 2))),
         row('/staff', 6, Math.max(0, 4 - Math.ceil(d / 3))),
         row('/contractors', 4, 0),
       ],
@@ -65,7 +82,14 @@ const seedHistory = async () => {
 
 beforeAll(async () => {
   journey = await startJourney('rollout-dashboard', {
-    policy: { enforcement: { scope: 'all', deadline: DEADLINE, reminders: { enabled: false } } },
+    // Reminders from 60 days before the deadline: the pass reminds each pending user once.
+    policy: {
+      enforcement: {
+        scope: 'all',
+        deadline: DEADLINE,
+        reminders: { enabled: true, startDaysBefore: 60, intervalDays: 3 },
+      },
+    },
   });
   const { kc, target, kut, sidecar } = journey;
   await groupWith('staff', 6, 4);
@@ -76,6 +100,7 @@ beforeAll(async () => {
   await grantRealmRoles(kc, target.realm, sam, ['otp-helpdesk']);
   adminToken = await realmToken(kut, target.realm, 'ada', passwordOf('ada'));
   staffToken = await realmToken(kut, target.realm, 'sam', passwordOf('sam'));
+  await removeOldPhone();
   await seedHistory();
   // Today's snapshot comes from a full enforcement pass, as in production.
   await sidecar.runEnforcement();
@@ -102,8 +127,8 @@ test("the API's numbers for today match the compliance API's", async () => {
     enrolled: compliance.counts.withOtp,
     pending: compliance.counts.missing,
   });
-  // 6 + 4 group members, ada and sam: 12 required, 7 with a device.
-  expect(overview.counts).toMatchObject({ required: 12, enrolled: 7, pending: 5 });
+  // 6 + 4 group members, ada, sam and una: 13 required, 8 with a device.
+  expect(overview.counts).toMatchObject({ required: 13, enrolled: 8, pending: 5 });
   // The pass's snapshot of today is the series' last point, after the ten seeded days.
   expect(overview.series).toHaveLength(HISTORY + 1);
   expect(overview.series.at(-1)).toEqual({ day: TODAY, counts: overview.counts });
@@ -119,7 +144,11 @@ test('each group has its progress from the pass that just ran; the weeks are cou
   // Contractors went from 0 to 1 in a day after nine flat ones: a pace, slow.
   expect(byPath['/contractors']?.projection.status).toBe('on-pace');
   expect(overview.weekly.reminders).toHaveLength(12);
-  expect(overview.weekly.helpdeskActions.at(-1)?.week).toBe(weekStartOf(new Date()));
+  // This week: the five pending users reminded, una's removed phone; nothing before.
+  const thisWeek = (series: { week: string; count: number }[]) => series.map((w) => w.count);
+  expect(overview.weekly.reminders.at(-1)?.week).toBe(weekStartOf(new Date()));
+  expect(thisWeek(overview.weekly.reminders)).toEqual([...Array(11).fill(0), 5]);
+  expect(thisWeek(overview.weekly.helpdeskActions)).toEqual([...Array(11).fill(0), 1]);
 });
 
 test('the pending list as CSV', async () => {
@@ -160,7 +189,7 @@ describe('the page in Chromium', () => {
     await step(journey, [page], 'dashboard', async () => {
       await page.goto(`${journey.sidecar.url}/helpdesk/rollout`);
       expect(await page.textContent('h1')).toContain('OTP rollout');
-      expect(await page.textContent('#kpi-required')).toBe('12');
+      expect(await page.textContent('#kpi-required')).toBe('13');
       expect(await page.textContent('#kpi-pending')).toBe('5');
       expect(await page.textContent('#projection')).toMatch(/before the deadline/);
       const charts = page.locator('svg[role="img"]');
@@ -169,6 +198,7 @@ describe('the page in Chromium', () => {
         /^[\d.]+,[\d.]+( [\d.]+,[\d.]+){10}$/,
       );
       expect(await page.locator('svg .bar-fill').count()).toBe(2);
+      expect(await page.locator('svg .bar-reminders[height="96"]').count()).toBe(1);
       expect(await page.locator('script').count()).toBe(0);
       const csp = (await page.request.get(`${journey.sidecar.url}/helpdesk/rollout`)).headers()[
         'content-security-policy'

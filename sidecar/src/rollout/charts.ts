@@ -116,7 +116,7 @@ export const weeklyBars = (series: { name: string; className: string; weeks: Wee
     .join('');
   const labels = weeks
     .map((week, i) =>
-      i % 2 === 0
+      (weeks.length - 1 - i) % 2 === 0 // every other week, the current one always
         ? `<text class="axis" x="${round(PAD.left + slot * i + slot / 2)}" y="${HEIGHT - 8}" text-anchor="middle">${escapeHtml(week.slice(5))}</text>`
         : '',
     )
