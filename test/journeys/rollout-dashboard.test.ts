@@ -205,6 +205,9 @@ describe('the page in Chromium', () => {
       ];
       expect(csp).toMatch(/default-src 'none'/);
       expect(csp).not.toMatch(/script-src/);
+      const css = await page.request.get(`${journey.sidecar.url}/helpdesk/rollout/rollout.css`);
+      expect([css.status(), css.headers()['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
+      expect(await css.text()).toContain('.chart .bar-fill');
       const table = await page.locator('table', { hasText: 'Progress per group' }).textContent();
       expect(table).toContain('/contractors');
     });

@@ -3,7 +3,6 @@
  * GET /api/v1/rollout (JSON), GET /api/v1/rollout/pending.csv, and the page GET /helpdesk/rollout
  * (server-rendered, no script) with its stylesheet.
  */
-import { readFileSync } from 'node:fs';
 import { parseCookie } from 'cookie';
 import { type Request, type Response, Router } from 'express';
 import { nonCompliantUsers } from '../enforcement/records.js';
@@ -13,9 +12,8 @@ import { ApiError } from '../http/errors.js';
 import type { SqlDatabase } from '../store/database.js';
 import { dayOf } from './progress.js';
 import { rolloutOverview } from './rollout.js';
+import { ROLLOUT_CSS } from './styles.js';
 import { dashboardPage, messagePage } from './view.js';
-
-const CSS = readFileSync(new URL('./assets/rollout.css', import.meta.url), 'utf8');
 
 export interface RolloutHttpOptions {
   db: SqlDatabase;
@@ -79,7 +77,7 @@ export const rolloutPageRouter = (o: RolloutPageOptions): Router => {
     next();
   });
   router.get('/rollout.css', (_req, res) => {
-    res.type('text/css').send(CSS);
+    res.type('text/css').send(ROLLOUT_CSS);
   });
   router.get('/', async (req: Request, res: Response) => {
     const session = await o.resolveSession(parseCookie(req.headers.cookie ?? '')[o.sessionCookie]);

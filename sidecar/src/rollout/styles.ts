@@ -1,5 +1,8 @@
-/* The rollout dashboard's additions to the helpdesk page's look (app.css). */
-header nav,
+/**
+ * The rollout dashboard's additions to the helpdesk page's look (its app.css), kept in a module rather than
+ * an asset file so the production build (plain tsc) carries it without a copy step.
+ */
+export const ROLLOUT_CSS = `header nav,
 header nav a {
   color: #fff;
 }
@@ -107,3 +110,4 @@ details.data summary {
   margin: 0.5rem 0;
   color: #0b5cad;
 }
+`;
