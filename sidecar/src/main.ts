@@ -22,6 +22,7 @@ import { createLogger, type Logger, logDestination } from './observability/logge
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
 import { RecoveryService } from './recovery/recovery.js';
+import { takeSnapshot } from './rollout/rollout.js';
 import { buildApp, readinessChecks } from './routes.js';
 import { openStore, type SqlDatabase } from './store/index.js';
 
@@ -134,7 +135,9 @@ const buildServices = (
     accountUrl,
     notices,
   });
-  const runEnforcement = enforcementPass({ db, realm, reconciler, metrics });
+  const policy = enforcementPolicyOf(sidecarFile);
+  const afterPass = () => takeSnapshot({ db, keycloak, policy });
+  const runEnforcement = enforcementPass({ db, realm, reconciler, metrics, afterPass, logger });
   const syncDevices = deviceFullSync({ db, realm, mirror, metrics, logger });
   const feed = new EventFeed(
     keycloak,

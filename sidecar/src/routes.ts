@@ -24,6 +24,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { RealmContext } from './realm-context.js';
 import type { RecoveryService } from './recovery/recovery.js';
 import { recoveryRouters } from './recovery/recovery-api.js';
+import { rolloutApiRouter, rolloutPageRouter } from './rollout/rollout-api.js';
 import type { SqlDatabase } from './store/database.js';
 import { Sealer } from './util/seal.js';
 
@@ -152,6 +153,15 @@ const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices
     },
   });
 
+/** The rollout dashboard's options: the admin role only, the deadline of sidecar.yaml. */
+const rolloutOf = ({ db, realm, settings, sidecarFile }: RoutesOf) => ({
+  db,
+  realm: realm.name,
+  realmDisplayName: realm.displayName,
+  adminRole: settings.HELPDESK_ADMIN_ROLE,
+  ...(sidecarFile.enforcement.deadline ? { deadline: sidecarFile.enforcement.deadline } : {}),
+});
+
 export const buildApp = (of: RoutesOf): Express => {
   const { settings, realm, db, logger } = of;
   const staff = staffAccess(of);
@@ -191,11 +201,18 @@ export const buildApp = (of: RoutesOf): Express => {
         staff.recheck,
         helpdeskRouter(helpdeskActionsOf(of), realm.name, settings.HELPDESK_ADMIN_ROLE),
       ],
+      '/rollout': staffOnly(rolloutApiRouter(rolloutOf(of))),
     },
     pages: {
       '/recovery': selfService.page,
       // "This wasn't me": public, rate limited per IP like /recovery
       '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit),
+      // before /helpdesk, which would otherwise answer its subpaths
+      '/helpdesk/rollout': rolloutPageRouter({
+        ...rolloutOf(of),
+        sessionCookie: cookieNamesOf(settings.PUBLIC_URL).session,
+        resolveSession: (id) => staff.sessions.resolve(id),
+      }),
       '/helpdesk': helpdeskPage({
         sessions: staff.sessions,
         loginSealer: staff.loginSealer,

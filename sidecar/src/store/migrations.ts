@@ -287,6 +287,25 @@ export const MIGRATIONS: Migration[] = [
       alter table helpdesk_sessions add column sealed text not null
     `,
   },
+  {
+    version: 10,
+    name: 'rollout snapshots',
+    // One row per realm, UTC day and group path ('*' = the whole realm); the day is text (YYYY-MM-DD) so no
+    // time zone of the database or of the driver moves it.
+    sql: `
+      create table rollout_snapshots (
+        realm text not null,
+        day text not null check (day ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+        group_path text not null,
+        required integer not null,
+        enrolled integer not null,
+        pending integer not null,
+        exempt integer not null,
+        taken_at timestamptz not null,
+        primary key (realm, day, group_path)
+      )
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {
