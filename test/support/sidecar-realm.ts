@@ -46,7 +46,8 @@ export const bootstrapRealm = async (
   policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
   // Only the sidecar adds CONFIGURE_TOTP in these tests, so every mark seen is its doing.
   policy.requiredActions.CONFIGURE_TOTP.defaultAction = false;
-  // Test sidecars listen on any free port of the loopback: the recovery links may return to any of them.
+  // Test sidecars listen on any free port of the loopback: the recovery links (client otp-recovery, no browser
+  // flow) and the proving sign-in (otp-recovery-signin, made from the same section) may return to any of them.
   policy.recoveryClient = { clientId: 'otp-recovery', redirectUris: ['http://127.0.0.1:*'] };
   editRealm(policy);
   writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
