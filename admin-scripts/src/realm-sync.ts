@@ -7,7 +7,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
 import type { RealmConfig } from '../../realm-files/src/index.js';
-import { recoverySignInClientOf } from '../../realm-files/src/realm-file.js';
+import { recoverySignInClientOf } from '../../realm-files/src/index.js';
 import type { Change } from './change.js';
 import { desiredEventsConfig, desiredRealmFields, desiredSmtp, fieldDifferences } from './desired.js';
 import { requiredActionsOf } from './flows.js';

@@ -11,7 +11,7 @@ import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { RecoveryLevel } from '../../../realm-files/src/index.js';
-import { recoverySignInClientOf } from '../../../realm-files/src/realm-file.js';
+import { recoverySignInClientOf } from '../../../realm-files/src/index.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
