@@ -8,7 +8,11 @@ export default {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // jwks-rsa require()s the ESM-only jose, which Jest's CommonJS loader cannot: see the shim's comment.
+    '^jose$': '<rootDir>/test/support/jose-for-jest.cjs',
+  },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
 };

@@ -7,6 +7,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
 import type { RealmConfig } from '../../realm-files/src/index.js';
+import { recoverySignInClientOf } from '../../realm-files/src/index.js';
 import type { Change } from './change.js';
 import { desiredEventsConfig, desiredRealmFields, desiredSmtp, fieldDifferences } from './desired.js';
 import { requiredActionsOf } from './flows.js';
@@ -121,9 +122,7 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
   changes.push(...(await planFlows(kc, config, live)));
   changes.push(...(await planSidecarClient(kc, config)));
   changes.push(...(await planHelpdesk(kc, config)));
-  changes.push(
-    ...(await planPublicClient(kc, config.realm.realm, config.realm.recoveryClient, 'the recovery links’ client')),
-  );
+  changes.push(...(await planRecoveryClients(kc, config)));
   changes.push(...(await planAcrLoaMap(kc, config)));
   changes.push(...(await planHelpdeskScopes(kc, config)));
   return changes;
@@ -281,19 +280,35 @@ const planHelpdesk = async (kc: KcAdminClient, config: RealmConfig): Promise<Cha
 };
 
 /**
+ * The recovery links' client with no flow (Keycloak refuses its authorization requests, so no browser login
+ * and no `kc_action` runs through it: only the emailed action token does) and the client of the sign-in that
+ * proves the new device at `/recovery/complete`, whose events never count.
+ */
+const planRecoveryClients = async (kc: KcAdminClient, config: RealmConfig): Promise<Change[]> => {
+  const { realm, recoveryClient } = config.realm;
+  const signIn = { ...recoveryClient, clientId: recoverySignInClientOf(recoveryClient.clientId) };
+  return [
+    ...(await planPublicClient(kc, realm, recoveryClient, 'the recovery links’ client', { standardFlow: false })),
+    ...(await planPublicClient(kc, realm, signIn, 'the recovery sign-in’s client')),
+  ];
+};
+
+/**
  * A public client of the sidecar's pages (helpdesk sign-in, the recovery link and its proving sign-in):
- * code flow with PKCE (S256) only, no other grant; created when missing, brought back when it drifted.
+ * code flow with PKCE (S256) only, no other grant — or, with `standardFlow: false`, no flow at all (a client
+ * only action-token links are issued for); created when missing, brought back when it drifted.
  */
 const planPublicClient = async (
   kc: KcAdminClient,
   realm: string,
   wanted: { clientId: string; redirectUris: string[]; webOrigins: string[] },
   purpose: string,
+  { standardFlow = true }: { standardFlow?: boolean } = {},
 ): Promise<Change[]> => {
   const fields = {
     enabled: true,
     publicClient: true,
-    standardFlowEnabled: true,
+    standardFlowEnabled: standardFlow,
     implicitFlowEnabled: false,
     directAccessGrantsEnabled: false,
     serviceAccountsEnabled: false,
@@ -306,7 +321,7 @@ const planPublicClient = async (
     return [
       {
         area: 'client',
-        summary: `create ${purpose} ${wanted.clientId} (public, code flow with PKCE)`,
+        summary: `create ${purpose} ${wanted.clientId} (public, ${standardFlow ? 'code flow with PKCE' : 'no flow: links only'})`,
         details: [],
         apply: async () => {
           await kc.clients.create({ realm, clientId: wanted.clientId, ...fields, attributes: pkce });

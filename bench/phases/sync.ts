@@ -41,6 +41,7 @@ export const startAndFirstPass = async (run: BenchRealm) => {
     KEYCLOAK_URL: emulator.url,
     KEYCLOAK_REALM: realm,
     SIDECAR_CLIENT_SECRET: SECRET,
+    HELPDESK_SESSION_SECRET: 'bench-helpdesk-session-secret-0123456789',
     REALM_CONFIG_DIR: run.dir,
     DATABASE_URL: postgres.url,
     LISTEN_HOST: '127.0.0.1',

@@ -4,6 +4,7 @@
  * inbox, and the settings that point the sidecar at them. Nothing here runs when a Keycloak is configured,
  * and the container image does not carry it: the production sidecar never imports its own test double.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { applyChanges, connect, planRealm } from '../../admin-scripts/src/index.js';
 import { startEmulator } from '../../keycloak-emulator/src/index.js';
@@ -88,6 +89,8 @@ export const startEmbedded = async (options: {
       HELPDESK_TOKEN_CLIENTS: given.HELPDESK_TOKEN_CLIENTS || 'otp-helpdesk,admin-cli',
       // The demo listens on loopback only, like its other parts, unless told otherwise.
       LISTEN_HOST: given.LISTEN_HOST || '127.0.0.1',
+      // Helpdesk sessions are sealed with it; the demo forgets them on exit like everything else.
+      HELPDESK_SESSION_SECRET: randomBytes(32).toString('base64url'),
     },
     close: async () => {
       await Promise.all([emulator.close(), inbox.close(), mail.close()]);

@@ -11,6 +11,7 @@ export {
   RESET_OTP_MODES,
   type RealmFile,
   type ResetOtpMode,
+  recoverySignInClientOf,
   SIDECAR_ROLES_DEFAULT,
 } from './realm-file.js';
 export { loadRealmConfig, type RealmConfig } from './realm-folder.js';

@@ -191,8 +191,11 @@ export const REALM_FILE = z
       .strict()
       .default({ roles: [{ name: 'otp-helpdesk', description: 'May reset the OTP devices of other users' }] }),
     /**
-     * The client recovery links belong to (sidecar.yaml `recovery.clientId`) and whose sign-in proves a new
-     * device: public, code flow with PKCE only; its redirect is the sidecar's `/recovery/complete`.
+     * Two clients, both public with the sidecar's `/recovery/complete` as redirect. `clientId` (sidecar.yaml
+     * `recovery.clientId`): the client the emailed links are issued for, with **no flow at all** — Keycloak
+     * refuses its authorization requests, so only a link's action token opens a session for it, and a device
+     * whose event names it was made through a link. Its sign-in companion `<clientId>-signin` (code flow with
+     * PKCE only) carries the fresh sign-in that proves the new device; its events never count.
      */
     recoveryClient: z
       .object({
@@ -210,5 +213,8 @@ export const REALM_FILE = z
   .strict();
 
 export type RealmFile = z.infer<typeof REALM_FILE>;
+
+/** The client `/recovery/complete` signs in through: the link client's companion (realm.yaml `recoveryClient`). */
+export const recoverySignInClientOf = (linkClientId: string) => `${linkClientId}-signin`;
 
 export const parseRealmFile = (file: string, data: unknown): RealmFile => parseWithSchema(REALM_FILE, file, data);

@@ -44,11 +44,27 @@ export const every = (seconds: number, onError: OnJobError, name: string, job: (
   };
 };
 
-/** A full enforcement pass under the cluster-wide lock (undefined when another replica holds it). */
+/**
+ * A full enforcement pass under the cluster-wide lock (undefined when another replica holds it), then
+ * `afterPass` (the rollout's daily snapshot) under the same lock: its failure is logged, the pass stands.
+ */
 export const enforcementPass =
-  (of: { db: SqlDatabase; realm: RealmContext; reconciler: Reconciler; metrics: Metrics }) =>
+  (of: {
+    db: SqlDatabase;
+    realm: RealmContext;
+    reconciler: Reconciler;
+    metrics: Metrics;
+    afterPass?: () => Promise<unknown>;
+    logger?: Logger;
+  }) =>
   async (): Promise<ReconcileReport | undefined> => {
-    const report = await of.db.withLock(`enforcement:${of.realm.name}`, () => of.reconciler.runFull());
+    const report = await of.db.withLock(`enforcement:${of.realm.name}`, async () => {
+      const done = await of.reconciler.runFull();
+      await of
+        .afterPass?.()
+        .catch((error) => of.logger?.warn({ err: (error as Error).message }, 'rollout snapshot failed'));
+      return done;
+    });
     if (report) {
       of.metrics.reconcileRuns.inc({ outcome: 'ok' });
       of.metrics.reconcileWrites.inc(report.adminWrites);

@@ -18,10 +18,11 @@ import { KeycloakConnection } from './keycloak/connection.js';
 import { KeycloakUsers } from './keycloak/users.js';
 import { NoticeService } from './notices/notices.js';
 import { isAnonymousWork } from './observability/anonymous.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger, logDestination } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type RealmContext, realmContextOf } from './realm-context.js';
 import { RecoveryService } from './recovery/recovery.js';
+import { takeSnapshot } from './rollout/rollout.js';
 import { buildApp, readinessChecks } from './routes.js';
 import { openStore, type SqlDatabase } from './store/index.js';
 
@@ -134,7 +135,9 @@ const buildServices = (
     accountUrl,
     notices,
   });
-  const runEnforcement = enforcementPass({ db, realm, reconciler, metrics });
+  const policy = enforcementPolicyOf(sidecarFile);
+  const afterPass = () => takeSnapshot({ db, keycloak, policy });
+  const runEnforcement = enforcementPass({ db, realm, reconciler, metrics, afterPass, logger });
   const syncDevices = deviceFullSync({ db, realm, mirror, metrics, logger });
   const feed = new EventFeed(
     keycloak,
@@ -176,7 +179,7 @@ const serve = async (settings: Settings, services: ReturnType<typeof buildServic
 };
 
 export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
-  const logger = createLogger(settings.LOG_LEVEL);
+  const logger = createLogger(settings.LOG_LEVEL, logDestination(settings.LOG_FORMAT));
   const metrics = createMetrics();
   // Aborted at shutdown: long passes stop at their next page (both resume or start over safely).
   const stopping = new AbortController();

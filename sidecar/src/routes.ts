@@ -11,10 +11,11 @@ import { complianceRouter } from './enforcement/compliance-api.js';
 import type { ReconcileReport } from './enforcement/reconciler.js';
 import { HelpdeskActions } from './helpdesk/actions.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
-import { helpdeskPage, SESSION_COOKIE } from './helpdesk-page/page.js';
+import { cookieNamesOf, helpdeskPage } from './helpdesk-page/page.js';
+import { recheckStaffOnWrite } from './helpdesk-page/staff-recheck.js';
 import { StaffSessions } from './helpdesk-page/staff-sessions.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
-import { requireRole, TokenVerifier } from './http/auth.js';
+import { requireRole, type StaffProof, TokenVerifier } from './http/auth.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
 import type { NoticeService } from './notices/notices.js';
 import { noticesRouter } from './notices/notices-api.js';
@@ -23,6 +24,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { RealmContext } from './realm-context.js';
 import type { RecoveryService } from './recovery/recovery.js';
 import { recoveryRouters } from './recovery/recovery-api.js';
+import { rolloutApiRouter, rolloutPageRouter } from './rollout/rollout-api.js';
 import type { SqlDatabase } from './store/database.js';
 import { Sealer } from './util/seal.js';
 
@@ -44,16 +46,50 @@ export interface RoutesOf {
   completeUrl: () => string;
 }
 
+/** The realm's `acr.loa.map` (ACR name → level), read at most every 5 minutes; undefined when unreadable. */
+const loaMapOf = ({ keycloak, realm }: RoutesOf) => {
+  let cached: { map: Record<string, number> | undefined; until: number } | undefined;
+  return async () => {
+    if (cached && cached.until > Date.now()) return cached.map;
+    const representation = await keycloak
+      .call('readRealm', (c) => c.realms.findOne({ realm: realm.name }))
+      .catch(() => undefined);
+    let map: Record<string, number> | undefined;
+    try {
+      map = JSON.parse(String(representation?.attributes?.['acr.loa.map'] ?? 'null')) ?? undefined;
+    } catch {
+      map = undefined;
+    }
+    cached = { map, until: Date.now() + 5 * 60_000 };
+    return map;
+  };
+};
+
+/** What staff must have proven (sidecar.yaml → helpdesk): the realm's two-factor level; a recent sign-in to write. */
+const staffProofOf = (of: RoutesOf): StaffProof => ({
+  acr: of.sidecarFile.helpdesk.acr,
+  loaMap: loaMapOf(of),
+  maxAuthAgeSeconds: of.sidecarFile.helpdesk.maxAuthAgeSeconds,
+});
+
 /** Staff sign-in: bearer tokens of the allowed clients, or the helpdesk page's session cookie. */
-const staffAccess = ({ settings, realm, db }: RoutesOf) => {
-  const verifier = new TokenVerifier(
-    settings.KEYCLOAK_URL,
-    realm.name,
-    [...new Set([...settings.HELPDESK_TOKEN_CLIENTS, settings.HELPDESK_CLIENT_ID])],
-    settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL,
-  );
-  const sessionSecret = settings.HELPDESK_SESSION_SECRET ?? settings.SIDECAR_CLIENT_SECRET;
-  const login = { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: settings.HELPDESK_CLIENT_ID };
+const staffAccess = (of: RoutesOf) => {
+  const { settings, realm, db } = of;
+  const verifier = new TokenVerifier({
+    keycloakUrl: settings.KEYCLOAK_URL,
+    realm: realm.name,
+    clients: [...new Set([...settings.HELPDESK_TOKEN_CLIENTS, settings.HELPDESK_CLIENT_ID])],
+    publicKeycloakUrl: settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL,
+  });
+  const sessionSecret = settings.HELPDESK_SESSION_SECRET;
+  const proof = staffProofOf(of);
+  const login = {
+    publicRealmUrl: realm.publicUrl,
+    realmUrl: realm.url,
+    clientId: settings.HELPDESK_CLIENT_ID,
+    acr: proof.acr,
+    maxAuthAgeSeconds: proof.maxAuthAgeSeconds,
+  };
   const sessions = new StaffSessions({
     db,
     realm: realm.name,
@@ -61,11 +97,12 @@ const staffAccess = ({ settings, realm, db }: RoutesOf) => {
     verifier,
     login,
   });
-  const guard = requireRole(verifier, settings.HELPDESK_ROLE, {
-    cookieName: SESSION_COOKIE,
+  const guard = requireRole(verifier, settings.HELPDESK_ROLE, proof, {
+    cookieName: cookieNamesOf(settings.PUBLIC_URL).session,
     resolve: (id) => sessions.resolve(id),
   });
-  return { guard, sessions, login, loginSealer: new Sealer(sessionSecret, 'helpdesk-login') };
+  const recheck = recheckStaffOnWrite({ keycloak: of.keycloak, realm: realm.name, role: settings.HELPDESK_ROLE });
+  return { guard, recheck, proof, sessions, login, loginSealer: new Sealer(sessionSecret, 'helpdesk-login') };
 };
 
 /**
@@ -116,6 +153,15 @@ const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices
     },
   });
 
+/** The rollout dashboard's options: the admin role only, the deadline of sidecar.yaml. */
+const rolloutOf = ({ db, realm, settings, sidecarFile }: RoutesOf) => ({
+  db,
+  realm: realm.name,
+  realmDisplayName: realm.displayName,
+  adminRole: settings.HELPDESK_ADMIN_ROLE,
+  ...(sidecarFile.enforcement.deadline ? { deadline: sidecarFile.enforcement.deadline } : {}),
+});
+
 export const buildApp = (of: RoutesOf): Express => {
   const { settings, realm, db, logger } = of;
   const staff = staffAccess(of);
@@ -149,17 +195,30 @@ export const buildApp = (of: RoutesOf): Express => {
       '/devices': staffOnly(devices.devices),
       '/sync': staffOnly(devices.sync),
       '/recovery': selfService.api,
-      '/helpdesk': staffOnly(helpdeskRouter(helpdeskActionsOf(of), realm.name, settings.HELPDESK_ADMIN_ROLE)),
+      // Writes re-check the actor at Keycloak (enabled, role, session) before the helpdesk acts.
+      '/helpdesk': [
+        staff.guard,
+        staff.recheck,
+        helpdeskRouter(helpdeskActionsOf(of), realm.name, settings.HELPDESK_ADMIN_ROLE),
+      ],
+      '/rollout': staffOnly(rolloutApiRouter(rolloutOf(of))),
     },
     pages: {
       '/recovery': selfService.page,
       // "This wasn't me": public, rate limited per IP like /recovery
       '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit),
+      // before /helpdesk, which would otherwise answer its subpaths
+      '/helpdesk/rollout': rolloutPageRouter({
+        ...rolloutOf(of),
+        sessionCookie: cookieNamesOf(settings.PUBLIC_URL).session,
+        resolveSession: (id) => staff.sessions.resolve(id),
+      }),
       '/helpdesk': helpdeskPage({
         sessions: staff.sessions,
         loginSealer: staff.loginSealer,
         login: staff.login,
         role: settings.HELPDESK_ROLE,
+        proof: staff.proof,
         realmDisplayName: realm.displayName,
         publicUrl: of.publicUrl,
         logger,

@@ -186,9 +186,19 @@ describe('apply', () => {
       attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
     });
     expect(await kc.roles.findOneByName({ realm, name: 'otp-helpdesk' })).toMatchObject({ name: 'otp-helpdesk' });
-    // The recovery links' client: public, code flow with PKCE only, back to the sidecar's /recovery/complete.
+    // The recovery links' client: public, no flow at all (only the emailed action token opens a session for
+    // it), back to the sidecar's /recovery/complete; its sign-in companion: code flow with PKCE only.
     const [recoveryClient] = await kc.clients.find({ realm, clientId: 'otp-recovery' });
     expect(recoveryClient).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: false,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+      redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
+    });
+    const [signInClient] = await kc.clients.find({ realm, clientId: 'otp-recovery-signin' });
+    expect(signInClient).toMatchObject({
       publicClient: true,
       standardFlowEnabled: true,
       implicitFlowEnabled: false,

@@ -112,6 +112,7 @@ describe('the Kubernetes example', () => {
     parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS()),
   );
   const byKind = (kind: string) => documents.filter((d) => d.kind === kind);
+  const byName = (kind: string, name: string) => byKind(kind).find((d) => d.metadata.name === name);
 
   test('two replicas with probes on /healthz and /readyz, as a non-root user on a read-only file system', () => {
     const [deployment] = byKind('Deployment');
@@ -129,13 +130,34 @@ describe('the Kubernetes example', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464 });
     expect(container.env).toContainEqual({ name: 'METRICS_HOST', value: '0.0.0.0' });
-    const [service] = byKind('Service');
+    const service = byName('Service', 'otp-sidecar');
     expect(service.spec.ports.map((p: { targetPort: string }) => p.targetPort)).toEqual(['http']);
     const [policy] = byKind('NetworkPolicy');
     const metricsRule = policy.spec.ingress.find((r: { ports: { port: string }[] }) => r.ports[0]?.port === 'metrics');
     expect(metricsRule.from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
     ]);
+  });
+
+  test('Prometheus Operator scrapes the pods through a headless Service of the `metrics` port only', () => {
+    const [deployment] = byKind('Deployment');
+    const metricsService = byName('Service', 'otp-sidecar-metrics');
+    expect(metricsService.spec.clusterIP).toBe('None');
+    expect(metricsService.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(metricsService.spec.ports).toEqual([{ name: 'metrics', port: 9464, targetPort: 'metrics' }]);
+    const [monitor] = byKind('ServiceMonitor');
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(metricsService.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    // the public Service is not selected: the ServiceMonitor never scrapes through it
+    expect(byName('Service', 'otp-sidecar').metadata.labels ?? {}).not.toMatchObject(monitor.spec.selector.matchLabels);
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+  });
+
+  test('the PrometheusRule carries exactly the rules of deploy/observability/alert-rules.yaml', () => {
+    const [rule] = byKind('PrometheusRule');
+    expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+    const plain = parse(readFileSync('deploy/observability/alert-rules.yaml', 'utf8'));
+    expect(rule.spec).toEqual({ groups: plain.groups });
   });
 
   test('settings are known to the sidecar and secrets come only from the Secret', () => {

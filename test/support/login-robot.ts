@@ -44,6 +44,11 @@ export class LoginRobot {
     throw new Error(`too many redirects from ${url}`);
   }
 
+  /** a cookie the robot holds (it keeps one jar for every host, as the tests run on one address) */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   open(url: string): Promise<LoginPage> {
     return this.request(url);
   }

@@ -14,9 +14,12 @@ import { KeycloakConnection } from '../../sidecar/src/keycloak/connection.js';
 import { startSidecar } from '../../sidecar/src/main.js';
 import { type KeycloakUnderTest, uniqueName } from './keycloak.js';
 import type { MailCatcher } from './smtp.js';
-import { createTestUser, passwordOf } from './users.js';
+import { staffBearerToken } from './staff-sign-in.js';
+import { createTestUser, otpCredential, passwordOf } from './users.js';
 
 export const SIDECAR_SECRET = 'sidecar-test-secret-0123456789';
+/** the key test sidecars seal helpdesk sessions with (required, at least 32 characters) */
+export const HELPDESK_SESSION_SECRET = 'helpdesk-session-test-secret-0123456789abcdef';
 
 /** A sidecar policy whose enforcement deadline is far away: for tests of everything but enforcement. */
 export const DISTANT_DEADLINE = { scope: 'all', deadline: '2099-01-01', reminders: { enabled: false } };
@@ -43,7 +46,8 @@ export const bootstrapRealm = async (
   policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
   // Only the sidecar adds CONFIGURE_TOTP in these tests, so every mark seen is its doing.
   policy.requiredActions.CONFIGURE_TOTP.defaultAction = false;
-  // Test sidecars listen on any free port of the loopback: the recovery links may return to any of them.
+  // Test sidecars listen on any free port of the loopback: the recovery links (client otp-recovery, no browser
+  // flow) and the proving sign-in (otp-recovery-signin, made from the same section) may return to any of them.
   policy.recoveryClient = { clientId: 'otp-recovery', redirectUris: ['http://127.0.0.1:*'] };
   editRealm(policy);
   writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
@@ -69,6 +73,7 @@ export const testSidecarEnv = (
   KEYCLOAK_URL: kut.baseUrl,
   KEYCLOAK_REALM: target.realm,
   SIDECAR_CLIENT_SECRET: SIDECAR_SECRET,
+  HELPDESK_SESSION_SECRET: HELPDESK_SESSION_SECRET,
   REALM_CONFIG_DIR: target.dir,
   LISTEN_HOST: '127.0.0.1',
   PORT: '0',
@@ -104,10 +109,19 @@ export const grantRealmRoles = async (kc: KcAdminClient, realm: string, userId: 
   });
 };
 
-/** Creates a user holding the otp-helpdesk realm role and returns a token of theirs. */
+/** the authenticator of the staff accounts helpdeskToken creates */
+export const STAFF_OTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/**
+ * Creates a user holding the otp-helpdesk realm role and a device, and returns a token of theirs from a
+ * sign-in with password and code (the helpdesk refuses tokens without the second factor, issue 19).
+ */
 export const helpdeskToken = async (kc: KcAdminClient, kut: KeycloakUnderTest, realm: string, username = 'helper') => {
-  await grantRealmRoles(kc, realm, await createTestUser(kc, realm, username), ['otp-helpdesk']);
-  return realmToken(kut, realm, username, passwordOf(username));
+  const id = await createTestUser(kc, realm, username, {
+    credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
+  });
+  await grantRealmRoles(kc, realm, id, ['otp-helpdesk']);
+  return staffBearerToken(kut.baseUrl, realm, username, passwordOf(username), STAFF_OTP_SECRET);
 };
 
 /** A Keycloak connection as the sidecar's service account. */

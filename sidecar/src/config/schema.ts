@@ -87,8 +87,9 @@ export const SETTINGS = z
     HELPDESK_SESSION_SECRET: z
       .string()
       .min(32)
-      .optional()
-      .describe('key for helpdesk page sessions (secret, shared by replicas); unset = derived from the client secret'),
+      .describe(
+        'key sealing helpdesk page sessions in the store (secret, at least 32 characters, the same on every replica; the embedded demo sets one)',
+      ),
     KEYCLOAK_PUBLIC_URL: url
       .optional()
       .describe('Keycloak base URL as browsers reach it, when it differs from KEYCLOAK_URL (e.g. inside Docker)'),
@@ -133,6 +134,12 @@ export const SETTINGS = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('log level'),
+    LOG_FORMAT: z
+      .enum(['auto', 'json', 'pretty'])
+      .default('auto')
+      .describe(
+        'log lines: JSON (for a log collector), pretty (readable), auto = pretty when stdout is a terminal, else JSON',
+      ),
     RECONCILE_INTERVAL_SECONDS: seconds.default(900).describe('full enforcement pass every N seconds'),
     DEVICE_SYNC_INTERVAL_SECONDS: seconds
       .default(21_600)

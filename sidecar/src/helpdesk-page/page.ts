@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type Response, Router } from 'express';
+import { acrSatisfies, type Caller, type StaffProof } from '../http/auth.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
 import { type Sealer, sameSecret } from '../util/seal.js';
@@ -25,11 +26,19 @@ import { MAX_SESSION_MS, type StaffSessions } from './staff-sessions.js';
 export const SESSION_COOKIE = 'otp_helpdesk_session';
 const LOGIN_COOKIE = 'otp_helpdesk_login';
 
+/** The page's cookie names: `__Host-` prefixed over https, so no subdomain or plain-http page can set or shadow them. */
+export const cookieNamesOf = (publicUrl: string | undefined) => {
+  const prefix = publicUrl?.startsWith('https:') ? '__Host-' : '';
+  return { session: `${prefix}${SESSION_COOKIE}`, login: `${prefix}${LOGIN_COOKIE}` };
+};
+
 export interface HelpdeskPageOptions {
   sessions: StaffSessions;
   loginSealer: Sealer;
   login: StaffLoginOptions;
   role: string;
+  /** the second factor staff must have proven (helpdesk.acr, the realm's LoA map) */
+  proof: StaffProof;
   realmDisplayName: string;
   /** the sidecar's public base URL; unset = the URL the request came to */
   publicUrl?: string;
@@ -39,6 +48,10 @@ export interface HelpdeskPageOptions {
 const ASSETS = {
   'app.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8') },
   'app.css': { type: 'text/css', body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8') },
+  'logout.js': {
+    type: 'text/javascript',
+    body: readFileSync(new URL('./assets/logout.js', import.meta.url), 'utf8'),
+  },
 };
 
 const layout = (title: string, body: string, head = '') => `<!doctype html>
@@ -104,9 +117,9 @@ const appPage = (options: { realm: string; username: string; csrf: string }) =>
     `<meta name="csrf-token" content="${escapeHtml(options.csrf)}">`,
   );
 
-export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
-  const { sessions, login, logger } = options;
-  const router = Router();
+/** What the page's routes share: cookie names and options, the public base URL, the second-factor check. */
+const pageContext = (options: HelpdeskPageOptions) => {
+  const cookies = cookieNamesOf(options.publicUrl);
   const base = (req: Request) => (options.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
   const cookieOptions = (req: Request, maxAge: number): CookieOptions => ({
     httpOnly: true,
@@ -116,6 +129,101 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
     path: '/',
     maxAge,
   });
+  // A __Host- cookie is only cleared by a Set-Cookie that is Secure with Path=/ too.
+  const clearOptions = (req: Request): CookieOptions => {
+    const { maxAge: _, ...rest } = cookieOptions(req, 0);
+    return rest;
+  };
+  return {
+    options,
+    cookies,
+    base,
+    cookieOptions,
+    clearOptions,
+    sessionIdOf: (req: Request) => parseCookie(req.headers.cookie ?? '')[cookies.session],
+    /** a password-only sign-in (no second factor) gets no page; signing in again asks Keycloak for the level */
+    withoutSecondFactor: async (caller: Caller) =>
+      !acrSatisfies(caller.acr, options.proof.acr, await options.proof.loaMap?.().catch(() => undefined)),
+  };
+};
+type PageContext = ReturnType<typeof pageContext>;
+
+const send = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+const secondFactorPage = () =>
+  messagePage(
+    'Second factor required',
+    'The helpdesk needs a sign-in with your password and a one-time code from your authenticator.',
+  );
+
+/** Keycloak's answer at /callback: the code exchanged (PKCE), the token checked, a session opened. */
+const finishSignIn = (ctx: PageContext) => async (req: Request, res: Response) => {
+  const { options, cookies, base } = ctx;
+  const { sessions, login, logger } = options;
+  const query = req.query as Record<string, unknown>;
+  const pending = openPendingLogin(options.loginSealer, parseCookie(req.headers.cookie ?? '')[cookies.login]);
+  res.clearCookie(cookies.login, ctx.clearOptions(req));
+  if (typeof query.error === 'string')
+    return send(res, 400, messagePage('Sign-in failed', `Keycloak answered: ${query.error.slice(0, 100)}`));
+  if (!pending || typeof query.state !== 'string' || !sameSecret(query.state, pending.state))
+    return send(res, 400, messagePage('Sign-in expired', 'This sign-in was not started here or took too long.'));
+  if (typeof query.code !== 'string' || query.code.length > 2000)
+    return send(res, 400, messagePage('Sign-in failed', 'Keycloak sent no authorization code.'));
+  let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+  try {
+    tokens = await exchangeCode(login, query.code, pending, `${base(req)}/helpdesk/callback`);
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'helpdesk sign-in: code exchange failed');
+    return send(res, 400, messagePage('Sign-in failed', 'Keycloak did not accept the sign-in; try again.'));
+  }
+  const caller = await sessions.verify(tokens);
+  if (!caller) return send(res, 400, messagePage('Sign-in failed', 'The token from Keycloak did not verify.'));
+  if (await ctx.withoutSecondFactor(caller)) {
+    logger.warn({ staff: caller.username }, 'helpdesk sign-in refused: no second factor');
+    return send(res, 403, secondFactorPage());
+  }
+  const sessionId = await sessions.create(caller, tokens);
+  logger.info({ staff: caller.username }, 'helpdesk sign-in');
+  res.cookie(cookies.session, sessionId, ctx.cookieOptions(req, MAX_SESSION_MS));
+  res.redirect(302, pending.returnTo);
+};
+
+/** "Sign out": the page session ends, then Keycloak's (RP-initiated logout with the ID token as hint). */
+const signOut = (ctx: PageContext) => async (req: Request, res: Response) => {
+  const { sessions, login } = ctx.options;
+  const sessionId = ctx.sessionIdOf(req);
+  const csrf = (req.body as Record<string, unknown> | undefined)?.csrf;
+  let idToken: string | undefined;
+  if (sessionId && typeof csrf === 'string' && sameSecret(csrf, sessions.csrfFor(sessionId))) {
+    idToken = await sessions.idTokenOf(sessionId);
+    await sessions.destroy(sessionId);
+  } else if (sessionId) return send(res, 403, messagePage('Not signed out', 'Reload the page and sign out again.'));
+  res.clearCookie(ctx.cookies.session, ctx.clearOptions(req));
+  const signedOut = `${ctx.base(req)}/helpdesk/signed-out`;
+  if (!idToken) return res.redirect(302, logoutUrl(login, signedOut));
+  // With the ID token as hint Keycloak ends its session without asking, so the next sign-in asks again.
+  // Posted (Keycloak's end-session endpoint takes a form), so the token never appears in a URL.
+  send(res, 200, endSessionForm(login, signedOut, idToken));
+};
+
+/** The self-submitting form of RP-initiated logout (assets/logout.js submits it; without script, a button). */
+const endSessionForm = (login: StaffLoginOptions, postLogoutRedirectUri: string, idToken: string) => {
+  const fields = { client_id: login.clientId, post_logout_redirect_uri: postLogoutRedirectUri, id_token_hint: idToken };
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('');
+  return layout(
+    'Signing out',
+    `<main><h1>Signing out</h1><form id="kc-logout" method="post" action="${escapeHtml(
+      `${login.publicRealmUrl}/protocol/openid-connect/logout`,
+    )}">${inputs}<noscript><button type="submit">Finish signing out</button></noscript></form></main>
+<script src="/helpdesk/logout.js"></script>`,
+  );
+};
+
+export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
+  const { sessions, login } = options;
+  const ctx = pageContext(options);
+  const router = Router();
   const keycloakOrigin = new URL(login.publicRealmUrl).origin;
 
   router.use((_req, res, next) => {
@@ -128,11 +236,8 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
     next();
   });
 
-  const sessionIdOf = (req: Request) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-  const send = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
-
   router.get('/', async (req, res) => {
-    const session = await sessions.resolve(sessionIdOf(req));
+    const session = await sessions.resolve(ctx.sessionIdOf(req));
     if (!session) return res.redirect(302, '/helpdesk/login');
     if (!session.caller.roles.includes(options.role))
       return send(
@@ -143,50 +248,18 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
           text: 'Back',
         }),
       );
+    if (await ctx.withoutSecondFactor(session.caller)) return send(res, 403, secondFactorPage());
     send(res, 200, appPage({ realm: options.realmDisplayName, username: session.caller.username, csrf: session.csrf }));
   });
 
   router.get('/login', (req, res) => {
     const pending = newPendingLogin('/helpdesk');
-    res.cookie(LOGIN_COOKIE, sealPendingLogin(options.loginSealer, pending), cookieOptions(req, LOGIN_LIFETIME_MS));
-    res.redirect(302, authorizationUrl(login, pending, `${base(req)}/helpdesk/callback`));
+    const sealed = sealPendingLogin(options.loginSealer, pending);
+    res.cookie(ctx.cookies.login, sealed, ctx.cookieOptions(req, LOGIN_LIFETIME_MS));
+    res.redirect(302, authorizationUrl(login, pending, `${ctx.base(req)}/helpdesk/callback`));
   });
-
-  router.get('/callback', async (req, res) => {
-    const query = req.query as Record<string, unknown>;
-    const pending = openPendingLogin(options.loginSealer, parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
-    res.clearCookie(LOGIN_COOKIE, { path: '/' });
-    if (typeof query.error === 'string')
-      return send(res, 400, messagePage('Sign-in failed', `Keycloak answered: ${query.error.slice(0, 100)}`));
-    if (!pending || typeof query.state !== 'string' || !sameSecret(query.state, pending.state))
-      return send(res, 400, messagePage('Sign-in expired', 'This sign-in was not started here or took too long.'));
-    if (typeof query.code !== 'string' || query.code.length > 2000)
-      return send(res, 400, messagePage('Sign-in failed', 'Keycloak sent no authorization code.'));
-    let tokens: Awaited<ReturnType<typeof exchangeCode>>;
-    try {
-      tokens = await exchangeCode(login, query.code, pending, `${base(req)}/helpdesk/callback`);
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'helpdesk sign-in: code exchange failed');
-      return send(res, 400, messagePage('Sign-in failed', 'Keycloak did not accept the sign-in; try again.'));
-    }
-    const caller = await sessions.verify(tokens);
-    if (!caller) return send(res, 400, messagePage('Sign-in failed', 'The token from Keycloak did not verify.'));
-    const sessionId = await sessions.create(caller, tokens);
-    logger.info({ staff: caller.username }, 'helpdesk sign-in');
-    res.cookie(SESSION_COOKIE, sessionId, cookieOptions(req, MAX_SESSION_MS));
-    res.redirect(302, pending.returnTo);
-  });
-
-  router.post('/logout', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
-    const sessionId = sessionIdOf(req);
-    const csrf = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (sessionId && typeof csrf === 'string' && sameSecret(csrf, sessions.csrfFor(sessionId)))
-      await sessions.destroy(sessionId);
-    else if (sessionId) return send(res, 403, messagePage('Not signed out', 'Reload the page and sign out again.'));
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    // Also end the Keycloak session, so the next sign-in asks for the password again.
-    res.redirect(302, logoutUrl(login, `${base(req)}/helpdesk/signed-out`));
-  });
+  router.get('/callback', finishSignIn(ctx));
+  router.post('/logout', express.urlencoded({ extended: false, limit: '1kb' }), signOut(ctx));
 
   router.get('/signed-out', (_req, res) => {
     send(

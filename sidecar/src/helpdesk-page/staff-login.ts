@@ -12,6 +12,10 @@ export interface StaffLoginOptions {
   /** the realm's URL as the sidecar reaches it (token endpoint) */
   realmUrl: string;
   clientId: string;
+  /** the level of authentication staff must reach (`acr_values`, helpdesk.acr) */
+  acr: string;
+  /** a sign-in older than this is redone at Keycloak (`max_age`, helpdesk.maxAuthAgeSeconds) */
+  maxAuthAgeSeconds: number;
 }
 
 export interface PendingLogin {
@@ -24,6 +28,8 @@ export interface PendingLogin {
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
+  /** kept for RP-initiated logout (`id_token_hint`), so "Sign out" ends the Keycloak session without asking */
+  idToken?: string;
   /** epoch ms */
   accessExpiresAt: number;
   /** epoch ms; Keycloak's SSO session idle bound as told by refresh_expires_in */
@@ -60,15 +66,20 @@ export const authorizationUrl = (options: StaffLoginOptions, login: PendingLogin
     state: login.state,
     code_challenge: createHash('sha256').update(login.verifier).digest('base64url'),
     code_challenge_method: 'S256',
+    // The realm's two-factor level, and a fresh sign-in once the last one is older than writes allow.
+    acr_values: options.acr,
+    max_age: String(options.maxAuthAgeSeconds),
   }).toString();
   return url.toString();
 };
 
-export const logoutUrl = (options: StaffLoginOptions, postLogoutRedirectUri: string): string => {
+/** RP-initiated logout; with the session's ID token as hint Keycloak ends its session without asking. */
+export const logoutUrl = (options: StaffLoginOptions, postLogoutRedirectUri: string, idToken?: string): string => {
   const url = new URL(`${options.publicRealmUrl}/protocol/openid-connect/logout`);
   url.search = new URLSearchParams({
     client_id: options.clientId,
     post_logout_redirect_uri: postLogoutRedirectUri,
+    ...(idToken ? { id_token_hint: idToken } : {}),
   }).toString();
   return url.toString();
 };
@@ -93,6 +104,7 @@ const tokenRequest = async (
   return {
     accessToken: body.access_token,
     refreshToken: body.refresh_token,
+    ...(typeof body.id_token === 'string' ? { idToken: body.id_token } : {}),
     accessExpiresAt: now + (Number(body.expires_in) || 60) * 1000,
     refreshExpiresAt: now + refreshSeconds * 1000,
   };

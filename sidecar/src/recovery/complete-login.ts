@@ -1,7 +1,7 @@
 /**
- * The sign-in that proves a recovery: the authorization code flow with PKCE (S256) for the recovery client,
- * with `prompt=login&max_age=0` so Keycloak asks the password and a code again whatever SSO cookie the
- * browser holds. State, nonce and verifier travel in a sealed, short-lived cookie (any replica can finish).
+ * The sign-in that proves a recovery: the authorization code flow with PKCE (S256) for the recovery sign-in
+ * client (`<recovery client>-signin`; the link client itself has no browser flow), with
+ * `prompt=login&max_age=0` so Keycloak asks the password and a code again whatever SSO cookie the browser holds. State, nonce and verifier travel in a sealed, short-lived cookie (any replica can finish).
  * The ID token is checked against the realm's published keys (cached at most KEYS_MAX_AGE_MS, so a withdrawn
  * key stops verifying; jwks-rsa cannot load under the test runner's VM modules, hence this small cache):
  * RS256, issuer, audience, nonce, expiry; then `sub`, `auth_time`, `sid`.
@@ -51,7 +51,11 @@ export const openProof = (sealer: Sealer, sealed: string | undefined, now = Date
 
 /** The staff login's authorization URL (code flow, PKCE S256, state), plus a nonce and a forced fresh sign-in. */
 export const proofAuthorizationUrl = (options: CompleteLoginOptions, proof: PendingProof, redirectUri: string) => {
-  const url = new URL(authorizationUrl(options, { ...proof, returnTo: '' }, redirectUri));
+  // The staff login's level and age parameters do not apply: a forced fresh sign-in (prompt, max_age=0) does.
+  const url = new URL(
+    authorizationUrl({ ...options, acr: '', maxAuthAgeSeconds: 0 }, { ...proof, returnTo: '' }, redirectUri),
+  );
+  url.searchParams.delete('acr_values');
   url.searchParams.set('nonce', proof.nonce);
   url.searchParams.set('prompt', 'login');
   url.searchParams.set('max_age', '0');

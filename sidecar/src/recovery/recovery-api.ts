@@ -4,12 +4,14 @@
  * every level, sent before any lookup (the work happens off the request path). Limited per client IP here and
  * per resolved account in the service, both counted in the store (shared by replicas); the per-account limit
  * is silent, so it tells nothing either. `GET /recovery/complete`: where the link returns; it starts the fresh
- * sign-in (password + code) that proves the new device, and finishes it (recovery.prove).
+ * sign-in (password + code) that proves the new device — through the sign-in client `<recovery client>-signin`,
+ * as the link client has no browser flow — and finishes it (recovery.prove).
  */
 import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { RecoveryLevel } from '../../../realm-files/src/index.js';
+import { recoverySignInClientOf } from '../../../realm-files/src/index.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
@@ -39,7 +41,10 @@ export interface RecoveryHttpOptions {
   service: RecoveryService;
   level: RecoveryLevel;
   logger: Logger;
-  /** the recovery client's sign-in (realm URLs, client id) */
+  /**
+   * realm URLs and the link client (sidecar.yaml `recovery.clientId`); the proving sign-in goes through its
+   * companion `<clientId>-signin`, never through the link client (whose events alone count: see recovery.ts)
+   */
   login: CompleteLoginOptions;
   /** seals the pending sign-in's cookie */
   sealer: Sealer;
@@ -94,7 +99,8 @@ const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
  * Keycloak's answer (`?code=&state=`) finishes it.
  */
 const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
-  const verifier = new ProofVerifier(options.login);
+  const login = { ...options.login, clientId: recoverySignInClientOf(options.login.clientId) };
+  const verifier = new ProofVerifier(login);
   const cookie = (maxAge: number): CookieOptions => ({
     httpOnly: true,
     // Lax: the cookie must ride the redirect back from Keycloak's sign-in page.
@@ -106,7 +112,7 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
   const start = (res: Response) => {
     const proof = newPendingProof();
     res.cookie(PROOF_COOKIE, sealProof(options.sealer, proof), cookie(10 * 60_000));
-    res.redirect(303, proofAuthorizationUrl(options.login, proof, options.completeUrl()));
+    res.redirect(303, proofAuthorizationUrl(login, proof, options.completeUrl()));
   };
   const finish = async (req: Request, res: Response, code: string) => {
     const proof = openProof(options.sealer, parseCookie(req.headers.cookie ?? '')[PROOF_COOKIE]);

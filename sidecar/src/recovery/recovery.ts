@@ -3,7 +3,10 @@
  * `/recovery`, or Keycloak's own "Forgot Password?" seen as `SEND_RESET_PASSWORD`) only records that a link
  * went out: nothing is removed and nothing is "armed". The device that counts is the one created *through
  * that link*: the user's new OTP credential whose `UPDATE_CREDENTIAL` event names the recovery client
- * (execute-actions links run in an auth session of the client they were issued for). It is *pending* until
+ * (execute-actions links run in an auth session of the client they were issued for; the admin scripts turn
+ * that client's standard flow off, so Keycloak refuses any authorization request for it — no browser login,
+ * no `kc_action=CONFIGURE_TOTP` — and the proving sign-in runs through `<client>-signin`, whose events never
+ * count). It is *pending* until
  * proven — by a fresh password + OTP sign-in at `/recovery/complete` (`password-and-email`), or by the link
  * itself (`email-only`) — and only then, after the cooling-off, are the old devices retired (completion.ts).
  * A device added any other way (account console, `kc_action=CONFIGURE_TOTP`, an admin) never retires others.

@@ -276,6 +276,36 @@ export const MIGRATIONS: Migration[] = [
     `,
     run: chainExistingAudit,
   },
+  {
+    version: 9,
+    // Issue 19 (attack 8): the row keeps no fact in the clear; sessions from before are ended (staff sign in again).
+    name: 'helpdesk sessions sealed: one AES-GCM blob bound to the row id',
+    sql: `
+      delete from helpdesk_sessions;
+      alter table helpdesk_sessions drop column user_id, drop column username, drop column roles,
+        drop column refresh_token_sealed, drop column access_expires_at;
+      alter table helpdesk_sessions add column sealed text not null
+    `,
+  },
+  {
+    version: 10,
+    name: 'rollout snapshots',
+    // One row per realm, UTC day and group path ('*' = the whole realm); the day is text (YYYY-MM-DD) so no
+    // time zone of the database or of the driver moves it.
+    sql: `
+      create table rollout_snapshots (
+        realm text not null,
+        day text not null check (day ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+        group_path text not null,
+        required integer not null,
+        enrolled integer not null,
+        pending integer not null,
+        exempt integer not null,
+        taken_at timestamptz not null,
+        primary key (realm, day, group_path)
+      )
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {

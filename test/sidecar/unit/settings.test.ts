@@ -2,7 +2,12 @@
 import { expect, test } from '@jest/globals';
 import { ConfigurationError, loadSettings } from '../../../sidecar/src/config/load.js';
 
-const base = { KEYCLOAK_URL: 'http://127.0.0.1:8080', KEYCLOAK_REALM: 'demo', SIDECAR_CLIENT_SECRET: 'x' };
+const base = {
+  KEYCLOAK_URL: 'http://127.0.0.1:8080',
+  KEYCLOAK_REALM: 'demo',
+  SIDECAR_CLIENT_SECRET: 'x',
+  HELPDESK_SESSION_SECRET: 'k'.repeat(32),
+};
 
 test('TRUST_PROXY: a hop count, or addresses, subnets and the named ranges', () => {
   // An empty variable is an unset one, as for every setting.
@@ -40,4 +45,12 @@ test('a header timeout longer than the request timeout stops the start naming it
     'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
   );
   expect(() => loadSettings({ ...base, METRICS_PORT: '70000' })).toThrow(/^METRICS_PORT: /);
+});
+
+test('HELPDESK_SESSION_SECRET: required, at least 32 characters, never echoed', () => {
+  const { HELPDESK_SESSION_SECRET: _, ...without } = base;
+  expect(() => loadSettings(without)).toThrow('HELPDESK_SESSION_SECRET: is required');
+  expect(() => loadSettings({ ...base, HELPDESK_SESSION_SECRET: 'short-secret-value' })).toThrow(
+    /^HELPDESK_SESSION_SECRET: is invalid$/,
+  );
 });

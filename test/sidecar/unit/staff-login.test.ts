@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   authorizationUrl,
   LOGIN_LIFETIME_MS,
+  logoutUrl,
   newPendingLogin,
   openPendingLogin,
   sealPendingLogin,
@@ -42,7 +43,7 @@ test('a pending login carries a fresh state and verifier, and expires', () => {
   expect(openPendingLogin(sealer, undefined, now)).toBeUndefined();
 });
 
-test('the authorization URL asks for a code with an S256 challenge of the verifier', () => {
+test('the authorization URL asks for a code with an S256 challenge, the two-factor level and a recent sign-in', () => {
   const login = newPendingLogin('/helpdesk');
   const url = new URL(
     authorizationUrl(
@@ -50,6 +51,8 @@ test('the authorization URL asks for a code with an S256 challenge of the verifi
         publicRealmUrl: 'https://sso.example.org/realms/r',
         realmUrl: 'http://kc:8080/realms/r',
         clientId: 'otp-helpdesk',
+        acr: 'mfa',
+        maxAuthAgeSeconds: 600,
       },
       login,
       'https://sidecar.example.org/helpdesk/callback',
@@ -64,5 +67,24 @@ test('the authorization URL asks for a code with an S256 challenge of the verifi
     state: login.state,
     code_challenge: createHash('sha256').update(login.verifier).digest('base64url'),
     code_challenge_method: 'S256',
+    acr_values: 'mfa',
+    max_age: '600',
+  });
+});
+
+test('sign-out is an RP-initiated logout that hints the ID token, so Keycloak ends its session too', () => {
+  const options = {
+    publicRealmUrl: 'https://sso.example.org/realms/r',
+    realmUrl: 'http://kc:8080/realms/r',
+    clientId: 'otp-helpdesk',
+    acr: 'mfa',
+    maxAuthAgeSeconds: 600,
+  };
+  const url = new URL(logoutUrl(options, 'https://sidecar.example.org/helpdesk/signed-out', 'id.token.value'));
+  expect(url.pathname).toBe('/realms/r/protocol/openid-connect/logout');
+  expect(Object.fromEntries(url.searchParams)).toEqual({
+    client_id: 'otp-helpdesk',
+    post_logout_redirect_uri: 'https://sidecar.example.org/helpdesk/signed-out',
+    id_token_hint: 'id.token.value',
   });
 });

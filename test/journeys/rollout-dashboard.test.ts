@@ -1,0 +1,225 @@
+/**
+ * The rollout dashboard, end to end: a realm with two groups and ten days of seeded history (written
+ * through the rollout's records module), today's snapshot taken by an enforcement pass; the API's numbers
+ * match the compliance API's, the CSV lists the pending users, only the admin role gets in, and the page
+ * in Chromium shows the charts, passes axe-core and is saved as docs/rollout-dashboard.png.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { addDays, dayOf, weekStartOf } from '../../sidecar/src/rollout/progress.js';
+import { saveSnapshots } from '../../sidecar/src/rollout/records.js';
+import type { RolloutOverview } from '../../sidecar/src/rollout/rollout.js';
+import { codeFor, saveScreenshot } from '../support/browser.js';
+import { jsonCall } from '../support/http-json.js';
+import { type Journey, startJourney, step } from '../support/journey.js';
+import { KeycloakPages } from '../support/keycloak-pages.js';
+import { grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+
+const TODAY = dayOf(new Date());
+const DEADLINE = addDays(TODAY, 30);
+const HISTORY = 10;
+
+let journey: Journey;
+let adminToken: string;
+let staffToken: string;
+
+/** Members of a new top-level group, the first `withOtp` of them with a device. */
+const groupWith = async (name: string, size: number, withOtp: number) => {
+  const { kc, target } = journey;
+  const { id } = await kc.groups.create({ realm: target.realm, name });
+  for (let i = 0; i < size; i++) {
+    const userId = await createTestUser(kc, target.realm, `${name}${i}`, {
+      credentials: i < withOtp ? [otpCredential('Phone', SECRET_A)] : [],
+    });
+    await kc.users.addToGroup({ realm: target.realm, id: userId, groupId: id });
+  }
+};
+
+/** A helpdesk action this week: ada removes una's old phone (una keeps her other device). */
+const removeOldPhone = async () => {
+  const { kc, target, sidecar } = journey;
+  const una = await createTestUser(kc, target.realm, 'una', {
+    credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_A)],
+  });
+  const old = (await kc.users.getCredentials({ realm: target.realm, id: una })).find(
+    (c) => c.userLabel === 'Old iPhone',
+  );
+  const removed = await jsonCall(`${sidecar.url}/api/v1/helpdesk/users/${una}/devices/${old?.id}/remove`, {
+    token: adminToken,
+    method: 'POST',
+    json: { reason: 'Phone replaced' },
+  });
+  expect(removed.status).toBe(200);
+};
+
+/** Ten past days: the realm and each group enrolling a little every day up to today's state. */
+const seedHistory = async () => {
+  const realm = journey.target.realm;
+  for (let d = HISTORY; d >= 1; d--) {
+    const day = addDays(TODAY, -d);
+    const row = (groupPath: string, required: number, enrolled: number) => ({
+      day,
+      groupPath,
+      required,
+      enrolled,
+      pending: required - enrolled,
+      exempt: 0,
+    });
+    await saveSnapshots(
+      journey.sidecar.db,
+      realm,
+      [
+        row('*', 13, Math.max(0, 7 - Math.ceil(d / 2))),
+        row('/staff', 6, Math.max(0, 4 - Math.ceil(d / 3))),
+        row('/contractors', 4, 0),
+      ],
+      new Date(`${day}T12:00:00Z`),
+    );
+  }
+};
+
+beforeAll(async () => {
+  journey = await startJourney('rollout-dashboard', {
+    // Reminders from 60 days before the deadline: the pass reminds each pending user once.
+    policy: {
+      enforcement: {
+        scope: 'all',
+        deadline: DEADLINE,
+        reminders: { enabled: true, startDaysBefore: 60, intervalDays: 3 },
+      },
+    },
+  });
+  const { kc, target, kut, sidecar } = journey;
+  await groupWith('staff', 6, 4);
+  await groupWith('contractors', 4, 1);
+  const ada = await createTestUser(kc, target.realm, 'ada', { credentials: [otpCredential('Phone', SECRET_A)] });
+  await grantRealmRoles(kc, target.realm, ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
+  const sam = await createTestUser(kc, target.realm, 'sam', { credentials: [otpCredential('Phone', SECRET_A)] });
+  await grantRealmRoles(kc, target.realm, sam, ['otp-helpdesk']);
+  adminToken = await realmToken(kut, target.realm, 'ada', passwordOf('ada'));
+  staffToken = await realmToken(kut, target.realm, 'sam', passwordOf('sam'));
+  await removeOldPhone();
+  await seedHistory();
+  // Today's snapshot comes from a full enforcement pass, as in production.
+  await sidecar.runEnforcement();
+  const [client] = await kc.clients.find({ realm: target.realm, clientId: 'otp-helpdesk' });
+  await kc.clients.update(
+    { realm: target.realm, id: client?.id as string },
+    { ...client, redirectUris: [`${sidecar.url}/helpdesk/*`] },
+  );
+}, 120_000);
+
+afterAll(() => journey?.close());
+
+const rollout = async (token = adminToken) => jsonCall(`${journey.sidecar.url}/api/v1/rollout`, { token });
+
+test("the API's numbers for today match the compliance API's", async () => {
+  const { status, body } = await rollout();
+  expect(status).toBe(200);
+  const overview = body as RolloutOverview;
+  const compliance = (await jsonCall(`${journey.sidecar.url}/api/v1/compliance`, { token: adminToken })).body as {
+    counts: { required: number; withOtp: number; missing: number };
+  };
+  expect(overview.counts).toMatchObject({
+    required: compliance.counts.required,
+    enrolled: compliance.counts.withOtp,
+    pending: compliance.counts.missing,
+  });
+  // 6 + 4 group members, ada, sam and una: 13 required, 8 with a device.
+  expect(overview.counts).toMatchObject({ required: 13, enrolled: 8, pending: 5 });
+  // The pass's snapshot of today is the series' last point, after the ten seeded days.
+  expect(overview.series).toHaveLength(HISTORY + 1);
+  expect(overview.series.at(-1)).toEqual({ day: TODAY, counts: overview.counts });
+  expect(overview.deadline).toBe(DEADLINE);
+  expect(overview.projection).toMatchObject({ status: 'on-pace', beforeDeadline: true });
+});
+
+test('each group has its progress from the pass that just ran; the weeks are counted', async () => {
+  const overview = (await rollout()).body as RolloutOverview;
+  const byPath = Object.fromEntries(overview.groups.map((g) => [g.path, g]));
+  expect(byPath['/staff']).toMatchObject({ counts: { required: 6, enrolled: 4, pending: 2 }, percent: 66.6 });
+  expect(byPath['/contractors']).toMatchObject({ counts: { required: 4, enrolled: 1, pending: 3 }, percent: 25 });
+  // Contractors went from 0 to 1 in a day after nine flat ones: a pace, slow.
+  expect(byPath['/contractors']?.projection.status).toBe('on-pace');
+  expect(overview.weekly.reminders).toHaveLength(12);
+  // This week: the five pending users reminded, una's removed phone; nothing before.
+  const thisWeek = (series: { week: string; count: number }[]) => series.map((w) => w.count);
+  expect(overview.weekly.reminders.at(-1)?.week).toBe(weekStartOf(new Date()));
+  expect(thisWeek(overview.weekly.reminders)).toEqual([...Array(11).fill(0), 5]);
+  expect(thisWeek(overview.weekly.helpdeskActions)).toEqual([...Array(11).fill(0), 1]);
+});
+
+test('the pending list as CSV', async () => {
+  const response = await fetch(`${journey.sidecar.url}/api/v1/rollout/pending.csv`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+  const lines = (await response.text()).trim().split('\r\n');
+  expect(lines[0]).toBe('user_id,username,email,deadline,status');
+  expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(
+    ['contractors1', 'contractors2', 'contractors3', 'staff4', 'staff5'].map((u) => `"${u}"`),
+  );
+});
+
+test('only holders of the admin role see the rollout', async () => {
+  expect((await rollout(staffToken)).status).toBe(403);
+  const anonymous = await fetch(`${journey.sidecar.url}/api/v1/rollout`);
+  expect(anonymous.status).toBe(401);
+  const page = await fetch(`${journey.sidecar.url}/helpdesk/rollout`, { redirect: 'manual' });
+  expect(page.status).toBe(302);
+  expect(page.headers.get('location')).toBe('/helpdesk/login');
+});
+
+describe('the page in Chromium', () => {
+  let page: Page;
+
+  beforeAll(async () => {
+    page = await (await journey.browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    await page.goto(`${journey.sidecar.url}/helpdesk`);
+    const kcPages = new KeycloakPages(page);
+    await kcPages.signIn('ada', passwordOf('ada'));
+    await kcPages.enterOtp(await codeFor({ secret: SECRET_A }));
+    await page.waitForSelector('#search');
+  }, 60_000);
+
+  test('shows the charts, the numbers and the data tables, from the server alone', async () => {
+    await step(journey, [page], 'dashboard', async () => {
+      await page.goto(`${journey.sidecar.url}/helpdesk/rollout`);
+      expect(await page.textContent('h1')).toContain('OTP rollout');
+      expect(await page.textContent('#kpi-required')).toBe('13');
+      expect(await page.textContent('#kpi-pending')).toBe('5');
+      expect(await page.textContent('#projection')).toMatch(/before the deadline/);
+      const charts = page.locator('svg[role="img"]');
+      expect(await charts.count()).toBe(3);
+      expect(await page.locator('svg .enrolled-line').getAttribute('points')).toMatch(
+        /^[\d.]+,[\d.]+( [\d.]+,[\d.]+){10}$/,
+      );
+      expect(await page.locator('svg .bar-fill').count()).toBe(2);
+      expect(await page.locator('svg .bar-reminders[height="96"]').count()).toBe(1);
+      expect(await page.locator('script').count()).toBe(0);
+      const csp = (await page.request.get(`${journey.sidecar.url}/helpdesk/rollout`)).headers()[
+        'content-security-policy'
+      ];
+      expect(csp).toMatch(/default-src 'none'/);
+      expect(csp).not.toMatch(/script-src/);
+      const css = await page.request.get(`${journey.sidecar.url}/helpdesk/rollout/rollout.css`);
+      expect([css.status(), css.headers()['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
+      expect(await css.text()).toContain('.chart .bar-fill');
+      const table = await page.locator('table', { hasText: 'Progress per group' }).textContent();
+      expect(table).toContain('/contractors');
+    });
+  });
+
+  test('passes axe-core with no serious or critical violation; a screenshot for the README', async () => {
+    const results = await new AxeBuilder({ page }).analyze();
+    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(severe.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(results.passes.length).toBeGreaterThan(10);
+    const shot = await saveScreenshot(page, 'rollout-dashboard');
+    mkdirSync('docs', { recursive: true });
+    copyFileSync(shot, 'docs/rollout-dashboard.png');
+  });
+});
