@@ -30,7 +30,9 @@ const RECOVERY = z
     /**
      * the client the emailed link belongs to (the admin scripts create it: realm.yaml `recoveryClient`) and the
      * page it returns to (default: the sidecar's `/recovery/complete` under PUBLIC_URL); a device added through
-     * this client's links is the one a recovery is bound to
+     * this client's links is the one a recovery is bound to. Its standard flow is off (the admin scripts), so no
+     * browser login or application-initiated action runs through it; /recovery/complete signs in through
+     * `<clientId>-signin`.
      */
     clientId: z.string().min(1).default('otp-recovery'),
     redirectUri: z.url().optional(),
