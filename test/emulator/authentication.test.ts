@@ -2,26 +2,17 @@
  * Authentication management through the official admin client: flows, copies, executions, configs
  * and required actions, with Keycloak's rules for built-in flows and its error answers.
  */
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm, http } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let token: string;
 let realm: string;
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   token = (await kc.getAccessToken()) as string;
   realm = await createTestRealm(kc, 'authn');
 });
-afterAll(() => kut.close());
 
 const auth = () => kc.authenticationManagement;
 const api = (path: string, init: Parameters<typeof http>[2] = {}) =>

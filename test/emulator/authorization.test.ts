@@ -1,16 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-  tokenFor,
-} from '../support/keycloak.js';
+import { createTestRealm, http, tokenFor } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 let otherRealm: string;
 let userId: string;
@@ -45,14 +37,12 @@ const serviceAccountToken = async (inRealm: string, clientId: string, roles: str
   return response.json.access_token as string;
 };
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'authz');
   otherRealm = await createTestRealm(kc, 'authz-other');
   ({ id: userId } = await kc.users.create({ realm, username: 'target', email: 'target@example.org', enabled: true }));
 });
-afterAll(() => kut.close());
 
 describe('401 for missing or invalid tokens', () => {
   test('no token, garbage, a token signed by another key, and alg none', async () => {

@@ -1,23 +1,13 @@
-import {
-  createTestRealm,
-  describeEmulatorOnly,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-  tokenFor,
-} from '../support/keycloak.js';
+import { createTestRealm, describeEmulatorOnly, http, tokenFor } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 
 const login = (username: string, password: string) =>
   tokenFor(kut, realm, { grant_type: 'password', client_id: 'admin-cli', username, password });
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'events');
   await kc.realms.updateConfigEvents(
     { realm },
@@ -35,7 +25,6 @@ beforeAll(async () => {
     credentials: [{ type: 'password', value: 'eve-pass' }],
   });
 });
-afterAll(() => kut.close());
 
 describe('user events', () => {
   test('logins and failed logins are recorded with Keycloak’s fields, newest first', async () => {

@@ -3,24 +3,15 @@
  * in Keycloak's UsersResource, ModelToRepresentation, RoleByIdResource, RoleMapperResource,
  * RolesPartialImport and RequiredActionsResource).
  */
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm, http } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'kc26-admin');
 });
-afterAll(() => kut.close());
 
 const createUser = async (username: string, fields: Record<string, unknown> = {}) =>
   (await kc.users.create({ realm, username, enabled: true, ...fields })).id;

@@ -3,25 +3,15 @@
  * @keycloak/keycloak-admin-client's resources; behaviour in Keycloak's AdminConsole, RealmAdminResource,
  * UserResource and JpaUserProvider), with Keycloak's permission checks (contract §2).
  */
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-  tokenFor,
-} from '../support/keycloak.js';
+import { createTestRealm, http, tokenFor } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'kc26-routes');
 });
-afterAll(() => kut.close());
 
 /** A token of a service account in `realm` holding these realm-management roles. */
 const tokenWithRoles = async (clientId: string, roles: string[]) => {

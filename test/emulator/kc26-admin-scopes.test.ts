@@ -4,22 +4,13 @@
  * AbstractOIDCProtocolMapper, AudienceProtocolMapper, HardcodedClaim, AmrProtocolMapper/AmrUtils).
  */
 import jwt from 'jsonwebtoken';
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-  tokenFor,
-} from '../support/keycloak.js';
+import { createTestRealm, http, tokenFor } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'kc26-scopes');
   await kc.users.create({
     realm,
@@ -32,7 +23,6 @@ beforeAll(async () => {
     credentials: [{ type: 'password', value: 'engine-1843', temporary: false }],
   });
 });
-afterAll(() => kut.close());
 
 const createClient = async (clientId: string) => {
   const { id } = await kc.clients.create({

@@ -3,23 +3,15 @@
  * .deleteSession), as a completed recovery uses it to end the user's *other* sessions: that session is gone
  * from `users/{id}/sessions` and its refresh token stops working; the others stay; an unknown id is a 404.
  */
-import {
-  createTestRealm,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
 let realm: string;
 
+useKeycloakAdmin();
 beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
   realm = await createTestRealm(kc, 'session-delete');
 });
-afterAll(() => kut.close());
 
 const tokenEndpoint = () => `${kut.baseUrl}/realms/${realm}/protocol/openid-connect/token`;
 

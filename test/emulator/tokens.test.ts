@@ -1,21 +1,8 @@
 import jwt from 'jsonwebtoken';
-import {
-  createTestRealm,
-  http,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-  tokenFor,
-} from '../support/keycloak.js';
+import { createTestRealm, http, tokenFor } from '../support/keycloak.js';
+import { kc, kut, useKeycloakAdmin } from '../support/keycloak-admin.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-
-beforeAll(async () => {
-  kut = await startKeycloakUnderTest();
-  kc = await masterAdminClient(kut);
-});
-afterAll(() => kut.close());
+useKeycloakAdmin();
 
 const passwordGrant = (realm: string, username: string, password: string) =>
   tokenFor(kut, realm, { grant_type: 'password', client_id: 'admin-cli', username, password });
