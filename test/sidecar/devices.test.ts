@@ -7,33 +7,15 @@
 import { generate } from 'otplib';
 import { DeviceMirror } from '../../sidecar/src/devices/mirror.js';
 import { EventFeed } from '../../sidecar/src/events/feed.js';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
-import {
-  describeEmulatorOnly,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { describeEmulatorOnly } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  helpdeskToken,
-  sidecarConnection,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, helpdeskToken, sidecarConnection } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 import { deviceViews } from './device-views.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 let token: string;
 
 const createUser = (username: string, credentials: unknown[] = [], extra: Record<string, unknown> = {}) =>
@@ -41,22 +23,17 @@ const createUser = (username: string, credentials: unknown[] = [], extra: Record
 
 const { api, devicesOf, deviceMails } = deviceViews(() => ({ sidecar, token, mail }));
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'devices');
-  await createUser('ann', [
-    otpCredential('Pixel 8', SECRET_A, Date.UTC(2026, 0, 5)),
-    otpCredential('oathtool laptop', SECRET_B),
-  ]);
-  await createUser('ben');
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
-  token = await helpdeskToken(kc, kut, target.realm);
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'devices', {
+  populate: async () => {
+    await createUser('ann', [
+      otpCredential('Pixel 8', SECRET_A, Date.UTC(2026, 0, 5)),
+      otpCredential('oathtool laptop', SECRET_B),
+    ]);
+    await createUser('ben');
+  },
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
+beforeAll(async () => {
+  token = await helpdeskToken(kc, kut, target.realm);
 });
 
 test('the first full sync mirrors existing devices without emailing anyone', async () => {

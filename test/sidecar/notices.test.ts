@@ -8,32 +8,19 @@
 import { generate } from 'otplib';
 import { deviceChangeEmail } from '../../sidecar/src/devices/device-email.js';
 import { helpdeskActionEmail } from '../../sidecar/src/helpdesk/helpdesk-email.js';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { inertName } from '../../sidecar/src/notices/inert-text.js';
 import { NoticeService } from '../../sidecar/src/notices/notices.js';
 import { createLogger } from '../../sidecar/src/observability/logger.js';
 import { retiredDevicesEmail } from '../../sidecar/src/recovery/recovery-email.js';
 import { verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  helpdeskToken,
-  sidecarConnection,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, type ReceivedMail, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, helpdeskToken, sidecarConnection } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
+import type { ReceivedMail } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 let staff: string;
 
 const EVIL = 'http://evil.example/reset';
@@ -85,29 +72,27 @@ const addedNotices = (username: string) =>
     (found) => found.length >= 2,
   );
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(
-    kc,
-    mail,
-    {
-      enforcement: DISTANT_DEADLINE,
-      notices: { extraAddressAttribute: 'recoveryEmail' },
-      recovery: { rateLimit: { perIpPer15Minutes: PER_IP, perAccountPerHour: 3 } },
+useSidecarRealm(
+  {
+    enforcement: DISTANT_DEADLINE,
+    notices: { extraAddressAttribute: 'recoveryEmail' },
+    recovery: { rateLimit: { perIpPer15Minutes: PER_IP, perAccountPerHour: 3 } },
+  },
+  'notices',
+  {
+    populate: async () => {
+      // The further address lives in an attribute only admins edit (declared, or unmanaged with ADMIN_EDIT).
+      const profile = await kc.users.getProfile({ realm: target.realm });
+      await kc.users.updateProfile({
+        ...profile,
+        realm: target.realm,
+        unmanagedAttributePolicy: 'ADMIN_EDIT',
+      } as never);
     },
-    'notices',
-  );
-  // The further address lives in an attribute only admins edit (declared, or unmanaged with ADMIN_EDIT).
-  const profile = await kc.users.getProfile({ realm: target.realm });
-  await kc.users.updateProfile({ ...profile, realm: target.realm, unmanagedAttributePolicy: 'ADMIN_EDIT' } as never);
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
+  },
+);
+beforeAll(async () => {
   staff = await helpdeskToken(kc, kut, target.realm);
-});
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
 });
 
 describe('device names are inert text', () => {
