@@ -13,46 +13,32 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { b64, jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  helpdeskToken,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { uniqueName } from '../support/keycloak.js';
+import { DISTANT_DEADLINE, helpdeskToken, startTestSidecar } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 let token: string;
 let userId: string;
 const tried: Record<string, number> = {};
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'hostile');
-  userId = await createTestUser(kc, target.realm, 'vera', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
-  sidecar = await startTestSidecar(kut, mail, target, {
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'hostile', {
+  populate: async () => {
+    userId = await createTestUser(kc, target.realm, 'vera', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
+  },
+  env: () => ({
     // Fuzzing is many requests from one address: the per-IP limit must not be what answers.
     LOG_LEVEL: 'silent',
-  });
-  await sidecar.firstPass;
+  }),
+});
+beforeAll(async () => {
   token = await helpdeskToken(kc, kut, target.realm);
 });
 afterAll(async () => {
   // eslint-disable-next-line no-console
   console.log(`hostile inputs tried: ${JSON.stringify(tried)}`);
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
 });
 
 /** Strings a hostile client sends: unicode, control characters, traversal, injection, very long. */

@@ -4,33 +4,15 @@
  * reads, refuses writes with a JSON 503, retries within bounds, never repeats an action that sends an
  * email, and catches up on what happened while Keycloak was away.
  */
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { jsonCall } from '../support/http-json.js';
-import {
-  describeEmulatorOnly,
-  emulatorOf,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  helpdeskToken,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { describeEmulatorOnly, emulatorOf } from '../support/keycloak.js';
+import { bootstrapRealm, DISTANT_DEADLINE, helpdeskToken, startTestSidecar } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
 let proxy: TcpProxy;
-let target: TestRealm;
-let sidecar: Sidecar;
 let token: string;
 
 const emulator = () => emulatorOf(kut);
@@ -43,25 +25,16 @@ const ready = async () => {
 
 // Emulator only: Keycloak is made to fail (5xx, 429, timeouts, outages) through the emulator's fault injection.
 describeEmulatorOnly('Keycloak failing', () => {
-  beforeAll(async () => {
-    [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-    proxy = await startTcpProxy(kut.baseUrl);
-    kc = await masterAdminClient(kut);
-    target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'kcfaults');
-    token = await helpdeskToken(kc, kut, target.realm);
+  useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'kcfaults', {
+    populate: async () => {
+      proxy = await startTcpProxy(kut.baseUrl);
+      token = await helpdeskToken(kc, kut, target.realm);
+    },
     // The sidecar reaches Keycloak through the proxy; staff tokens name Keycloak's own URL as issuer.
-    sidecar = await startTestSidecar(kut, mail, target, {
-      KEYCLOAK_URL: proxy.url,
-      KEYCLOAK_PUBLIC_URL: kut.baseUrl,
-      KEYCLOAK_TIMEOUT_MS: '1000',
-    });
-    await sidecar.firstPass;
+    env: () => ({ KEYCLOAK_URL: proxy.url, KEYCLOAK_PUBLIC_URL: kut.baseUrl, KEYCLOAK_TIMEOUT_MS: '1000' }),
   });
   afterEach(() => emulator().faults.clear());
-  afterAll(async () => {
-    await sidecar?.close();
-    await Promise.all([proxy?.close(), mail?.close(), kut?.close()]);
-  });
+  afterAll(() => proxy?.close());
 
   test('down: not ready, mirror reads served, writes refused with a JSON 503; back: it catches up', async () => {
     const id = await createTestUser(kc, target.realm, 'kara', { credentials: [otpCredential('Pixel 8', SECRET_A)] });

@@ -8,30 +8,16 @@
  * the account link-only: the password alone neither signs in nor enrols; the emailed link does.
  * (The refusal of the password-only sign-in is the realm's browser flow, which the admin scripts build.)
  */
-import type KcAdminClient from '@keycloak/keycloak-admin-client';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { keyUriOnPage, secretOf, totpCode } from '../emulator/kc26-flows-lab.js';
 import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  realmToken,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
+import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let kut: KeycloakUnderTest;
-let kc: KcAdminClient;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 const ids: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
@@ -57,25 +43,21 @@ const refusedMetric = async (reason: string) => {
   return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 };
 
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'social', {
+  populate: async () => {
+    await allowEnrolmentAttribute(kc, target.realm);
+    const realm = target.realm;
+    for (const name of ['vera', 'owen']) ids[name] = await createTestUser(kc, realm, name, withPhone);
+    for (let n = 1; n <= 25; n++) ids[`u${n}`] = await createTestUser(kc, realm, `u${n}`, withPhone);
+    for (const name of ['sam', 'bea']) {
+      ids[name] = await createTestUser(kc, realm, name);
+      await grantRealmRoles(kc, realm, ids[name] as string, ['otp-helpdesk']);
+    }
+  },
+  timeout: 60_000,
+});
 beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'social');
-  await allowEnrolmentAttribute(kc, target.realm);
-  const realm = target.realm;
-  for (const name of ['vera', 'owen']) ids[name] = await createTestUser(kc, realm, name, withPhone);
-  for (let n = 1; n <= 25; n++) ids[`u${n}`] = await createTestUser(kc, realm, `u${n}`, withPhone);
-  for (const name of ['sam', 'bea']) {
-    ids[name] = await createTestUser(kc, realm, name);
-    await grantRealmRoles(kc, realm, ids[name] as string, ['otp-helpdesk']);
-  }
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
-  for (const name of ['sam', 'bea']) tokens[name] = await realmToken(kut, realm, name, passwordOf(name));
-}, 60_000);
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
+  for (const name of ['sam', 'bea']) tokens[name] = await realmToken(kut, target.realm, name, passwordOf(name));
 });
 
 test('a caller without the mailbox cannot pass verification: wrong codes, then the right one too late', async () => {

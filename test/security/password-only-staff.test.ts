@@ -7,45 +7,26 @@
  * A colleague who signs in with password + one-time code is let in (Keycloak's `acr` for the realm's
  * two-factor level, asked for with `acr_values`).
  */
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  realmToken,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { kc, kut, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { allowHelpdeskRedirect, signInToHelpdesk } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 const ids = { pat: '', sam: '', una: '' };
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'attack6');
-  // pat: helpdesk member without a device (before the deadline); sam: helpdesk member with one.
-  ids.pat = await createTestUser(kc, target.realm, 'pat');
-  ids.sam = await createTestUser(kc, target.realm, 'sam', { credentials: [otpCredential('Staff phone', SECRET_B)] });
-  ids.una = await createTestUser(kc, target.realm, 'una', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
-  await grantRealmRoles(kc, target.realm, ids.pat, ['otp-helpdesk', 'otp-helpdesk-admin']);
-  await grantRealmRoles(kc, target.realm, ids.sam, ['otp-helpdesk']);
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
-  await allowHelpdeskRedirect(kc, target.realm, sidecar.url);
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'attack6', {
+  populate: async () => {
+    // pat: helpdesk member without a device (before the deadline); sam: helpdesk member with one.
+    ids.pat = await createTestUser(kc, target.realm, 'pat');
+    ids.sam = await createTestUser(kc, target.realm, 'sam', { credentials: [otpCredential('Staff phone', SECRET_B)] });
+    ids.una = await createTestUser(kc, target.realm, 'una', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
+    await grantRealmRoles(kc, target.realm, ids.pat, ['otp-helpdesk', 'otp-helpdesk-admin']);
+    await grantRealmRoles(kc, target.realm, ids.sam, ['otp-helpdesk']);
+  },
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
+beforeAll(async () => {
+  await allowHelpdeskRedirect(kc, target.realm, sidecar.url);
 });
 
 const unaDevices = async () =>

@@ -6,27 +6,12 @@
  * alone. Now: refused (403 protected_target), nothing changed, the attempt audited as refused. A helpdesk
  * admin's write on such an account waits for a second helpdesk admin (four eyes); the asker cannot approve.
  */
-import type KcAdminClient from '@keycloak/keycloak-admin-client';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  realmToken,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: KcAdminClient;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 const ids = { viaGroup: '', viaComposite: '', sam: '', ada: '', bob: '' };
 const tokens = { sam: '', ada: '', bob: '' };
 
@@ -59,29 +44,24 @@ const otpOf = async (id: string) =>
 const call = (path: string, token: string, json?: unknown) =>
   jsonCall(`${sidecar.url}/api/v1/helpdesk${path}`, { token, ...(json ? { method: 'POST', json } : {}) });
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'privileged');
-  await allowEnrolmentAttribute(kc, target.realm);
-  const realm = target.realm;
-  const withPhone = { credentials: [otpCredential('Admin phone', SECRET_A)] };
-  ids.viaGroup = await createTestUser(kc, realm, 'groupadmin', withPhone);
-  ids.viaComposite = await createTestUser(kc, realm, 'compositeadmin', withPhone);
-  await adminThroughGroup(realm, ids.viaGroup);
-  await adminThroughComposite(realm, ids.viaComposite);
-  for (const name of ['sam', 'ada', 'bob'] as const) ids[name] = await createTestUser(kc, realm, name);
-  await grantRealmRoles(kc, realm, ids.sam, ['otp-helpdesk']);
-  await grantRealmRoles(kc, realm, ids.ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
-  await grantRealmRoles(kc, realm, ids.bob, ['otp-helpdesk', 'otp-helpdesk-admin']);
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
-  for (const name of ['sam', 'ada', 'bob'] as const)
-    tokens[name] = await realmToken(kut, realm, name, passwordOf(name));
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'privileged', {
+  populate: async () => {
+    await allowEnrolmentAttribute(kc, target.realm);
+    const realm = target.realm;
+    const withPhone = { credentials: [otpCredential('Admin phone', SECRET_A)] };
+    ids.viaGroup = await createTestUser(kc, realm, 'groupadmin', withPhone);
+    ids.viaComposite = await createTestUser(kc, realm, 'compositeadmin', withPhone);
+    await adminThroughGroup(realm, ids.viaGroup);
+    await adminThroughComposite(realm, ids.viaComposite);
+    for (const name of ['sam', 'ada', 'bob'] as const) ids[name] = await createTestUser(kc, realm, name);
+    await grantRealmRoles(kc, realm, ids.sam, ['otp-helpdesk']);
+    await grantRealmRoles(kc, realm, ids.ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
+    await grantRealmRoles(kc, realm, ids.bob, ['otp-helpdesk', 'otp-helpdesk-admin']);
+  },
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
+beforeAll(async () => {
+  for (const name of ['sam', 'ada', 'bob'] as const)
+    tokens[name] = await realmToken(kut, target.realm, name, passwordOf(name));
 });
 
 const REQUEST = { reason: 'Admin says the phone is lost', ticket: 'HD-4242' };

@@ -5,29 +5,15 @@
  * protected; the audit log is append-only and exportable.
  */
 import { createHmac } from 'node:crypto';
-import type { Sidecar } from '../../sidecar/src/main.js';
 import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { b64, jsonCall } from '../support/http-json.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  realmToken,
-  STAFF_OTP_SECRET,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { uniqueName } from '../support/keycloak.js';
+import { DISTANT_DEADLINE, grantRealmRoles, realmToken, STAFF_OTP_SECRET } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { staffBearerToken } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 let staffToken: string;
 let adminToken: string;
 const ids = { sam: '', ada: '', una: '', vic: '', colleague: '' };
@@ -48,43 +34,37 @@ const auditRows = async (targetId: string) =>
 const verified = (userId: string, email: string, token = staffToken) =>
   verificationFor(sidecar.url, token, mail, userId, email);
 
+useSidecarRealm(
+  { enforcement: DISTANT_DEADLINE, helpdesk: { fourEyesForProtected: false, writesPerStaffPerHour: 100 } },
+  'helpdesk',
+  {
+    populate: async () => {
+      await allowEnrolmentAttribute(kc, target.realm);
+      // Staff sign in with password and code: the helpdesk takes no token without the second factor (issue 19).
+      ids.sam = await createTestUser(kc, target.realm, 'sam', {
+        credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
+      });
+      ids.ada = await createTestUser(kc, target.realm, 'ada', {
+        credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
+      });
+      ids.una = await createTestUser(kc, target.realm, 'una', {
+        credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_B)],
+      });
+      ids.vic = await createTestUser(kc, target.realm, 'vic', { credentials: [otpCredential('Phone', SECRET_A)] });
+      ids.colleague = await createTestUser(kc, target.realm, 'colleague', {
+        credentials: [otpCredential('Work phone', SECRET_A)],
+      });
+      await grantRoles(ids.sam, ['otp-helpdesk']);
+      await grantRoles(ids.ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
+      await grantRoles(ids.colleague, ['otp-helpdesk']);
+    },
+  },
+);
 beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(
-    kc,
-    mail,
-    { enforcement: DISTANT_DEADLINE, helpdesk: { fourEyesForProtected: false, writesPerStaffPerHour: 100 } },
-    'helpdesk',
-  );
-  await allowEnrolmentAttribute(kc, target.realm);
-  // Staff sign in with password and code: the helpdesk takes no token without the second factor (issue 19).
-  ids.sam = await createTestUser(kc, target.realm, 'sam', {
-    credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
-  });
-  ids.ada = await createTestUser(kc, target.realm, 'ada', {
-    credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
-  });
-  ids.una = await createTestUser(kc, target.realm, 'una', {
-    credentials: [otpCredential('Pixel 8', SECRET_A), otpCredential('Old iPhone', SECRET_B)],
-  });
-  ids.vic = await createTestUser(kc, target.realm, 'vic', { credentials: [otpCredential('Phone', SECRET_A)] });
-  ids.colleague = await createTestUser(kc, target.realm, 'colleague', {
-    credentials: [otpCredential('Work phone', SECRET_A)],
-  });
-  await grantRoles(ids.sam, ['otp-helpdesk']);
-  await grantRoles(ids.ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
-  await grantRoles(ids.colleague, ['otp-helpdesk']);
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
   [staffToken, adminToken] = await Promise.all([
     staffBearerToken(kut.baseUrl, target.realm, 'sam', passwordOf('sam'), STAFF_OTP_SECRET),
     staffBearerToken(kut.baseUrl, target.realm, 'ada', passwordOf('ada'), STAFF_OTP_SECRET),
   ]);
-});
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
 });
 
 describe('who may call', () => {

@@ -4,38 +4,20 @@
  * still holds a token that says otherwise. "Sign out" ends the Keycloak session too (RP-initiated logout
  * with the session's ID token as hint: no confirmation page).
  */
-import type { Sidecar } from '../../sidecar/src/main.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
-import {
-  bootstrapRealm,
-  DISTANT_DEADLINE,
-  grantRealmRoles,
-  startTestSidecar,
-  type TestRealm,
-} from '../support/sidecar-realm.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { DISTANT_DEADLINE, grantRealmRoles } from '../support/sidecar-realm.js';
+import { kc, kut, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { allowHelpdeskRedirect, pageCsrf, signInToHelpdesk } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let target: TestRealm;
-let sidecar: Sidecar;
 let una = '';
 
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'recheck');
-  una = await createTestUser(kc, target.realm, 'una', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
-  sidecar = await startTestSidecar(kut, mail, target);
-  await sidecar.firstPass;
-  await allowHelpdeskRedirect(kc, target.realm, sidecar.url);
+useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'recheck', {
+  populate: async () => {
+    una = await createTestUser(kc, target.realm, 'una', { credentials: [otpCredential('Pixel 8', SECRET_A)] });
+  },
 });
-afterAll(async () => {
-  await sidecar?.close();
-  await Promise.all([mail?.close(), kut?.close()]);
+beforeAll(async () => {
+  await allowHelpdeskRedirect(kc, target.realm, sidecar.url);
 });
 
 /** A helpdesk member with a device, signed in to the page with password and code. */
