@@ -12,32 +12,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { codeFor } from '../support/browser.js';
-import { type Journey, signedIn, signInWithPassword, startJourney } from '../support/journey.js';
+import { journey, otpLabelsOf, signedIn, signInWithPassword, useJourney, userWithDevice } from '../support/journey.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { type Phone, requestRecovery, unspentCode } from '../support/recovery.js';
 import { DISTANT_DEADLINE } from '../support/sidecar-realm.js';
-import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+import { passwordOf, SECRET_A } from '../support/users.js';
 
-let journey: Journey;
 let victim: string;
 let page: Page;
 
-beforeAll(async () => {
-  journey = await startJourney('arming-recovery-client', { policy: { enforcement: DISTANT_DEADLINE } });
-  victim = await createTestUser(journey.kc, journey.target.realm, 'vic', {
-    credentials: [otpCredential('Vic phone', SECRET_A)],
-  });
-  await journey.sidecar.mirror.syncUser(victim);
+useJourney('arming-recovery-client', { policy: { enforcement: DISTANT_DEADLINE } }, async () => {
+  victim = await userWithDevice('vic', 'Vic phone');
   page = await (await journey.browser.newContext()).newPage();
-}, 120_000);
+});
 
-afterAll(() => journey?.close());
-
-const otpLabels = async () =>
-  (await journey.kc.users.getCredentials({ realm: journey.target.realm, id: victim }))
-    .filter((c) => c.type === 'otp')
-    .map((c) => c.userLabel)
-    .sort();
+const otpLabels = () => otpLabelsOf(victim);
 
 /** An authorization request for the link client, as the attacker types it (PKCE, back to /recovery/complete). */
 const linkClientAuthorizeUrl = () => {

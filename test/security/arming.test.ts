@@ -8,33 +8,22 @@
  */
 import type { Page } from 'playwright-core';
 import { codeFor } from '../support/browser.js';
-import { type Journey, signedIn, signInWithPassword, startJourney } from '../support/journey.js';
+import { journey, otpLabelsOf, signedIn, signInWithPassword, useJourney, userWithDevice } from '../support/journey.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { requestRecovery } from '../support/recovery.js';
 import { DISTANT_DEADLINE } from '../support/sidecar-realm.js';
-import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+import { passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let journey: Journey;
 let victim: string;
 let page: Page;
 
-beforeAll(async () => {
-  journey = await startJourney('arming', { policy: { enforcement: DISTANT_DEADLINE } });
-  victim = await createTestUser(journey.kc, journey.target.realm, 'vera', {
-    credentials: [otpCredential('Vera phone', SECRET_A)],
-  });
-  await journey.sidecar.mirror.syncUser(victim);
+useJourney('arming', { policy: { enforcement: DISTANT_DEADLINE } }, async () => {
+  victim = await userWithDevice('vera', 'Vera phone');
   page = await (await journey.browser.newContext()).newPage();
-}, 120_000);
+});
 
-afterAll(() => journey?.close());
-
-const otpLabels = async () =>
-  (await journey.kc.users.getCredentials({ realm: journey.target.realm, id: victim }))
-    .filter((c) => c.type === 'otp')
-    .map((c) => c.userLabel)
-    .sort();
+const otpLabels = () => otpLabelsOf(victim);
 
 test('a recovery request, then a device added through the stolen session: the victim’s device stays', async () => {
   // The stolen session: the attacker's browser holds the victim's SSO session.

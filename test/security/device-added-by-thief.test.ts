@@ -12,43 +12,35 @@
 import type { Page } from 'playwright-core';
 import { codeFor } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
-import { type Journey, signedIn, startJourney, step } from '../support/journey.js';
+import { journey, otpLabelsOf, signedIn, step, useJourney, userWithDevice } from '../support/journey.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { DISTANT_DEADLINE, helpdeskToken } from '../support/sidecar-realm.js';
 import type { ReceivedMail } from '../support/smtp.js';
-import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+import { passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
-let journey: Journey;
 let victim: string;
 let staff: string;
 
 const ADDRESSES = ['vera@example.org', 'vera.private@example.net'];
 const cancelLinkOf = (m: ReceivedMail) => /https?:\/\/\S+\/notice\/cancel\?t=[A-Za-z0-9_-]+/.exec(m.text)?.[0];
 
-beforeAll(async () => {
-  journey = await startJourney('device-added-by-thief', {
-    policy: { enforcement: DISTANT_DEADLINE, notices: { extraAddressAttribute: 'recoveryEmail' } },
-  });
-  const { kc, target } = journey;
-  // The private address is an attribute only admins edit (an unmanaged attribute under ADMIN_EDIT).
-  const profile = await kc.users.getProfile({ realm: target.realm });
-  await kc.users.updateProfile({ ...profile, realm: target.realm, unmanagedAttributePolicy: 'ADMIN_EDIT' } as never);
-  victim = await createTestUser(kc, target.realm, 'vera', {
-    credentials: [otpCredential('Vera phone', SECRET_A)],
-    extra: { attributes: { recoveryEmail: ['vera.private@example.net'] } },
-  });
-  await journey.sidecar.mirror.syncUser(victim);
-  staff = await helpdeskToken(kc, journey.kut, target.realm);
-}, 120_000);
+useJourney(
+  'device-added-by-thief',
+  { policy: { enforcement: DISTANT_DEADLINE, notices: { extraAddressAttribute: 'recoveryEmail' } } },
+  async () => {
+    const { kc, target } = journey;
+    // The private address is an attribute only admins edit (an unmanaged attribute under ADMIN_EDIT).
+    const profile = await kc.users.getProfile({ realm: target.realm });
+    await kc.users.updateProfile({ ...profile, realm: target.realm, unmanagedAttributePolicy: 'ADMIN_EDIT' } as never);
+    victim = await userWithDevice('vera', 'Vera phone', {
+      attributes: { recoveryEmail: ['vera.private@example.net'] },
+    });
+    staff = await helpdeskToken(kc, journey.kut, target.realm);
+  },
+);
 
-afterAll(() => journey?.close());
-
-const otpLabels = async () =>
-  (await journey.kc.users.getCredentials({ realm: journey.target.realm, id: victim }))
-    .filter((c) => c.type === 'otp')
-    .map((c) => c.userLabel)
-    .sort();
+const otpLabels = () => otpLabelsOf(victim);
 
 test('the victim freezes the device a thief added with a stolen session', async () => {
   const thiefContext = await journey.browser.newContext();

@@ -14,6 +14,7 @@ import { KeycloakPages } from './keycloak-pages.js';
 import { type RelyingParty, startRelyingParty } from './oidc-app.js';
 import { bootstrapRealm, startTestSidecar, type TestRealm } from './sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from './smtp.js';
+import { createTestUser, otpCredential, SECRET_A } from './users.js';
 
 export interface Journey {
   name: string;
@@ -71,6 +72,35 @@ export const startJourney = async (name: string, options: JourneyOptions): Promi
     },
   };
 };
+
+/** The journey of a test file that calls `useJourney()`: an ES module live binding, as in the labs. */
+export let journey: Journey;
+
+/** Registers the hooks that start a journey before the file's tests (then `prepare`) and close it after. */
+export const useJourney = (name: string, options: JourneyOptions, prepare?: () => Promise<unknown>) => {
+  beforeAll(async () => {
+    journey = await startJourney(name, options);
+    await prepare?.();
+  }, 120_000);
+  afterAll(() => journey?.close());
+};
+
+/** A user of the journey's realm with one device (SECRET_A), already mirrored by the sidecar. */
+export const userWithDevice = async (username: string, label: string, extra?: Record<string, unknown>) => {
+  const id = await createTestUser(journey.kc, journey.target.realm, username, {
+    credentials: [otpCredential(label, SECRET_A)],
+    extra,
+  });
+  await journey.sidecar.mirror.syncUser(id);
+  return id;
+};
+
+/** The labels of a user's OTP devices in the journey's realm, sorted. */
+export const otpLabelsOf = async (userId: string) =>
+  (await journey.kc.users.getCredentials({ realm: journey.target.realm, id: userId }))
+    .filter((c) => c.type === 'otp')
+    .map((c) => c.userLabel)
+    .sort();
 
 /** Runs one step of a journey; when it fails, the pages and the emails so far are kept as artefacts. */
 export const step = async <T>(journey: Journey, pages: Page[], name: string, run: () => Promise<T>): Promise<T> => {
