@@ -8,34 +8,18 @@ import { createHmac } from 'node:crypto';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { codeFor } from '../support/browser.js';
-import {
-  createTestRealm,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm } from '../support/keycloak.js';
+import { kc, kut, mail, useKeycloakAdmin } from '../support/keycloak-admin.js';
 import { LoginRobot } from '../support/login-robot.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, passwordOf } from '../support/users.js';
 
-export let kut: KeycloakUnderTest;
-export let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-export let mail: MailCatcher;
+export { kc, kut, mail };
 
 /** The relying party's callback: never fetched, the robot stops at it with the code. */
 export const REDIRECT_URI = 'http://app.invalid/callback';
 const CLIENT_ID = 'flows-app';
 
-export const useFlowsLab = () => {
-  beforeAll(async () => {
-    [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-    kc = await masterAdminClient(kut);
-  });
-  afterAll(async () => {
-    await mail?.close();
-    await kut?.close();
-  });
-};
+export const useFlowsLab = () => useKeycloakAdmin({ mail: true });
 
 /** A realm with events on, "Forgot Password?" allowed, SMTP to the mail catcher and the test client. */
 export const createFlowsRealm = async (prefix: string, extra: Record<string, unknown> = {}) => {

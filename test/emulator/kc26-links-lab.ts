@@ -4,20 +4,14 @@
  * pages a link leads to (login-robot: plain HTTP with cookies, forms by field name, links by text).
  */
 import { codeFor } from '../support/browser.js';
-import {
-  createTestRealm,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm } from '../support/keycloak.js';
+import { kc, kut, mail, useKeycloakAdmin } from '../support/keycloak-admin.js';
 import type { LoginRobot } from '../support/login-robot.js';
 import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 
-export let kut: KeycloakUnderTest;
-export let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-export let mail: MailCatcher;
+export { kc, kut, mail };
 export let realm: string;
 export let app: RelyingParty;
 
@@ -88,9 +82,8 @@ export const forgotPassword = async (robot: LoginRobot, username: string, author
 };
 
 export const useLinksLab = () => {
+  useKeycloakAdmin({ mail: true });
   beforeAll(async () => {
-    [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-    kc = await masterAdminClient(kut);
     realm = await createTestRealm(kc, 'links', {
       resetPasswordAllowed: true,
       smtpServer: { host: mail.host, port: String(mail.port), from: 'keycloak@example.org' },
@@ -105,8 +98,5 @@ export const useLinksLab = () => {
       standardFlowEnabled: true,
     });
   });
-  afterAll(async () => {
-    await Promise.all([mail?.close(), app?.close()]);
-    await kut?.close();
-  });
+  afterAll(() => app?.close());
 };

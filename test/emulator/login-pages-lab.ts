@@ -5,21 +5,14 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type AuthenticatorEntry, codeFor, launchBrowser, saveScreenshot } from '../support/browser.js';
-import {
-  createTestRealm,
-  type KeycloakUnderTest,
-  masterAdminClient,
-  startKeycloakUnderTest,
-} from '../support/keycloak.js';
+import { createTestRealm } from '../support/keycloak.js';
+import { kc, kut, mail, useKeycloakAdmin } from '../support/keycloak-admin.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
-import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
 import { createTestUser, SECRET_A, SECRET_B } from '../support/users.js';
 
-export let kut: KeycloakUnderTest;
-export let kc: Awaited<ReturnType<typeof masterAdminClient>>;
+export { kc, kut, mail };
 export let browser: Browser;
-export let mail: MailCatcher;
 export let realm: string;
 export let app: RelyingParty;
 export let context: BrowserContext;
@@ -68,9 +61,9 @@ export const nextStepCode = (entry: Pick<AuthenticatorEntry, 'secret'> & Partial
 
 /** Registers the hooks that start the lab before the tests of a file and stop it after them. */
 export const useLoginPagesLab = () => {
+  useKeycloakAdmin({ mail: true });
   beforeAll(async () => {
-    [kut, browser, mail] = await Promise.all([startKeycloakUnderTest(), launchBrowser(), startMailCatcher()]);
-    kc = await masterAdminClient(kut);
+    browser = await launchBrowser();
     realm = await createTestRealm(kc, 'pages', {
       displayName: 'Pages Lab',
       resetPasswordAllowed: true,
@@ -106,7 +99,6 @@ export const useLoginPagesLab = () => {
   });
 
   afterAll(async () => {
-    await Promise.all([browser?.close(), mail?.close(), app?.close()]);
-    await kut?.close();
+    await Promise.all([browser?.close(), app?.close()]);
   });
 };
