@@ -7,7 +7,7 @@ import { codeFor } from '../support/browser.js';
 import { createTestRealm } from '../support/keycloak.js';
 import { kc, kut, mail, useKeycloakAdmin } from '../support/keycloak-admin.js';
 import type { LoginRobot } from '../support/login-robot.js';
-import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
+import { type RelyingParty, startRegisteredRelyingParty } from '../support/oidc-app.js';
 import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, SECRET_A } from '../support/users.js';
 
@@ -89,14 +89,7 @@ export const useLinksLab = () => {
       smtpServer: { host: mail.host, port: String(mail.port), from: 'keycloak@example.org' },
       eventsEnabled: true,
     });
-    app = await startRelyingParty(kut.baseUrl, realm, 'webapp');
-    await kc.clients.create({
-      realm,
-      clientId: 'webapp',
-      publicClient: true,
-      redirectUris: [app.redirectUri],
-      standardFlowEnabled: true,
-    });
+    app = await startRegisteredRelyingParty(kc, kut.baseUrl, realm);
   });
   afterAll(() => app?.close());
 };

@@ -8,7 +8,7 @@ import { type AuthenticatorEntry, codeFor, launchBrowser, saveScreenshot } from 
 import { createTestRealm } from '../support/keycloak.js';
 import { kc, kut, mail, useKeycloakAdmin } from '../support/keycloak-admin.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
-import { type RelyingParty, startRelyingParty } from '../support/oidc-app.js';
+import { type RelyingParty, startRegisteredRelyingParty } from '../support/oidc-app.js';
 import { createTestUser, SECRET_A, SECRET_B } from '../support/users.js';
 
 export { kc, kut, mail };
@@ -75,14 +75,7 @@ export const useLoginPagesLab = () => {
       },
       eventsEnabled: true,
     });
-    app = await startRelyingParty(kut.baseUrl, realm, 'webapp');
-    await kc.clients.create({
-      realm,
-      clientId: 'webapp',
-      publicClient: true,
-      redirectUris: [app.redirectUri],
-      standardFlowEnabled: true,
-    });
+    app = await startRegisteredRelyingParty(kc, kut.baseUrl, realm);
   });
 
   beforeEach(async () => {

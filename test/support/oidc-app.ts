@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type KcAdminClient from '@keycloak/keycloak-admin-client';
 
 export interface RelyingParty {
   redirectUri: string;
@@ -62,4 +63,25 @@ export const startRelyingParty = async (baseUrl: string, realm: string, clientId
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+};
+
+/**
+ * A relying party `clientId` on loopback, registered in the realm as a public client with the standard flow
+ * (the web application of the labs' realms). Takes the admin client the lab set up.
+ */
+export const startRegisteredRelyingParty = async (
+  kc: KcAdminClient,
+  baseUrl: string,
+  realm: string,
+  clientId = 'webapp',
+) => {
+  const app = await startRelyingParty(baseUrl, realm, clientId);
+  await kc.clients.create({
+    realm,
+    clientId,
+    publicClient: true,
+    redirectUris: [app.redirectUri],
+    standardFlowEnabled: true,
+  });
+  return app;
 };
