@@ -14,7 +14,8 @@ import { codeFor, saveScreenshot } from '../support/browser.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, startJourney, step } from '../support/journey.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
-import { grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { grantRealmRoles } from '../support/sidecar-realm.js';
+import { staffBearerToken } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
 const TODAY = dayOf(new Date());
@@ -98,8 +99,9 @@ beforeAll(async () => {
   await grantRealmRoles(kc, target.realm, ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
   const sam = await createTestUser(kc, target.realm, 'sam', { credentials: [otpCredential('Phone', SECRET_A)] });
   await grantRealmRoles(kc, target.realm, sam, ['otp-helpdesk']);
-  adminToken = await realmToken(kut, target.realm, 'ada', passwordOf('ada'));
-  staffToken = await realmToken(kut, target.realm, 'sam', passwordOf('sam'));
+  // Staff tokens from a password + code sign-in (the API refuses a token without the second factor).
+  adminToken = await staffBearerToken(kut.baseUrl, target.realm, 'ada', passwordOf('ada'), SECRET_A);
+  staffToken = await staffBearerToken(kut.baseUrl, target.realm, 'sam', passwordOf('sam'), SECRET_A);
   await removeOldPhone();
   await seedHistory();
   // Today's snapshot comes from a full enforcement pass, as in production.

@@ -20,12 +20,13 @@ import {
   bootstrapRealm,
   DISTANT_DEADLINE,
   grantRealmRoles,
-  realmToken,
+  STAFF_OTP_SECRET,
   startTestSidecar,
   type TestRealm,
 } from '../support/sidecar-realm.js';
 import { type MailCatcher, startMailCatcher } from '../support/smtp.js';
-import { createTestUser, passwordOf } from '../support/users.js';
+import { staffBearerToken } from '../support/staff-sign-in.js';
+import { createTestUser, otpCredential, passwordOf } from '../support/users.js';
 
 const run = promisify(execFile);
 
@@ -110,14 +111,18 @@ describe('through the sidecar', () => {
     [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
     const kc = await masterAdminClient(kut);
     target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE }, 'forged');
-    const [ada, sam] = [await createTestUser(kc, target.realm, 'ada'), await createTestUser(kc, target.realm, 'sam')];
+    const staffPhone = { credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)] };
+    const [ada, sam] = [
+      await createTestUser(kc, target.realm, 'ada', staffPhone),
+      await createTestUser(kc, target.realm, 'sam', staffPhone),
+    ];
     await createTestUser(kc, target.realm, 'victim');
     await grantRealmRoles(kc, target.realm, ada, ['otp-helpdesk', 'otp-helpdesk-admin']);
     await grantRealmRoles(kc, target.realm, sam, ['otp-helpdesk']);
     sidecar = await startTestSidecar(kut, mail, target);
     await sidecar.firstPass;
-    adminToken = await realmToken(kut, target.realm, 'ada', passwordOf('ada'));
-    staffToken = await realmToken(kut, target.realm, 'sam', passwordOf('sam'));
+    adminToken = await staffBearerToken(kut.baseUrl, target.realm, 'ada', passwordOf('ada'), STAFF_OTP_SECRET);
+    staffToken = await staffBearerToken(kut.baseUrl, target.realm, 'sam', passwordOf('sam'), STAFF_OTP_SECRET);
   });
   afterAll(async () => {
     await sidecar?.close();

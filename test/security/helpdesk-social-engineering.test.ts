@@ -12,9 +12,10 @@ import { keyUriOnPage, secretOf, totpCode } from '../emulator/kc26-flows-lab.js'
 import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import { DISTANT_DEADLINE, grantRealmRoles, realmToken } from '../support/sidecar-realm.js';
+import { DISTANT_DEADLINE, grantRealmRoles, STAFF_OTP_SECRET } from '../support/sidecar-realm.js';
 import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { linkIn } from '../support/smtp.js';
+import { staffBearerToken } from '../support/staff-sign-in.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
@@ -50,14 +51,18 @@ useSidecarRealm({ enforcement: DISTANT_DEADLINE }, 'social', {
     for (const name of ['vera', 'owen']) ids[name] = await createTestUser(kc, realm, name, withPhone);
     for (let n = 1; n <= 25; n++) ids[`u${n}`] = await createTestUser(kc, realm, `u${n}`, withPhone);
     for (const name of ['sam', 'bea']) {
-      ids[name] = await createTestUser(kc, realm, name);
+      ids[name] = await createTestUser(kc, realm, name, {
+        credentials: [otpCredential('Staff phone', STAFF_OTP_SECRET)],
+      });
       await grantRealmRoles(kc, realm, ids[name] as string, ['otp-helpdesk']);
     }
   },
   timeout: 60_000,
 });
 beforeAll(async () => {
-  for (const name of ['sam', 'bea']) tokens[name] = await realmToken(kut, target.realm, name, passwordOf(name));
+  // Staff sign in with password and code: the helpdesk refuses a token without the second factor.
+  for (const name of ['sam', 'bea'])
+    tokens[name] = await staffBearerToken(kut.baseUrl, target.realm, name, passwordOf(name), STAFF_OTP_SECRET);
 });
 
 test('a caller without the mailbox cannot pass verification: wrong codes, then the right one too late', async () => {
