@@ -11,7 +11,7 @@ import { LoginRobot } from './login-robot.js';
 const usedSteps = new Map<string, Set<number>>();
 
 /** A code the account has not used yet: this step's, else the next one's (in Keycloak's look-around window), else wait. */
-const freshCode = async (username: string, secret: string): Promise<string> => {
+export const freshCode = async (username: string, secret: string): Promise<string> => {
   const used = usedSteps.get(`${username}:${secret}`) ?? new Set<number>();
   usedSteps.set(`${username}:${secret}`, used);
   for (;;) {

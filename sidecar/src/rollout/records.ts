@@ -95,21 +95,27 @@ export const snapshotsSince = async (db: SqlExecutor, realm: string, sinceDay: s
  * What is counted per week, from which table and time column (read only: other capabilities own them).
  * `reminders` keeps each user's latest reminder only, so a user reminded in several weeks counts in the
  * last of them: a lower bound of the emails sent. Recoveries are requests of any source, by the week made.
+ * Helpdesk actions are the changes staff made to a second factor (a removed device, a reset) that succeeded —
+ * not verifications, approvals or refused attempts, which the audit log also keeps.
  */
 const WEEKLY = {
-  reminders: { table: 'reminders', at: 'last_sent_at' },
-  recoveries: { table: 'recovery_requests', at: 'requested_at' },
-  helpdeskActions: { table: 'audit_log', at: 'at' },
+  reminders: { table: 'reminders', at: 'last_sent_at', where: '' },
+  recoveries: { table: 'recovery_requests', at: 'requested_at', where: '' },
+  helpdeskActions: {
+    table: 'audit_log',
+    at: 'at',
+    where: ` and action in ('remove-device', 'reset-otp') and result = 'ok'`,
+  },
 } as const;
 
 export type WeeklyKind = keyof typeof WEEKLY;
 
 /** Rows of `kind` per UTC week (starting Monday) from `since` on; weeks without any are left out. */
 export const perWeek = async (db: SqlExecutor, kind: WeeklyKind, realm: string, since: Date): Promise<WeekCount[]> => {
-  const { table, at } = WEEKLY[kind];
+  const { table, at, where } = WEEKLY[kind];
   const rows = await db.query<{ week: string; count: string | number }>(
     `select to_char(date_trunc('week', ${at} at time zone 'UTC'), 'YYYY-MM-DD') as week, count(*) as count
-       from ${table} where realm = $1 and ${at} >= $2 group by 1 order by 1`,
+       from ${table} where realm = $1 and ${at} >= $2${where} group by 1 order by 1`,
     [realm, since],
   );
   return rows.map((r) => ({ week: r.week, count: Number(r.count) }));
