@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { addDays, dayOf, weekStartOf } from '../../sidecar/src/rollout/progress.js';
 import { saveSnapshots } from '../../sidecar/src/rollout/records.js';
 import type { RolloutOverview } from '../../sidecar/src/rollout/rollout.js';
-import { codeFor, saveScreenshot } from '../support/browser.js';
+import { saveScreenshot } from '../support/browser.js';
 import { verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
 import { type Journey, startJourney, step } from '../support/journey.js';
