@@ -170,7 +170,7 @@ export const buildApp = (of: RoutesOf): Express => {
     level: of.sidecarFile.recovery.level,
     logger,
     login: { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: of.sidecarFile.recovery.clientId },
-    sealer: new Sealer(settings.HELPDESK_SESSION_SECRET ?? settings.SIDECAR_CLIENT_SECRET, 'recovery-proof'),
+    sealer: new Sealer(settings.HELPDESK_SESSION_SECRET, 'recovery-proof'),
     completeUrl: of.completeUrl,
   });
   const devices = devicesRouter(db, realm.name, of.mirror, () =>
