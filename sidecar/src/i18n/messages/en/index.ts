@@ -1,0 +1,8 @@
+/**
+ * English, the reference language: one file per namespace (common, pages, emails). Every other language
+ * has exactly these keys — tsc checks it through `Messages`, test/sidecar/unit/i18n.test.ts at run time.
+ * Plain text only: callers escape for HTML and add the markup. `{{name}}` is filled in by the translator.
+ */
+import { common } from './common.js';
+
+export const en = { common };

@@ -1,0 +1,4 @@
+import type { Messages } from '../shape.js';
+import { common } from './common.js';
+
+export const fr: Messages = { common };
