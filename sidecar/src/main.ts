@@ -15,6 +15,7 @@ import { createManagementApp } from './http/app.js';
 import { closeServer, listen } from './http/server.js';
 import { deviceFullSync, enforcementPass, startJobs } from './jobs.js';
 import { KeycloakConnection } from './keycloak/connection.js';
+import { realmSettingsReader } from './keycloak/realm-settings.js';
 import { KeycloakUsers } from './keycloak/users.js';
 import { NoticeService } from './notices/notices.js';
 import { isAnonymousWork } from './observability/anonymous.js';
@@ -87,6 +88,7 @@ const buildServices = (
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
   const keycloak = connectKeycloak(settings, metrics, logger);
+  const realmSettings = realmSettingsReader(keycloak);
   const notices = new NoticeService({
     keycloak,
     db,
@@ -148,6 +150,7 @@ const buildServices = (
   return {
     ...base,
     keycloak,
+    realmSettings,
     reconciler,
     recovery,
     mirror,

@@ -17,6 +17,7 @@ import { StaffSessions } from './helpdesk-page/staff-sessions.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { requireRole, type StaffProof, TokenVerifier } from './http/auth.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
+import type { RealmSettings } from './keycloak/realm-settings.js';
 import type { NoticeService } from './notices/notices.js';
 import { noticesRouter } from './notices/notices-api.js';
 import type { Logger } from './observability/logger.js';
@@ -34,6 +35,8 @@ export interface RoutesOf {
   realm: RealmContext;
   db: SqlDatabase;
   keycloak: KeycloakConnection;
+  /** the realm's ACR levels and default locale, cached */
+  realmSettings: () => Promise<RealmSettings>;
   mirror: DeviceMirror;
   recovery: RecoveryService;
   notices: NoticeService;
@@ -46,29 +49,10 @@ export interface RoutesOf {
   completeUrl: () => string;
 }
 
-/** The realm's `acr.loa.map` (ACR name → level), read at most every 5 minutes; undefined when unreadable. */
-const loaMapOf = ({ keycloak, realm }: RoutesOf) => {
-  let cached: { map: Record<string, number> | undefined; until: number } | undefined;
-  return async () => {
-    if (cached && cached.until > Date.now()) return cached.map;
-    const representation = await keycloak
-      .call('readRealm', (c) => c.realms.findOne({ realm: realm.name }))
-      .catch(() => undefined);
-    let map: Record<string, number> | undefined;
-    try {
-      map = JSON.parse(String(representation?.attributes?.['acr.loa.map'] ?? 'null')) ?? undefined;
-    } catch {
-      map = undefined;
-    }
-    cached = { map, until: Date.now() + 5 * 60_000 };
-    return map;
-  };
-};
-
 /** What staff must have proven (sidecar.yaml → helpdesk): the realm's two-factor level; a recent sign-in to write. */
 const staffProofOf = (of: RoutesOf): StaffProof => ({
   acr: of.sidecarFile.helpdesk.acr,
-  loaMap: loaMapOf(of),
+  loaMap: async () => (await of.realmSettings()).acrLoaMap,
   maxAuthAgeSeconds: of.sidecarFile.helpdesk.maxAuthAgeSeconds,
 });
 
