@@ -25,7 +25,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { RealmContext } from './realm-context.js';
 import type { RecoveryService } from './recovery/recovery.js';
 import { recoveryRouters } from './recovery/recovery-api.js';
-import { rolloutApiRouter, rolloutPageRouter } from './rollout/rollout-api.js';
+import { rolloutApiRouter, rolloutTab } from './rollout/rollout-api.js';
 import type { SqlDatabase } from './store/database.js';
 import { Sealer } from './util/seal.js';
 
@@ -191,12 +191,6 @@ export const buildApp = (of: RoutesOf): Express => {
       '/recovery': selfService.page,
       // "This wasn't me": public, rate limited per IP like /recovery
       '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit),
-      // before /helpdesk, which would otherwise answer its subpaths
-      '/helpdesk/rollout': rolloutPageRouter({
-        ...rolloutOf(of),
-        sessionCookie: cookieNamesOf(settings.PUBLIC_URL).session,
-        resolveSession: (id) => staff.sessions.resolve(id),
-      }),
       '/helpdesk': helpdeskPage({
         sessions: staff.sessions,
         loginSealer: staff.loginSealer,
@@ -206,6 +200,7 @@ export const buildApp = (of: RoutesOf): Express => {
         realmDisplayName: realm.displayName,
         publicUrl: of.publicUrl,
         logger,
+        rollout: rolloutTab(rolloutOf(of)),
       }),
     },
   });

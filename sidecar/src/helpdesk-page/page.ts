@@ -11,6 +11,7 @@ import { acrSatisfies, type Caller, type StaffProof } from '../http/auth.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
 import { type Sealer, sameSecret } from '../util/seal.js';
+import { layout, messagePage, type StaffTab, staffPage, staffPageCsp } from './shell.js';
 import {
   authorizationUrl,
   exchangeCode,
@@ -21,7 +22,7 @@ import {
   type StaffLoginOptions,
   sealPendingLogin,
 } from './staff-login.js';
-import { MAX_SESSION_MS, type StaffSessions } from './staff-sessions.js';
+import { MAX_SESSION_MS, type StaffSession, type StaffSessions } from './staff-sessions.js';
 
 export const SESSION_COOKIE = 'otp_helpdesk_session';
 const LOGIN_COOKIE = 'otp_helpdesk_login';
@@ -43,7 +44,19 @@ export interface HelpdeskPageOptions {
   /** the sidecar's public base URL; unset = the URL the request came to */
   publicUrl?: string;
   logger: Logger;
+  /** the Rollout tab, for holders of its role; unset = no such tab */
+  rollout?: RolloutTab;
 }
+
+/** What the Rollout tab brings: the role it needs, its stylesheet and its content (the page's `main`). */
+export interface RolloutTab {
+  role: string;
+  css: string;
+  render: () => Promise<string>;
+}
+
+/** Where a sign-in may return to (`/helpdesk/login?to=`): the tabs, by name, never a URL from the request. */
+const RETURN_TO: Record<string, string> = { users: '/helpdesk', rollout: '/helpdesk/rollout' };
 
 const ASSETS = {
   'app.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8') },
@@ -54,49 +67,30 @@ const ASSETS = {
   },
 };
 
-const layout = (title: string, body: string, head = '') => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><link rel="stylesheet" href="/helpdesk/app.css">${head}</head>
-<body>${body}</body></html>`;
-
-const messagePage = (title: string, message: string, link = { href: '/helpdesk/login', text: 'Sign in again' }) =>
-  layout(
-    title,
-    `<main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
-<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p></main>`,
-  );
-
-const appPage = (options: { realm: string; username: string; csrf: string }) =>
-  layout(
-    `OTP helpdesk — ${options.realm}`,
-    `<header><h1>OTP helpdesk <span class="realm">${escapeHtml(options.realm)}</span></h1>
-<form method="post" action="/helpdesk/logout" class="signout"><span>Signed in as <strong id="staff">${escapeHtml(
-      options.username,
-    )}</strong></span>
-<input type="hidden" name="csrf" value="${escapeHtml(options.csrf)}"><button type="submit">Sign out</button></form></header>
-<main>
+/** The Users tab: find a user, their devices and audit trail, and the confirmation dialog for a change. */
+const usersTab = `<h2 class="sr-only">Find a user</h2>
 <form id="search-form" role="search">
 <label for="search">Find a user by username, email or name</label>
 <input id="search" name="search" type="search" required maxlength="100" autocomplete="off">
 <button type="submit">Search</button>
 </form>
 <p id="status" role="status" aria-live="polite"></p>
-<section id="results" hidden aria-labelledby="results-title"><h2 id="results-title">Users</h2>
+<section id="results" hidden aria-labelledby="results-title"><h2 id="results-title" tabindex="-1">Users found</h2>
 <table><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th>
 <th scope="col">OTP</th></tr></thead><tbody></tbody></table></section>
-<section id="user" hidden aria-labelledby="user-title"><h2 id="user-title"></h2><p id="user-summary"></p>
-<h3>Devices</h3>
-<table id="devices"><thead><tr><th scope="col">Device name</th><th scope="col">Created</th>
+<section id="user" hidden aria-labelledby="user-title"><h2 id="user-title" tabindex="-1"></h2><p id="user-summary"></p>
+<h3 id="devices-title">Devices</h3>
+<table id="devices" aria-labelledby="devices-title"><thead><tr><th scope="col">Device name</th><th scope="col">Created</th>
 <th scope="col">Last seen</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
 <tbody></tbody></table>
 <p><button type="button" id="reset-otp" class="danger">Reset OTP…</button>
 <button type="button" id="send-setup">Send setup email…</button></p>
-<h3>Audit trail</h3>
-<table id="audit"><thead><tr><th scope="col">When</th><th scope="col">Staff</th><th scope="col">Action</th>
+<h3 id="audit-title">Audit trail</h3>
+<table id="audit" aria-labelledby="audit-title"><thead><tr><th scope="col">When</th><th scope="col">Staff</th><th scope="col">Action</th>
 <th scope="col">Reason</th><th scope="col">Ticket</th><th scope="col">Result</th></tr></thead><tbody></tbody></table>
-</section>
-</main>
-<dialog id="confirm" aria-labelledby="confirm-title">
+</section>`;
+
+const confirmDialog = `<dialog id="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text">
 <form id="confirm-form" method="dialog">
 <h2 id="confirm-title"></h2><p id="confirm-text"></p>
 <label for="ticket">Ticket (required, e.g. HD-1234)</label>
@@ -110,12 +104,10 @@ const appPage = (options: { realm: string; username: string; csrf: string }) =>
 <label for="code">Code the caller reads back</label>
 <input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="off"></fieldset>
 <p id="confirm-error" role="alert"></p>
-<p><button type="button" id="confirm-cancel">Cancel</button>
+<p class="actions"><button type="button" id="confirm-cancel">Cancel</button>
 <button type="submit" id="confirm-submit" class="danger"></button></p>
 </form></dialog>
-<script type="module" src="/helpdesk/app.js"></script>`,
-    `<meta name="csrf-token" content="${escapeHtml(options.csrf)}">`,
-  );
+<script type="module" src="/helpdesk/app.js"></script>`;
 
 /** What the page's routes share: cookie names and options, the public base URL, the second-factor check. */
 const pageContext = (options: HelpdeskPageOptions) => {
@@ -149,6 +141,8 @@ const pageContext = (options: HelpdeskPageOptions) => {
 type PageContext = ReturnType<typeof pageContext>;
 
 const send = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+const notAllowed = (role: string, what: string, back: { href: string; text: string }) =>
+  messagePage('Not allowed', `Your account needs the realm role ${role} to ${what}.`, back);
 const secondFactorPage = () =>
   messagePage(
     'Second factor required',
@@ -213,47 +207,86 @@ const endSessionForm = (login: StaffLoginOptions, postLogoutRedirectUri: string,
     .join('');
   return layout(
     'Signing out',
-    `<main><h1>Signing out</h1><form id="kc-logout" method="post" action="${escapeHtml(
+    `<main id="main"><h1>Signing out</h1><form id="kc-logout" method="post" action="${escapeHtml(
       `${login.publicRealmUrl}/protocol/openid-connect/logout`,
     )}">${inputs}<noscript><button type="submit">Finish signing out</button></noscript></form></main>
 <script src="/helpdesk/logout.js"></script>`,
   );
 };
 
+const csrfMeta = (session: StaffSession) => `<meta name="csrf-token" content="${escapeHtml(session.csrf)}">`;
+
+/**
+ * The staff session every tab requires: signed in, the helpdesk role, the second factor. Answers the
+ * request itself (to the sign-in, or 403) and returns undefined when the session falls short.
+ */
+const staffSession = async (ctx: PageContext, req: Request, res: Response, tab: StaffTab) => {
+  const { options } = ctx;
+  const session = await options.sessions.resolve(ctx.sessionIdOf(req));
+  if (!session) {
+    res.redirect(302, tab === 'users' ? '/helpdesk/login' : `/helpdesk/login?to=${tab}`);
+    return undefined;
+  }
+  if (!session.caller.roles.includes(options.role)) {
+    send(res, 403, notAllowed(options.role, 'use the helpdesk', { href: '/helpdesk/signed-out', text: 'Back' }));
+    return undefined;
+  }
+  if (await ctx.withoutSecondFactor(session.caller)) {
+    send(res, 403, secondFactorPage());
+    return undefined;
+  }
+  return session;
+};
+
 export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
-  const { sessions, login } = options;
+  const { login } = options;
   const ctx = pageContext(options);
   const router = Router();
   const keycloakOrigin = new URL(login.publicRealmUrl).origin;
 
   router.use((_req, res, next) => {
-    res.set(
-      'Content-Security-Policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; ` +
-        `form-action 'self' ${keycloakOrigin}; frame-ancestors 'none'; base-uri 'none'`,
-    );
+    res.set('Content-Security-Policy', staffPageCsp(keycloakOrigin));
     res.set('Cache-Control', 'no-store');
     next();
   });
 
-  router.get('/', async (req, res) => {
-    const session = await sessions.resolve(ctx.sessionIdOf(req));
-    if (!session) return res.redirect(302, '/helpdesk/login');
-    if (!session.caller.roles.includes(options.role))
-      return send(
-        res,
-        403,
-        messagePage('Not allowed', `Your account needs the realm role ${options.role} to use the helpdesk.`, {
-          href: '/helpdesk/signed-out',
-          text: 'Back',
-        }),
-      );
-    if (await ctx.withoutSecondFactor(session.caller)) return send(res, 403, secondFactorPage());
-    send(res, 200, appPage({ realm: options.realmDisplayName, username: session.caller.username, csrf: session.csrf }));
+  const frame = (session: StaffSession, current: StaffTab) => ({
+    realm: options.realmDisplayName,
+    username: session.caller.username,
+    csrf: session.csrf,
+    current,
+    rolloutTab: Boolean(options.rollout && session.caller.roles.includes(options.rollout.role)),
   });
 
+  router.get('/', async (req, res) => {
+    const session = await staffSession(ctx, req, res, 'users');
+    if (session)
+      send(res, 200, staffPage(frame(session, 'users'), 'Users', usersTab, confirmDialog, csrfMeta(session)));
+  });
+
+  const { rollout } = options;
+  if (rollout) {
+    // The tab takes the same staff session as the Users tab (role, second factor), then its own role.
+    router.get('/rollout', async (req, res) => {
+      const session = await staffSession(ctx, req, res, 'rollout');
+      if (!session) return;
+      if (!session.caller.roles.includes(rollout.role))
+        return send(
+          res,
+          403,
+          notAllowed(rollout.role, 'see the rollout', { href: '/helpdesk', text: 'Back to the helpdesk' }),
+        );
+      const head = '<link rel="stylesheet" href="/helpdesk/rollout/rollout.css">';
+      send(res, 200, staffPage(frame(session, 'rollout'), 'Rollout', await rollout.render(), '', head));
+    });
+    router.get('/rollout/rollout.css', (_req, res) => {
+      res.type('text/css').send(rollout.css);
+    });
+  }
+
   router.get('/login', (req, res) => {
-    const pending = newPendingLogin('/helpdesk');
+    const to = typeof req.query.to === 'string' ? req.query.to : 'users';
+    const pending = newPendingLogin(RETURN_TO[to] ?? '/helpdesk');
     const sealed = sealPendingLogin(options.loginSealer, pending);
     res.cookie(ctx.cookies.login, sealed, ctx.cookieOptions(req, LOGIN_LIFETIME_MS));
     res.redirect(302, authorizationUrl(login, pending, `${ctx.base(req)}/helpdesk/callback`));

@@ -1,10 +1,9 @@
 /**
  * The rollout dashboard over HTTP, for holders of the helpdesk admin role only:
- * GET /api/v1/rollout (JSON), GET /api/v1/rollout/pending.csv, and the page GET /helpdesk/rollout
- * (server-rendered, no script) with its stylesheet.
+ * GET /api/v1/rollout (JSON), GET /api/v1/rollout/pending.csv, and the Rollout tab of the helpdesk page
+ * (GET /helpdesk/rollout: server-rendered, no script) with its stylesheet.
  */
-import { parseCookie } from 'cookie';
-import { type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import { nonCompliantUsers } from '../enforcement/records.js';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
@@ -13,7 +12,7 @@ import type { SqlDatabase } from '../store/database.js';
 import { dayOf } from './progress.js';
 import { rolloutOverview } from './rollout.js';
 import { ROLLOUT_CSS } from './styles.js';
-import { dashboardPage, messagePage } from './view.js';
+import { dashboardMain } from './view.js';
 
 export interface RolloutHttpOptions {
   db: SqlDatabase;
@@ -59,35 +58,9 @@ export const rolloutApiRouter = (o: RolloutHttpOptions): Router => {
   return router;
 };
 
-export interface RolloutPageOptions extends RolloutHttpOptions {
-  sessionCookie: string;
-  /** the staff session of a cookie value, as the helpdesk page keeps them */
-  resolveSession: (id: string | undefined) => Promise<{ caller: Caller } | undefined>;
-}
-
-/** Mounted at /helpdesk/rollout: the page for a staff session holding the admin role. */
-export const rolloutPageRouter = (o: RolloutPageOptions): Router => {
-  const router = Router();
-  router.use((_req, res, next) => {
-    res.set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-    );
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  router.get('/rollout.css', (_req, res) => {
-    res.type('text/css').send(ROLLOUT_CSS);
-  });
-  router.get('/', async (req: Request, res: Response) => {
-    const session = await o.resolveSession(parseCookie(req.headers.cookie ?? '')[o.sessionCookie]);
-    if (!session) return res.redirect(302, '/helpdesk/login');
-    if (!session.caller.roles.includes(o.adminRole))
-      return res
-        .status(403)
-        .type('html')
-        .send(messagePage('Not allowed', `Your account needs the realm role ${o.adminRole} to see the rollout.`));
-    res.type('html').send(dashboardPage(await overviewOf(o), o.realmDisplayName, session.caller.username));
-  });
-  return router;
-};
+/** The Rollout tab of the helpdesk page (which checks the staff session and the admin role before it). */
+export const rolloutTab = (o: RolloutHttpOptions) => ({
+  role: o.adminRole,
+  css: ROLLOUT_CSS,
+  render: async () => dashboardMain(await overviewOf(o)),
+});

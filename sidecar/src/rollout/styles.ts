@@ -2,11 +2,7 @@
  * The rollout dashboard's additions to the helpdesk page's look (its app.css), kept in a module rather than
  * an asset file so the production build (plain tsc) carries it without a copy step.
  */
-export const ROLLOUT_CSS = `header nav,
-header nav a {
-  color: #fff;
-}
-section {
+export const ROLLOUT_CSS = `section {
   margin-bottom: 2rem;
 }
 .kpis {

@@ -1,7 +1,6 @@
 /**
- * The dashboard page's HTML, rendered on the server from the overview: the charts as SVG, each followed
- * by a data table (the accessible alternative), the helpdesk page's stylesheet plus the dashboard's own.
- * No script at all.
+ * The Rollout tab's HTML, rendered on the server from the overview: the charts as SVG, each followed
+ * by a data table (the accessible alternative). The helpdesk page puts it in its frame; no script at all.
  */
 import { escapeHtml } from '../util/html.js';
 import { enrolmentChart, groupBars, weeklyBars } from './charts.js';
@@ -97,20 +96,6 @@ ${table(
 )}</section>`;
 };
 
-export const dashboardPage = (
-  o: RolloutOverview,
-  realmDisplayName: string,
-  username: string,
-): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Rollout dashboard — ${escapeHtml(realmDisplayName)}</title>
-<link rel="stylesheet" href="/helpdesk/app.css"><link rel="stylesheet" href="/helpdesk/rollout/rollout.css"></head>
-<body><header><h1>OTP rollout<span class="realm">${escapeHtml(realmDisplayName)}</span></h1>
-<nav aria-label="Staff pages"><a href="/helpdesk">Helpdesk</a> · <span aria-current="page">Rollout</span> · <span id="staff">${escapeHtml(username)}</span></nav></header>
-<main>${summary(o)}${enrolmentSection(o)}${groupsSection(o)}${weeklySection(o)}</main></body></html>`;
-
-export const messagePage = (title: string, text: string): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><link rel="stylesheet" href="/helpdesk/app.css"></head>
-<body><header><h1>${escapeHtml(title)}</h1></header><main><p>${escapeHtml(text)}</p>
-<p><a href="/helpdesk">Back to the helpdesk</a></p></main></body></html>`;
+/** The Rollout tab's content (the helpdesk page's `main`): today, enrolment, groups, weeks. */
+export const dashboardMain = (o: RolloutOverview): string =>
+  `${summary(o)}${enrolmentSection(o)}${groupsSection(o)}${weeklySection(o)}`;

@@ -1,5 +1,7 @@
 // The helpdesk page's script: calls /api/v1/helpdesk with the session cookie and the CSRF token, and
-// renders with textContent only, so names and labels typed by users can never inject markup.
+// renders with textContent only, so names and labels typed by users can never inject markup. For keyboard
+// and screen-reader users, focus moves to the heading of what an action shows (the users found, the user)
+// and results are announced by the #status live region.
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const $ = (selector) => document.querySelector(selector);
 const status = $('#status');
@@ -73,6 +75,7 @@ $('#search-form').addEventListener('submit', async (event) => {
       cell(row, user.email);
       cell(row, user.totp ? 'yes' : 'no');
     });
+    if (users.length > 0) $('#results-title').focus();
   } catch (error) {
     say(error.message);
   }
@@ -145,6 +148,8 @@ const showUser = async (id) => {
       cell(row, entry.ticket);
       cell(row, entry.result);
     });
+    // The button that opened the user (or the dialog) is gone: focus the user's heading instead.
+    $('#user-title').focus();
   } catch (error) {
     say(error.message);
   }
@@ -195,16 +200,19 @@ $('#confirm-cancel').addEventListener('click', () => dialog.close());
 
 $('#send-code').addEventListener('click', async () => {
   $('#send-code').disabled = true;
+  // Disabling the button takes the focus away: it goes to the code field, or back to the button on failure.
+  let next = $('#code');
   try {
     const sent = await api(`/users/${encodeURIComponent(current.user.id)}/verification`, { method: 'POST', body: {} });
     pending.verificationId = sent.id;
     $('#code-status').textContent = 'Code sent to the account’s email. Ask the caller to read it to you.';
-    $('#code').focus();
   } catch (error) {
     $('#code-status').textContent = error.message;
+    next = $('#send-code');
   } finally {
     $('#send-code').disabled = false;
   }
+  next.focus();
 });
 
 $('#confirm-form').addEventListener('submit', async (event) => {
@@ -233,4 +241,5 @@ $('#confirm-form').addEventListener('submit', async (event) => {
   } finally {
     $('#confirm-submit').disabled = false;
   }
+  if (dialog.open) $('#confirm-submit').focus();
 });
