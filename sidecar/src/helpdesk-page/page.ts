@@ -56,7 +56,10 @@ export interface RolloutTab {
 }
 
 /** Where a sign-in may return to (`/helpdesk/login?to=`): the tabs, by name, never a URL from the request. */
-const RETURN_TO: Record<string, string> = { users: '/helpdesk', rollout: '/helpdesk/rollout' };
+const RETURN_TO = new Map([
+  ['users', '/helpdesk'],
+  ['rollout', '/helpdesk/rollout'],
+]);
 
 const ASSETS = {
   'app.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8') },
@@ -286,7 +289,7 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
 
   router.get('/login', (req, res) => {
     const to = typeof req.query.to === 'string' ? req.query.to : 'users';
-    const pending = newPendingLogin(RETURN_TO[to] ?? '/helpdesk');
+    const pending = newPendingLogin(RETURN_TO.get(to) ?? '/helpdesk');
     const sealed = sealPendingLogin(options.loginSealer, pending);
     res.cookie(ctx.cookies.login, sealed, ctx.cookieOptions(req, LOGIN_LIFETIME_MS));
     res.redirect(302, authorizationUrl(login, pending, `${ctx.base(req)}/helpdesk/callback`));
