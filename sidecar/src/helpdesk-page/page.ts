@@ -1,6 +1,7 @@
 /**
  * The helpdesk web page at /helpdesk: staff sign in through Keycloak (code flow + PKCE), find a user,
- * see their devices and audit trail, and remove a device or reset OTP with a reason. The page is a
+ * see their devices and audit trail, and remove a device or reset OTP with a reason (the Users tab);
+ * helpdesk admins also get the Rollout tab, behind the same staff session. The page is a
  * server-rendered shell plus a small script that calls the helpdesk API with the session cookie and
  * the session's CSRF token; tokens stay on the server and never appear in a URL or a log.
  */
