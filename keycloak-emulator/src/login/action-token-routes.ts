@@ -24,7 +24,14 @@ import { currentAuthSession, newAuthSession, rootIdOf } from './auth-sessions.js
 import { realmOf, sendError, sendPage } from './http.js';
 import { ACTION_EXPIRED, ACTION_EXPIRED_RESTART, ACTION_USED_UP, confirmActionsPage } from './info-pages.js';
 import { contextFor, proceed } from './journey.js';
+import { langOfRequest } from './locale.js';
 import { infoPage, loginPage, realmTitleOf } from './pages.js';
+
+/** A page of a link opened without a login: the realm's name and the language the request asks for. */
+const frameOf = (realm: RealmModel, req: Request) => ({
+  realmTitle: realmTitleOf(realm),
+  lang: langOfRequest(realm, req),
+});
 
 const NO_LONGER_VALID = 'This action is no longer valid. It may have expired or been used already.';
 
@@ -62,7 +69,7 @@ const restartLogin = (state: EmulatorState, req: Request, res: Response, authSes
   const ctx = contextFor(state, req, realm, authSession);
   if (!form) return sendError(res, realm, ACTION_EXPIRED_RESTART);
   const page = loginPage({
-    realmTitle: ctx.realmTitle,
+    ...ctx.frame,
     action: ctx.withExecution(form).actionUrl(),
     resetUrl: ctx.resetUrl(),
     error: ACTION_EXPIRED_RESTART,
@@ -99,7 +106,7 @@ const verifyEmail = (req: Request, res: Response, realm: RealmModel, user: UserM
     ipAddress: req.ip ?? '',
     details: { email: user.email ?? '' },
   });
-  return sendPage(res, infoPage({ realmTitle: realmTitleOf(realm), message: 'Your email address has been verified.' }));
+  return sendPage(res, infoPage({ ...frameOf(realm, req), message: 'Your email address has been verified.' }));
 };
 
 /** The login in this browser that the token belongs to (its tab, named in the token), if any. */
@@ -147,7 +154,7 @@ const confirmActions = (req: Request, res: Response, realm: RealmModel, claims: 
   const authSession = newAuthSession(realm, rootIdOf(req, res, realm), { clientId: claims.azp, flow: 'actions' });
   const key = bindActionToken(realm, claims, authSession.tabId);
   const proceedUrl = actionTokenUrl(baseUrlOf(req), realm, key, { clientId: claims.azp, tabId: authSession.tabId });
-  return sendPage(res, confirmActionsPage(realmTitleOf(realm), claims.rda ?? [], proceedUrl));
+  return sendPage(res, confirmActionsPage(frameOf(realm, req), claims.rda ?? [], proceedUrl));
 };
 
 export const actionTokenRouter = (state: EmulatorState): Router => {
