@@ -177,10 +177,11 @@ const verifyEmail: RequiredActionHandler = {
       }).catch(() => undefined);
       ctx.event('SEND_VERIFY_EMAIL', { details: { email: user.email } });
     }
+    const { lang } = ctx;
     return infoPage({
       ...ctx.frame,
-      title: 'Email verification',
-      message: `You need to verify your email address to activate your account. An email with instructions to verify your email address has been sent to your address ${user.email ?? ''}.`,
+      title: lang.t('emailVerifyTitle'),
+      message: `${lang.t('verifyEmailMessage')} ${lang.t('emailVerifyInstruction1', user.email ?? '')}`,
     });
   },
   process: () => ({ done: false, html: '', status: 400 }),

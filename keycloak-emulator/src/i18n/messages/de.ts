@@ -70,6 +70,10 @@ export const de: Messages = {
   expiredActionTokenNoSessionMessage: 'Die Aktion ist nicht mehr gültig.',
   expiredActionTokenSessionExistsMessage: 'Die Aktion ist nicht mehr gültig. Bitte fangen Sie noch einmal an.',
   emailVerifiedMessage: 'Ihre E-Mail-Adresse wurde erfolgreich verifiziert.',
+  emailVerifyTitle: 'E-Mail verifizieren',
+  verifyEmailMessage: 'Sie müssen Ihre E-Mail-Adresse verifizieren, um das Benutzerkonto zu aktivieren.',
+  emailVerifyInstruction1:
+    'Eine E-Mail mit Anweisungen, um Ihre E-Mail-Adresse zu überprüfen, wurde an Ihre Adresse geschickt {0}.',
   errorTitle: 'Es ist ein Fehler aufgetreten.',
   loginTimeout: 'Ihr Anmeldeversuch wurde wegen Zeitüberschreitung abgebrochen. Die Anmeldung beginnt von vorne.',
   clientNotFoundMessage: 'Client nicht gefunden.',

@@ -70,6 +70,9 @@ export const fr: Messages = {
   expiredActionTokenNoSessionMessage: 'Action expirée.',
   expiredActionTokenSessionExistsMessage: 'Action expirée. Merci de recommencer.',
   emailVerifiedMessage: 'Votre courriel a été vérifié.',
+  emailVerifyTitle: 'Vérification du courriel',
+  verifyEmailMessage: 'Vous devez vérifier votre courriel pour activer votre compte.',
+  emailVerifyInstruction1: 'Un courriel avec des instructions à suivre vous a été envoyé.', // Keycloak's French names no address
   errorTitle: 'Nous sommes désolés...',
   loginTimeout: 'Le temps imparti pour la connexion est écoulé. Le processus de connexion redémarre depuis le début.',
   clientNotFoundMessage: 'Client inconnu.',
