@@ -40,6 +40,19 @@ const otpModeOf = (steps: FlowStep[]): 'required' | 'conditional' => {
   return otpStep?.requirement === 'REQUIRED' && requiredParent ? 'required' : 'conditional';
 };
 
+/** The realm's languages, when it has internationalization on (realm.yaml `internationalization`). */
+const exportedLocalization = (live: {
+  internationalizationEnabled?: boolean;
+  supportedLocales?: string[];
+  defaultLocale?: string;
+}) => {
+  const supported = [...(live.supportedLocales ?? [])].sort();
+  if (!live.internationalizationEnabled || supported.length === 0) return {};
+  const defaultLocale =
+    live.defaultLocale && supported.includes(live.defaultLocale) ? live.defaultLocale : supported[0];
+  return { internationalization: { enabled: true, supportedLocales: supported, defaultLocale } };
+};
+
 export const exportRealmFile = async (
   kc: KcAdminClient,
   realm: string,
@@ -69,6 +82,7 @@ export const exportRealmFile = async (
   const declared = {
     realm,
     ...(live.displayName ? { displayName: live.displayName } : {}),
+    ...exportedLocalization(live),
     otpPolicy: {
       type: live.otpPolicyType,
       algorithm: live.otpPolicyAlgorithm,

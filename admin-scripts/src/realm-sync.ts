@@ -8,26 +8,16 @@ import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/
 import type RealmRepresentation from '@keycloak/keycloak-admin-client/lib/defs/realmRepresentation.js';
 import type { RealmConfig } from '../../realm-files/src/index.js';
 import { recoverySignInClientOf } from '../../realm-files/src/index.js';
-import type { Change } from './change.js';
+import { type Change, detailLines, show } from './change.js';
 import { desiredEventsConfig, desiredRealmFields, desiredSmtp, fieldDifferences } from './desired.js';
 import { requiredActionsOf } from './flows.js';
+import { planLocalization } from './localization.js';
 import { clientByClientId } from './lookups.js';
 import { planFlows } from './plan-flows.js';
 import { planAcrLoaMap, planHelpdeskScopes } from './staff-auth.js';
 import { planUserProfile } from './user-profile.js';
 
 export type { Change } from './change.js';
-
-const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
-const detailLines = (diffs: { path: string; from: unknown; to: unknown }[]) =>
-  diffs.map((d) => {
-    if (!Array.isArray(d.from) || !Array.isArray(d.to)) return `${d.path}: ${show(d.from)} -> ${show(d.to)}`;
-    const from = d.from as unknown[];
-    const to = d.to as unknown[];
-    const added = to.filter((x) => !from.includes(x));
-    const removed = from.filter((x) => !to.includes(x));
-    return `${d.path}: ${[...added.map((x) => `+${x}`), ...removed.map((x) => `-${x}`)].join(' ')}`;
-  });
 
 const MANAGEMENT_CLIENT = 'realm-management';
 
@@ -69,6 +59,8 @@ export const planRealm = async (kc: KcAdminClient, config: RealmConfig): Promise
       details: detailLines(fieldDiffs),
       apply: () => kc.realms.update({ realm }, fields),
     });
+
+  changes.push(...planLocalization(kc, declared, live));
 
   const smtp = desiredSmtp(declared);
   if (smtp) {

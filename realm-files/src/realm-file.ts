@@ -52,6 +52,28 @@ export const RESET_OTP_MODES = {
 } as const;
 export type ResetOtpMode = keyof typeof RESET_OTP_MODES;
 
+const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag, e.g. fr or pt-BR');
+
+/**
+ * The realm's languages (Keycloak's Localization tab): with `enabled`, Keycloak's pages and emails follow
+ * each user's `locale` (else the browser's, else `defaultLocale`) among `supportedLocales`.
+ */
+const internationalization = z
+  .object({
+    enabled: z.boolean().default(true),
+    supportedLocales: z.array(localeTag).min(1),
+    defaultLocale: localeTag,
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (!value.supportedLocales.includes(value.defaultLocale))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultLocale'],
+        message: `${value.defaultLocale} is not one of supportedLocales`,
+      });
+  });
+
 const envName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, e.g. SMTP_PASSWORD');
@@ -98,6 +120,8 @@ export const REALM_FILE = z
   .object({
     realm: z.string().min(1),
     displayName: z.string().optional(),
+    /** absent: the admin scripts leave the realm's languages as they are */
+    internationalization: internationalization.optional(),
     otpPolicy: otpPolicy.default(otpPolicy.parse({})),
     requiredActions: z.record(z.string(), requiredAction).default({
       CONFIGURE_TOTP: { enabled: true, defaultAction: true },

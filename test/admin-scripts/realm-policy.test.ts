@@ -4,75 +4,19 @@
  * bad policy files are refused before anything is sent, and the resulting realm behaves: new users must
  * set up OTP, "Forgot password?" treats old devices as declared.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { applyChanges, exportRealmFile, planRealm } from '../../admin-scripts/src/index.js';
 import { loadRealmConfig, RealmConfigError } from '../../realm-files/src/index.js';
 import { codeFor } from '../support/browser.js';
-import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest, uniqueName } from '../support/keycloak.js';
 import { LoginRobot } from '../support/login-robot.js';
-import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
+import { linkIn } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
+import { cli, dir, env, kc, kut, mail, realm, SECRET, usePolicyLab, writePolicy } from './policy-lab.js';
 
-let kut: KeycloakUnderTest;
-let kc: Awaited<ReturnType<typeof masterAdminClient>>;
-let mail: MailCatcher;
-let dir: string;
-let realm: string;
-const SECRET = 'test-sidecar-secret-0123456789';
-const env = { SIDECAR_CLIENT_SECRET: SECRET };
-
-/** A copy of realm-config/demo for a fresh realm, with `change` applied to the parsed realm.yaml. */
-const writePolicy = (change: (policy: Record<string, any>) => void = () => {}) => {
-  const policy = parse(readFileSync('realm-config/demo/realm.yaml', 'utf8'));
-  policy.realm = realm;
-  policy.smtp = { ...policy.smtp, host: mail.host, port: mail.port };
-  policy.helpdesk.client.redirectUris = ['http://app.test/*'];
-  change(policy);
-  writeFileSync(join(dir, 'realm.yaml'), stringify(policy));
-  return loadRealmConfig(dir, env);
-};
-
-/** Runs the command line (asynchronously: the emulator answers from this very process). */
-const cli = (...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'admin-scripts/src/cli.ts', ...args], {
-      env: {
-        ...process.env,
-        ...env,
-        NODE_OPTIONS: '',
-        KEYCLOAK_URL: kut.baseUrl,
-        KEYCLOAK_ADMIN: kut.adminUsername,
-        KEYCLOAK_ADMIN_PASSWORD: kut.adminPassword,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-
-beforeAll(async () => {
-  [kut, mail] = await Promise.all([startKeycloakUnderTest(), startMailCatcher()]);
-  kc = await masterAdminClient(kut);
-  realm = uniqueName('policy');
-  dir = mkdtempSync(join(tmpdir(), 'realm-config-'));
-  copyFileSync('realm-config/demo/sidecar.yaml', join(dir, 'sidecar.yaml'));
-});
-afterAll(async () => {
-  await kc?.realms.del({ realm }).catch(() => undefined);
-  await Promise.all([mail?.close(), kut?.close()]);
-});
+usePolicyLab();
 
 const serviceAccountRoles = async (clientId: string) => {
   const [client] = await kc.clients.find({ realm, clientId });

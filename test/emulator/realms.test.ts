@@ -225,3 +225,43 @@ describe('partial import', () => {
     expect(await kc.users.count({ realm: name })).toBe(2);
   });
 });
+
+describe('languages (Localization)', () => {
+  test('internationalizationEnabled, supportedLocales and defaultLocale round-trip through create, GET and a merging PUT', async () => {
+    const name = await createTestRealm(kc, 'i18n', {
+      internationalizationEnabled: true,
+      supportedLocales: ['en', 'fr'],
+      defaultLocale: 'fr',
+    });
+    const created = await kc.realms.findOne({ realm: name });
+    expect(created).toMatchObject({ internationalizationEnabled: true, defaultLocale: 'fr' });
+    expect([...(created?.supportedLocales ?? [])].sort()).toEqual(['en', 'fr']);
+
+    await kc.realms.update({ realm: name }, { supportedLocales: ['en', 'fr', 'de'] });
+    const updated = await kc.realms.findOne({ realm: name });
+    expect(updated).toMatchObject({ internationalizationEnabled: true, defaultLocale: 'fr' });
+    expect([...(updated?.supportedLocales ?? [])].sort()).toEqual(['de', 'en', 'fr']);
+
+    const plain = await kc.realms.findOne({ realm: await createTestRealm(kc, 'no-i18n') });
+    expect(plain?.internationalizationEnabled).toBe(false);
+    expect(plain?.supportedLocales ?? []).toEqual([]);
+  });
+
+  test("a user's `locale` attribute is kept while internationalization is on (the user profile manages it), also through partial import", async () => {
+    const name = await createTestRealm(kc, 'locale', {
+      internationalizationEnabled: true,
+      supportedLocales: ['en', 'fr', 'de'],
+      defaultLocale: 'en',
+    });
+    const { id } = await kc.users.create({ realm: name, username: 'chloe', attributes: { locale: ['fr'] } });
+    expect((await kc.users.findOne({ realm: name, id }))?.attributes?.locale).toEqual(['fr']);
+    await kc.users.update({ realm: name, id }, { attributes: { locale: ['de'] } });
+    expect((await kc.users.findOne({ realm: name, id }))?.attributes?.locale).toEqual(['de']);
+    await kc.realms.partialImport({
+      realm: name,
+      rep: { ifResourceExists: 'FAIL', users: [{ username: 'hugo', enabled: true, attributes: { locale: ['fr'] } }] },
+    });
+    const [hugo] = await kc.users.find({ realm: name, username: 'hugo', exact: true });
+    expect(hugo?.attributes?.locale).toEqual(['fr']);
+  });
+});

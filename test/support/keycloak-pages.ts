@@ -3,6 +3,8 @@
  * only by what Keycloak 26's default theme (`keycloak.v2`, and the base theme for info, error and
  * reset-OTP pages) really has — contract §11, read in themes/src/main/resources/theme/keycloak.v2/login/*.ftl.
  * Every browser test drives Keycloak's pages through it, so the same test runs against a real Keycloak.
+ * Elements are found by id, name and class; the few found by their text (links without an id) take that
+ * text as a parameter, English by default, so a test can give it in the page's language.
  */
 import type { Page } from 'playwright-core';
 import { type AuthenticatorEntry, codeFor, parseKeyUri, scanQrCode } from './browser.js';
@@ -105,9 +107,9 @@ export class KeycloakPages {
     return secret;
   }
 
-  /** From the sign-in page: "Forgot Password?", then the username and the form's submit `<button>`. */
-  async forgotPassword(username: string): Promise<void> {
-    await this.page.getByRole('link', { name: 'Forgot Password?' }).click();
+  /** From the sign-in page: "Forgot Password?" (`doForgotPassword`), then the username and the form's submit `<button>`. */
+  async forgotPassword(username: string, linkText = 'Forgot Password?'): Promise<void> {
+    await this.page.getByRole('link', { name: linkText }).click();
     await this.page.locator('#kc-reset-password-form').waitFor(WAIT);
     await this.page.fill('#kc-reset-password-form #username', username);
     await this.page.click('#kc-reset-password-form button[type=submit]');
@@ -131,18 +133,18 @@ export class KeycloakPages {
     await this.page.click('#kc-passwd-update-form #kc-form-buttons [type=submit]:not([name=cancel-aia])');
   }
 
-  /** The info page's "» Click here to proceed" link (info.ftl, no id). */
-  async proceed(): Promise<void> {
-    await this.page.getByRole('link', { name: /Click here to proceed/ }).click();
+  /** The info page's "» Click here to proceed" link (info.ftl, no id; `proceedWithAction`, e.g. "» Cliquez ici"). */
+  async proceed(linkText: string | RegExp = /Click here to proceed/): Promise<void> {
+    await this.page.getByRole('link', { name: linkText }).click();
   }
 
   /**
    * Opens an email's link; when Keycloak first shows the info page with "» Click here to proceed" (the
    * execute-actions email), follows it, as the person reading that page would.
    */
-  async openEmailLink(url: string): Promise<void> {
+  async openEmailLink(url: string, proceedText: string | RegExp = /Click here to proceed/): Promise<void> {
     await this.page.goto(url);
-    if ((await this.page.getByRole('link', { name: /Click here to proceed/ }).count()) > 0) await this.proceed();
+    if ((await this.page.getByRole('link', { name: proceedText }).count()) > 0) await this.proceed(proceedText);
   }
 
   /** The info page's message (`#kc-info-message`). */
@@ -155,11 +157,32 @@ export class KeycloakPages {
     return this.textOf('#kc-error-message');
   }
 
-  /** Where the info page's "« Back to Application" link leads. */
-  async backToApplicationHref(): Promise<string | null> {
-    const link = this.page.locator('#kc-info-message a').filter({ hasText: /Back to Application/ });
+  /** Where the info page's "« Back to Application" link (`backToApplication`) leads. */
+  async backToApplicationHref(linkText: string | RegExp = /Back to Application/): Promise<string | null> {
+    const link = this.page.locator('#kc-info-message a').filter({ hasText: linkText });
     await link.waitFor(WAIT);
     return link.getAttribute('href');
+  }
+
+  /** The page's language: `<html lang>` (template.ftl). */
+  async language(): Promise<string | null> {
+    await this.page.locator('#kc-page-title').waitFor(WAIT);
+    return this.page.locator('html').getAttribute('lang');
+  }
+
+  /** The language menu's choices (template.ftl's `select#login-select-toggle`), by label; empty without a menu. */
+  async languages(): Promise<string[]> {
+    await this.page.locator('#kc-page-title').waitFor(WAIT);
+    const labels = await this.page.locator('#login-select-toggle option').allTextContents();
+    return labels.map((label) => label.trim());
+  }
+
+  /** Picks a language in the menu, as a person does; the page loads again in that language. */
+  async switchLanguage(label: string): Promise<void> {
+    const menu = this.page.locator('#login-select-toggle');
+    await menu.waitFor(WAIT);
+    await Promise.all([this.page.waitForURL(/[?&]kc_locale=/, WAIT), menu.selectOption({ label })]);
+    await this.page.locator('#kc-page-title').waitFor(WAIT);
   }
 
   /** The "Logging out" page's confirm button (`#kc-logout`). */

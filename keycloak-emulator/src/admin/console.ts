@@ -91,7 +91,10 @@ const serverInfo = (state: EmulatorState, req: Request) => {
     memoryInfo: { total: process.memoryUsage().heapTotal, used: process.memoryUsage().heapUsed },
     profileInfo: { name: 'community', disabledFeatures: [], previewFeatures: [], experimentalFeatures: [] },
     features: [],
-    themes: { login: [{ name: 'keycloak.v2', locales: ['en'] }], email: [{ name: 'keycloak', locales: ['en'] }] },
+    themes: {
+      login: [{ name: 'keycloak.v2', locales: ['de', 'en', 'fr'] }],
+      email: [{ name: 'keycloak', locales: ['de', 'en', 'fr'] }],
+    },
     ...serverInfoProviders(),
     enums: {
       operationType: ['CREATE', 'UPDATE', 'DELETE', 'ACTION'],

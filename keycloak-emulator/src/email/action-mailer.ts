@@ -14,6 +14,8 @@ export interface ActionEmailRequest {
   redirectUri?: string;
   /** the server's base URL, e.g. http://127.0.0.1:8080 */
   baseUrl: string;
+  /** what the admin's request tells of a language: its KEYCLOAK_LOCALE cookie and Accept-Language */
+  localeHints?: { cookie?: string; acceptLanguage?: string };
 }
 
 export interface ActionMailer {

@@ -45,12 +45,3 @@ export const sendRealmEmail = async (realm: RealmModel, email: RealmEmail): Prom
     transport.close();
   }
 };
-
-/** "12 hours", "5 minutes": how Keycloak words a link's lifespan in emails. */
-export const describeLifespan = (seconds: number): string => {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (seconds % 86400 === 0) return unit(seconds / 86400, 'day');
-  if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
-  if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
-  return unit(seconds, 'second');
-};

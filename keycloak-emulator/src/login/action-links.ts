@@ -1,7 +1,8 @@
 /** Emails carrying action-token links: reset-credentials, execute-actions and verify-email. */
 import type { ActionEmailRequest, ActionMailer } from '../email/action-mailer.js';
-import { describeLifespan, sendRealmEmail } from '../email/smtp.js';
+import { sendRealmEmail } from '../email/smtp.js';
 import { executeActionsEmail, resetCredentialsEmail, verifyEmailEmail } from '../email/templates.js';
+import { type Lang, langFor } from '../i18n/lang.js';
 import type { RealmModel, UserModel } from '../state/model.js';
 import { type ActionTokenClaims, signActionToken, userActionTokenLifespan } from './action-tokens.js';
 import { realmTitleOf } from './pages.js';
@@ -32,7 +33,17 @@ interface LinkRequest {
   claims: Omit<ActionTokenClaims, 'jti' | 'exp' | 'sub' | 'azp'>;
   /** the tab of the login this link continues, if any */
   tabId?: string;
+  /** the email's language (Keycloak's resolveLocale(user) in the request that sends it) */
+  lang?: Lang;
 }
+
+const emailTo = (r: Pick<LinkRequest, 'realm' | 'user' | 'lang'>, link: string, lifespanSeconds: number) => ({
+  to: r.user.email ?? '',
+  realmTitle: realmTitleOf(r.realm),
+  link,
+  lifespanSeconds,
+  ...(r.lang ? { lang: r.lang } : {}),
+});
 
 const tokenLink = (r: LinkRequest) => {
   const token = signActionToken(
@@ -47,29 +58,29 @@ const tokenLink = (r: LinkRequest) => {
 export const sendResetCredentialsEmail = (r: Omit<LinkRequest, 'claims' | 'lifespanSeconds'> & { asid: string }) => {
   const lifespan = userActionTokenLifespan(r.realm, 'reset-credentials');
   const url = tokenLink({ ...r, lifespanSeconds: lifespan, claims: { typ: 'reset-credentials', asid: r.asid } });
-  return sendRealmEmail(
-    r.realm,
-    resetCredentialsEmail(r.user.email ?? '', realmTitleOf(r.realm), url, describeLifespan(lifespan)),
-  );
+  return sendRealmEmail(r.realm, resetCredentialsEmail(emailTo(r, url, lifespan)));
 };
 
 export const sendVerifyEmail = (r: Omit<LinkRequest, 'claims'>) => {
   const url = tokenLink({ ...r, claims: { typ: 'verify-email', eml: r.user.email } });
-  return sendRealmEmail(
-    r.realm,
-    verifyEmailEmail(r.user.email ?? '', realmTitleOf(r.realm), url, describeLifespan(r.lifespanSeconds)),
-  );
+  return sendRealmEmail(r.realm, verifyEmailEmail(emailTo(r, url, r.lifespanSeconds)));
 };
 
 /** The admin API's execute-actions-email and send-verify-email, sent over the realm's SMTP server. */
 export const smtpActionMailer: ActionMailer = {
   async send(request: ActionEmailRequest) {
+    // An admin's request has no login: the user's attribute, then the request's cookie and Accept-Language.
+    const lang = langFor(request.realm, {
+      userAttribute: request.user.attributes.locale?.[0],
+      ...request.localeHints,
+    });
     const base = {
       realm: request.realm,
       user: request.user,
       baseUrl: request.baseUrl,
       clientId: request.clientId,
       lifespanSeconds: request.lifespanSeconds,
+      lang,
     };
     if (request.kind === 'verify-email') {
       await sendVerifyEmail(base);
@@ -85,13 +96,7 @@ export const smtpActionMailer: ActionMailer = {
     });
     await sendRealmEmail(
       request.realm,
-      executeActionsEmail(
-        request.user.email ?? '',
-        realmTitleOf(request.realm),
-        request.actions,
-        url,
-        describeLifespan(request.lifespanSeconds),
-      ),
+      executeActionsEmail({ ...emailTo(base, url, request.lifespanSeconds), actions: request.actions }),
     );
   },
 };

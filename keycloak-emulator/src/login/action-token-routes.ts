@@ -9,6 +9,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { recordEvent } from '../events/recorder.js';
+import { langFor } from '../i18n/lang.js';
 import { baseUrlOf } from '../oidc/base-url.js';
 import type { AuthSessionModel, ExecutionModel, RealmModel, UserModel } from '../state/model.js';
 import { type EmulatorState, executionsOf, flowByAlias } from '../state/store.js';
@@ -24,7 +25,18 @@ import { currentAuthSession, newAuthSession, rootIdOf } from './auth-sessions.js
 import { realmOf, sendError, sendPage } from './http.js';
 import { ACTION_EXPIRED, ACTION_EXPIRED_RESTART, ACTION_USED_UP, confirmActionsPage } from './info-pages.js';
 import { contextFor, proceed } from './journey.js';
+import { requestLocaleHints } from './locale.js';
 import { infoPage, loginPage, realmTitleOf } from './pages.js';
+
+/**
+ * A page of a link opened without a login of its own: the realm's name and the language for the link's
+ * user (the token names its user, so the user's `locale` attribute counts) and this request.
+ */
+const frameOf = (realm: RealmModel, req: Request, user?: UserModel) => {
+  const userAttribute = user?.attributes.locale?.[0];
+  const hints = { ...requestLocaleHints(req, realm), ...(userAttribute ? { userAttribute } : {}) };
+  return { realmTitle: realmTitleOf(realm), lang: langFor(realm, hints) };
+};
 
 const NO_LONGER_VALID = 'This action is no longer valid. It may have expired or been used already.';
 
@@ -62,7 +74,7 @@ const restartLogin = (state: EmulatorState, req: Request, res: Response, authSes
   const ctx = contextFor(state, req, realm, authSession);
   if (!form) return sendError(res, realm, ACTION_EXPIRED_RESTART);
   const page = loginPage({
-    realmTitle: ctx.realmTitle,
+    ...ctx.frame,
     action: ctx.withExecution(form).actionUrl(),
     resetUrl: ctx.resetUrl(),
     error: ACTION_EXPIRED_RESTART,
@@ -99,7 +111,7 @@ const verifyEmail = (req: Request, res: Response, realm: RealmModel, user: UserM
     ipAddress: req.ip ?? '',
     details: { email: user.email ?? '' },
   });
-  return sendPage(res, infoPage({ realmTitle: realmTitleOf(realm), message: 'Your email address has been verified.' }));
+  return sendPage(res, infoPage({ ...frameOf(realm, req, user), message: 'Your email address has been verified.' }));
 };
 
 /** The login in this browser that the token belongs to (its tab, named in the token), if any. */
@@ -143,11 +155,11 @@ const freshSession = (req: Request, res: Response, realm: RealmModel, user: User
 };
 
 /** "Perform the following action(s): …" with the proceed link bound to a fresh login in this browser. */
-const confirmActions = (req: Request, res: Response, realm: RealmModel, claims: ActionTokenClaims) => {
+const confirmActions = (req: Request, res: Response, realm: RealmModel, user: UserModel, claims: ActionTokenClaims) => {
   const authSession = newAuthSession(realm, rootIdOf(req, res, realm), { clientId: claims.azp, flow: 'actions' });
   const key = bindActionToken(realm, claims, authSession.tabId);
   const proceedUrl = actionTokenUrl(baseUrlOf(req), realm, key, { clientId: claims.azp, tabId: authSession.tabId });
-  return sendPage(res, confirmActionsPage(realmTitleOf(realm), claims.rda ?? [], proceedUrl));
+  return sendPage(res, confirmActionsPage(frameOf(realm, req, user), claims.rda ?? [], proceedUrl));
 };
 
 export const actionTokenRouter = (state: EmulatorState): Router => {
@@ -165,7 +177,7 @@ export const actionTokenRouter = (state: EmulatorState): Router => {
     if (!user.enabled) return sendError(res, realm, 'Account is disabled, contact your administrator.');
     if (claims.typ === 'verify-email') return verifyEmail(req, res, realm, user, claims);
     const linked = linkedSession(req, realm, claims);
-    if (!linked && claims.typ === 'execute-actions') return confirmActions(req, res, realm, claims);
+    if (!linked && claims.typ === 'execute-actions') return confirmActions(req, res, realm, user, claims);
     const authSession = linked ? takeOver(linked, user, claims) : freshSession(req, res, realm, user, claims);
     req.query.tab_id = authSession.tabId;
     await proceed(res, contextFor(state, req, realm, authSession));

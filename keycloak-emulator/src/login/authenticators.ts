@@ -42,7 +42,7 @@ const kcActionNeedsReauthentication = (ctx: LoginContext, authTime: number) => {
 const loginForm = (ctx: LoginContext, error?: string, username?: string, success?: string) =>
   ctx.challenge(
     loginPage({
-      realmTitle: ctx.realmTitle,
+      ...ctx.frame,
       action: ctx.actionUrl(),
       resetUrl: ctx.resetUrl(),
       error,
@@ -71,7 +71,7 @@ const usedCredential = (ctx: LoginContext, type: string) => {
 
 const otpForm = (ctx: LoginContext, user: UserModel, error?: string, selectedId?: string) =>
   ctx.challenge(
-    otpPage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), devices: devicesOf(user), selectedId, error }),
+    otpPage({ ...ctx.frame, action: ctx.actionUrl(), devices: devicesOf(user), selectedId, error }),
     error ? 401 : 200,
   );
 
@@ -207,7 +207,7 @@ export const authenticators: AuthenticatorRegistry = {
     authenticate(ctx) {
       if (ctx.user) return SUCCESS;
       return ctx.challenge(
-        forgotPasswordPage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), loginUrl: ctx.request.loginUrl }),
+        forgotPasswordPage({ ...ctx.frame, action: ctx.actionUrl(), loginUrl: ctx.request.loginUrl }),
       );
     },
     // ResetCredentialChooseUser: unknown and disabled users continue without a user (no enumeration);
@@ -218,7 +218,7 @@ export const authenticators: AuthenticatorRegistry = {
         ctx.event('RESET_PASSWORD_ERROR', { error: 'username_missing' });
         const error = 'Please specify username.';
         const page = forgotPasswordPage({
-          realmTitle: ctx.realmTitle,
+          ...ctx.frame,
           action: ctx.actionUrl(),
           loginUrl: ctx.request.loginUrl,
           error,
@@ -279,7 +279,7 @@ export const authenticators: AuthenticatorRegistry = {
       const mode = ctx.config.action_on_otp_reset_flag ?? 'Remove none';
       if (mode === 'Remove one' && otpCredentials(user).length > 0) {
         return ctx.challenge(
-          chooseOtpToRemovePage({ realmTitle: ctx.realmTitle, action: ctx.actionUrl(), devices: devicesOf(user) }),
+          chooseOtpToRemovePage({ ...ctx.frame, action: ctx.actionUrl(), devices: devicesOf(user) }),
         );
       }
       if (mode === 'Remove all') for (const credential of otpCredentials(user)) removeCredential(user, credential.id);

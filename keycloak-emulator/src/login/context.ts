@@ -1,8 +1,14 @@
 /** What an authenticator or required action sees of the login in progress. */
 import { recordEvent } from '../events/recorder.js';
+import { type Lang, langFor } from '../i18n/lang.js';
+import type { LocaleHints } from '../i18n/locale-selection.js';
 import type { AuthSessionModel, ExecutionModel, RealmModel, UserModel } from '../state/model.js';
 import type { EmulatorState } from '../state/store.js';
 import { errorPage, realmTitleOf } from './pages.js';
+
+/** The login's language notes: Keycloak's USER_REQUEST_LOCALE (`kc_locale`) and CLIENT_REQUEST_LOCALE (`ui_locales`). */
+export const USER_REQUESTED = 'localeUserRequested';
+export const CLIENT_REQUESTED = 'localeClientRequested';
 
 export type Outcome =
   | { kind: 'success' }
@@ -36,6 +42,10 @@ export interface LoginRequest {
   ssoSessionId?: string;
   /** back-to-login link for the reset-credentials pages */
   loginUrl?: string;
+  /** the request's cookie, Accept-Language and `kc_locale` pick */
+  localeHints: LocaleHints;
+  /** where the language menu sends the browser for a language (this page with `kc_locale`) */
+  switchUrl?: (tag: string) => string;
 }
 
 export const loginActionsUrl = (
@@ -99,6 +109,24 @@ export class LoginContext {
     return realmTitleOf(this.realm);
   }
 
+  /** The page's language: this login's pick, the user's attribute, `ui_locales`, then the request's hints. */
+  get lang(): Lang {
+    const { notes } = this.authSession;
+    const { localeHints, switchUrl } = this.request;
+    const hints: LocaleHints = { ...localeHints };
+    const picked = notes[USER_REQUESTED] ?? localeHints.userRequested;
+    if (picked) hints.userRequested = picked;
+    const attribute = this.user?.attributes.locale?.[0];
+    if (attribute) hints.userAttribute = attribute;
+    if (notes[CLIENT_REQUESTED]) hints.clientRequested = notes[CLIENT_REQUESTED];
+    return langFor(this.realm, hints, switchUrl);
+  }
+
+  /** What every page of this login gets: the realm's name and the language. */
+  get frame() {
+    return { realmTitle: this.realmTitle, lang: this.lang };
+  }
+
   /** where this execution's form posts */
   actionUrl(): string {
     const path = this.authSession.flow === 'reset-credentials' ? 'reset-credentials' : 'authenticate';
@@ -118,7 +146,8 @@ export class LoginContext {
   /** who an emailed action link is for, continuing this login's tab */
   linkFor(user: UserModel) {
     const { realm, authSession } = this;
-    return { realm, user, baseUrl: this.request.baseUrl, clientId: authSession.clientId, tabId: authSession.tabId };
+    const { baseUrl } = this.request;
+    return { realm, user, baseUrl, clientId: authSession.clientId, tabId: authSession.tabId, lang: this.lang };
   }
 
   challenge(html: string, status = 200): Outcome {
@@ -126,7 +155,7 @@ export class LoginContext {
   }
 
   failure(message: string, status = 400): Outcome {
-    return { kind: 'failure', html: errorPage({ realmTitle: this.realmTitle, message }), status };
+    return { kind: 'failure', html: errorPage({ ...this.frame, message }), status };
   }
 
   /** Records a user event with the details Keycloak puts on browser-flow events. */

@@ -25,7 +25,7 @@ const confirmationPage = (ctx: LoginContext, credential: CredentialModel) => {
     execution: 'delete_credential',
   });
   return page({
-    realmTitle: ctx.realmTitle,
+    ...ctx.frame,
     title: `Delete ${label}`,
     body: `<div id="kc-delete-text">Do you want to delete ${html(label)}?</div>
 <form id="kc-delete-credential-form" action="${html(action)}" method="post">
@@ -60,7 +60,7 @@ export const deleteCredential = {
       return {
         done: false as const,
         status: 400,
-        html: errorPage({ realmTitle: ctx.realmTitle, message: reason }),
+        html: errorPage({ ...ctx.frame, message: reason }),
       };
     }
     user.credentials = user.credentials.filter((c) => c !== credential);

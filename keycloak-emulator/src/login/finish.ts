@@ -100,7 +100,7 @@ export const finish = (res: Response, ctx: LoginContext) => {
   realm.authSessions.delete(authSession.tabId);
   useUpActionToken(ctx);
   if (authSession.notes.endAfterActions === 'true')
-    return sendPage(res, accountUpdatedPage(ctx.realmTitle, authSession.redirectUri));
+    return sendPage(res, accountUpdatedPage(ctx.frame, authSession.redirectUri));
   recordLoginSuccess(realm, user);
   const session = ssoSessionFor(ctx, user);
   recordAuthentication(ctx, session);
@@ -108,6 +108,6 @@ export const finish = (res: Response, ctx: LoginContext) => {
   session.lastAccess = Date.now();
   setIdentityCookies(res, ctx, user, session);
   ctx.event('LOGIN', { details: { consent: 'no_consent_required' } });
-  if (!authSession.redirectUri) return sendPage(res, accountUpdatedPage(ctx.realmTitle));
+  if (!authSession.redirectUri) return sendPage(res, accountUpdatedPage(ctx.frame));
   redirectWithCode(res, ctx, user, session, authSession.redirectUri);
 };

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { RealmModel } from '../state/model.js';
 import type { EmulatorState } from '../state/store.js';
+import { langOfRequest } from './locale.js';
 import { errorPage, realmTitleOf } from './pages.js';
 
 export const TIMED_OUT = 'Your login attempt timed out. Login will start from the beginning.';
@@ -15,11 +16,15 @@ export const queryOf = (req: Request): Record<string, string> => {
   return out;
 };
 
+/** The page's language, from its `<html lang>`: Keycloak answers with it as Content-Language. */
+const languageOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1] ?? 'en';
+
 export const sendPage = (res: Response, html: string, status = 200) => {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
+      'Content-Language': languageOf(html),
       'Cache-Control': 'no-store, must-revalidate, max-age=0',
       'X-Frame-Options': 'SAMEORIGIN',
       'Content-Security-Policy': "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
@@ -29,5 +34,6 @@ export const sendPage = (res: Response, html: string, status = 200) => {
     .send(html);
 };
 
+/** An error page outside a login's flow, in the language the request asks for (error.ftl). */
 export const sendError = (res: Response, realm: RealmModel, message: string, status = 400) =>
-  sendPage(res, errorPage({ realmTitle: realmTitleOf(realm), message }), status);
+  sendPage(res, errorPage({ realmTitle: realmTitleOf(realm), lang: langOfRequest(realm, res.req), message }), status);

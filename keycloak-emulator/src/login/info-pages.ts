@@ -4,7 +4,8 @@
  * updated.", and the "Action expired" messages of LoginActionsService.
  */
 import { requiredActionName } from '../email/templates.js';
-import { infoPage } from './pages.js';
+import { ENGLISH } from '../i18n/lang.js';
+import { infoPage, type PageBase } from './pages.js';
 
 /** `expiredActionMessage`: the token was used up by a finished login. */
 export const ACTION_USED_UP = 'Action expired. Please continue with login now.';
@@ -20,20 +21,23 @@ export const ACCOUNT_UPDATED = 'Your account has been updated.';
  * (`confirmExecutionOfActions` + their names) and "» Click here to proceed" (`proceedWithAction`), the only
  * way on. Keycloak bolds the names; the text is the same.
  */
-export const confirmActionsPage = (realmTitle: string, actions: string[], proceedUrl: string) =>
-  infoPage({
-    realmTitle,
-    message: `Perform the following action(s): ${actions.map(requiredActionName).join(', ')}`,
-    link: { href: proceedUrl, text: '» Click here to proceed' },
+export const confirmActionsPage = (frame: PageBase, actions: string[], proceedUrl: string) => {
+  const lang = frame.lang ?? ENGLISH;
+  const names = actions.map((a) => requiredActionName(a, lang)).join(', ');
+  return infoPage({
+    ...frame,
+    message: `${lang.t('confirmExecutionOfActions')}: ${names}`,
+    link: { href: proceedUrl, text: lang.t('proceedWithAction') },
   });
+};
 
 /**
  * The end of a link's actions without a sign-in (END_AFTER_REQUIRED_ACTIONS): "« Back to Application"
  * (`backToApplication`) only when the link carried a redirect URI, no link otherwise (SKIP_LINK).
  */
-export const accountUpdatedPage = (realmTitle: string, redirectUri?: string) =>
+export const accountUpdatedPage = (frame: PageBase, redirectUri?: string) =>
   infoPage({
-    realmTitle,
+    ...frame,
     message: ACCOUNT_UPDATED,
     ...(redirectUri ? { link: { href: redirectUri, text: '« Back to Application' } } : {}),
   });

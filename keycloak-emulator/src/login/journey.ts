@@ -9,15 +9,38 @@ import { type EmulatorState, flowByAlias } from '../state/store.js';
 import { accessAuthenticators } from './access-authenticators.js';
 import { newAuthSession } from './auth-sessions.js';
 import { authenticators } from './authenticators.js';
-import { LoginContext, type LoginRequest, loginActionsUrl, type Outcome } from './context.js';
+import {
+  CLIENT_REQUESTED,
+  LoginContext,
+  type LoginRequest,
+  loginActionsUrl,
+  type Outcome,
+  USER_REQUESTED,
+} from './context.js';
 import { ssoSessionOf } from './cookies.js';
 import { finish } from './finish.js';
 import { FlowEngine } from './flow-engine.js';
 import { queryOf, sendError, sendPage } from './http.js';
 import { loaAuthenticators, unmetEssentialLevel } from './loa.js';
+import { notePickedLocale, requestLocaleHints, updateUserLocale } from './locale.js';
 import { pendingRequiredActions } from './required-actions.js';
 
 const engine = new FlowEngine({ ...authenticators, ...accessAuthenticators, ...loaAuthenticators });
+
+/**
+ * The language menu's links: this login-actions URL with `kc_locale` (FreeMarkerLoginFormsProvider keeps the
+ * page's path and query); from the authorization endpoint, the realm's login page (`login-actions/authenticate`).
+ */
+const languageSwitchUrl = (req: Request, baseUrl: string, realm: RealmModel, authSession: AuthSessionModel) => {
+  const onLoginActions = req.path.includes('/login-actions/');
+  return (tag: string) => {
+    const url = onLoginActions
+      ? new URL(`${baseUrl}${req.originalUrl}`)
+      : new URL(loginActionsUrl(baseUrl, realm, 'authenticate', authSession));
+    url.searchParams.set('kc_locale', tag);
+    return url.toString();
+  };
+};
 
 export const contextFor = (
   state: EmulatorState,
@@ -27,6 +50,7 @@ export const contextFor = (
   posted?: LoginRequest['posted'],
 ) => {
   const baseUrl = baseUrlOf(req);
+  notePickedLocale(req, realm, authSession.notes);
   const request: LoginRequest = {
     state,
     realm,
@@ -36,6 +60,8 @@ export const contextFor = (
     query: queryOf(req),
     engine,
     ssoSessionId: ssoSessionOf(req, realm),
+    localeHints: requestLocaleHints(req, realm),
+    switchUrl: languageSwitchUrl(req, baseUrl, realm, authSession),
     ...(posted ? { posted } : {}),
   };
   if (authSession.redirectUri) {
@@ -59,6 +85,10 @@ const restartedLogin = (ctx: LoginContext, message: string) => {
   const kept = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined));
   const authSession = newAuthSession(ctx.realm, ctx.authSession.rootId, { ...kept, clientId, flow: 'browser' });
   authSession.notes.forwardedSuccess = message;
+  for (const note of [USER_REQUESTED, CLIENT_REQUESTED]) {
+    const value = ctx.authSession.notes[note];
+    if (value) authSession.notes[note] = value;
+  }
   const { posted: _posted, ...rest } = ctx.request;
   return new LoginContext({ ...rest, authSession });
 };
@@ -80,6 +110,7 @@ export const proceed = async (res: Response, ctx: LoginContext): Promise<void> =
   }
   const user = ctx.user;
   if (!user?.enabled) return sendError(res, realm, 'Account is disabled, contact your administrator.');
+  updateUserLocale(res, ctx, user);
   const [next] = pendingRequiredActions(ctx, user);
   if (next) {
     res.redirect(302, loginActionsUrl(ctx.request.baseUrl, realm, 'required-action', authSession, { execution: next }));

@@ -12,6 +12,7 @@ import type { RealmModel, SessionModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState } from '../state/store.js';
 import { cookiePath, IDENTITY_COOKIE, SESSION_COOKIE, ssoSessionOf } from './cookies.js';
 import { queryOf, realmOf, sendError, sendPage } from './http.js';
+import { langOfRequest } from './locale.js';
 import { infoPage, logoutConfirmPage, realmTitleOf } from './pages.js';
 import { redirectUriAllowed } from './redirect.js';
 
@@ -22,6 +23,7 @@ const logoutCode = (realm: RealmModel, sessionId: string) =>
 const confirmPage = (req: Request, realm: RealmModel, session: SessionModel, params: Record<string, string>) =>
   logoutConfirmPage({
     realmTitle: realmTitleOf(realm),
+    lang: langOfRequest(realm, req),
     action: `${baseUrlOf(req)}/realms/${encodeURIComponent(realm.name)}/protocol/openid-connect/logout/logout-confirm`,
     fields: {
       session_code: logoutCode(realm, session.id),
@@ -67,7 +69,10 @@ export const logoutRouter = (state: EmulatorState): Router => {
       res.redirect(302, target.toString());
       return;
     }
-    sendPage(res, infoPage({ realmTitle: realmTitleOf(realm), message: 'You are logged out' }));
+    sendPage(
+      res,
+      infoPage({ realmTitle: realmTitleOf(realm), lang: langOfRequest(realm, req), message: 'You are logged out' }),
+    );
   };
   router.get('/protocol/openid-connect/logout', logout);
   router.post('/protocol/openid-connect/logout', form, logout);

@@ -3,6 +3,8 @@
  * the form (template.ftl, `.kc-feedback-text`) and the error under a field (field.ftl, `#input-error-<field>`).
  * The look is the emulator's own; ids and classes a test or a person relies on are Keycloak's.
  */
+import { ENGLISH, type Lang } from '../i18n/lang.js';
+
 export const html = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The message above the form; keycloak.v2 maps Keycloak's message types to these alert variants. */
@@ -10,6 +12,8 @@ export type AlertType = 'danger' | 'warning' | 'success' | 'info';
 
 export interface Layout {
   realmTitle: string;
+  /** the page's language and the realm's language menu (English without one) */
+  lang?: Lang;
   title: string;
   alert?: { type: AlertType; text: string };
   body: string;
@@ -34,8 +38,25 @@ const alertOf = (alert: Layout['alert']) =>
 
 export const danger = (text?: string) => (text ? { type: 'danger' as const, text } : undefined);
 
-export const page = ({ realmTitle, title, alert, body }: Layout): string => `<!doctype html>
-<html lang="en">
+/**
+ * template.ftl's language menu: `select#login-select-toggle` (aria-label "languages"), one option per
+ * supported locale whose value is the page's URL with `kc_locale`; choosing one loads it. Keycloak wires
+ * the change with an inline handler; the same behaviour here comes from a script block.
+ */
+const languageMenu = (lang: Lang) =>
+  lang.choices.length > 1
+    ? `<div class="kc-locale"><select id="login-select-toggle" aria-label="${html(lang.t('languages'))}">${lang.choices
+        .map((c) => `<option value="${html(c.url)}"${c.tag === lang.tag ? ' selected' : ''}>${html(c.label)}</option>`)
+        .join('')}</select></div>
+<script>
+document.getElementById('login-select-toggle').addEventListener('change', function (event) {
+  if (event.target.value) window.location.href = event.target.value;
+});
+</script>`
+    : '';
+
+export const page = ({ realmTitle, lang = ENGLISH, title, alert, body }: Layout): string => `<!doctype html>
+<html lang="${html(lang.tag)}" dir="ltr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -53,6 +74,7 @@ input[type=submit],button[type=submit]{margin-top:20px;padding:9px 18px;font-siz
 .pf-m-success{background:#f3faf2;color:#1e4f18}.pf-m-info{background:#e7f1fa;color:#004080}
 .field-error{display:block;color:#a30000;font-size:14px}
 ol li{margin:6px 0}.radio{margin:6px 0}
+.kc-locale{float:right}
 .kc-otp-credential{border:1px solid #ccc;padding:8px 12px;margin:6px 0;cursor:pointer}.kc-otp-credential.selected{border-color:#0066cc;background:#e7f1fa}
 #kc-totp-secret-qr-code{display:block;margin:12px 0;width:200px;height:200px;image-rendering:pixelated}
 </style>
@@ -60,6 +82,7 @@ ol li{margin:6px 0}.radio{margin:6px 0}
 <body>
 <div id="kc-header"><div id="kc-header-wrapper">${html(realmTitle)}</div></div>
 <div class="card">
+${languageMenu(lang)}
 <h1 id="kc-page-title">${html(title)}</h1>
 ${alertOf(alert)}
 ${body}

@@ -48,7 +48,7 @@ const totpPage = async (ctx: LoginContext, user: UserModel, secret: string, erro
   const encoded = encodeSecretForUser(secret);
   const manual = (ctx.form.mode ?? ctx.request.query.mode) === 'manual';
   return totpSetupPage({
-    realmTitle: ctx.realmTitle,
+    ...ctx.frame,
     action: actionUrl(ctx, 'CONFIGURE_TOTP'),
     manualUrl: actionUrl(ctx, 'CONFIGURE_TOTP', { mode: 'manual' }),
     qrUrl: actionUrl(ctx, 'CONFIGURE_TOTP'),
@@ -122,14 +122,14 @@ const configureTotp: RequiredActionHandler = {
 };
 
 const updatePassword: RequiredActionHandler = {
-  render: (ctx) => updatePasswordPage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PASSWORD') }),
+  render: (ctx) => updatePasswordPage({ ...ctx.frame, action: actionUrl(ctx, 'UPDATE_PASSWORD') }),
   process(ctx, user) {
     const password = ctx.form['password-new'] ?? '';
     const fail = (error: string) => {
       ctx.event('UPDATE_PASSWORD_ERROR', { error: 'password_missing' });
       return {
         done: false as const,
-        html: updatePasswordPage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PASSWORD'), error }),
+        html: updatePasswordPage({ ...ctx.frame, action: actionUrl(ctx, 'UPDATE_PASSWORD'), error }),
         status: 400,
       };
     };
@@ -143,8 +143,7 @@ const updatePassword: RequiredActionHandler = {
 };
 
 const updateProfile: RequiredActionHandler = {
-  render: (ctx, user) =>
-    updateProfilePage({ realmTitle: ctx.realmTitle, action: actionUrl(ctx, 'UPDATE_PROFILE'), values: user }),
+  render: (ctx, user) => updateProfilePage({ ...ctx.frame, action: actionUrl(ctx, 'UPDATE_PROFILE'), values: user }),
   process(ctx, user) {
     const { email = '', firstName = '', lastName = '' } = ctx.form;
     if (!email.includes('@')) {
@@ -152,7 +151,7 @@ const updateProfile: RequiredActionHandler = {
         done: false,
         status: 400,
         html: updateProfilePage({
-          realmTitle: ctx.realmTitle,
+          ...ctx.frame,
           action: actionUrl(ctx, 'UPDATE_PROFILE'),
           values: ctx.form,
           error: 'Invalid email address.',
@@ -178,10 +177,11 @@ const verifyEmail: RequiredActionHandler = {
       }).catch(() => undefined);
       ctx.event('SEND_VERIFY_EMAIL', { details: { email: user.email } });
     }
+    const { lang } = ctx;
     return infoPage({
-      realmTitle: ctx.realmTitle,
-      title: 'Email verification',
-      message: `You need to verify your email address to activate your account. An email with instructions to verify your email address has been sent to your address ${user.email ?? ''}.`,
+      ...ctx.frame,
+      title: lang.t('emailVerifyTitle'),
+      message: `${lang.t('verifyEmailMessage')} ${lang.t('emailVerifyInstruction1', user.email ?? '')}`,
     });
   },
   process: () => ({ done: false, html: '', status: 400 }),

@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import type { EmulatorState } from '../state/store.js';
 import { actionTokenRouter } from './action-token-routes.js';
+import { localeCookieOnPick } from './locale.js';
 import { logoutRouter } from './logout.js';
 import { requiredActionRouter } from './required-action-routes.js';
 import { resetCredentialsRouter } from './reset-credentials.js';
@@ -13,6 +14,7 @@ import { signInRouter } from './sign-in.js';
 
 export const loginRouter = (state: EmulatorState): Router => {
   const router = Router({ mergeParams: true, caseSensitive: true });
+  router.use(localeCookieOnPick(state));
   router.use(signInRouter(state));
   router.use(resetCredentialsRouter(state));
   router.use(requiredActionRouter(state));

@@ -7,6 +7,7 @@ import { baseUrlOf } from '../oidc/base-url.js';
 import type { ClientModel, RealmModel } from '../state/model.js';
 import { clientByClientId, type EmulatorState } from '../state/store.js';
 import { currentAuthSession, newAuthSession, postedOf, rootIdOf } from './auth-sessions.js';
+import { CLIENT_REQUESTED } from './context.js';
 import { queryOf, realmOf, sendError, TIMED_OUT } from './http.js';
 import { contextFor, proceed } from './journey.js';
 import { loaNotesOf } from './loa.js';
@@ -51,6 +52,7 @@ const startLogin = (req: Request, res: Response, realm: RealmModel, client: Clie
       : {}),
   });
   Object.assign(authSession.notes, loaNotesOf(realm, client, q));
+  if (q.ui_locales) authSession.notes[CLIENT_REQUESTED] = q.ui_locales;
   // An application-initiated action (the account console's "Set up authenticator application"):
   // the action runs after sign-in even when the user has it not pending.
   // `delete_credential:<id>` names the action and its parameter (Keycloak's KC_ACTION_PARAMETER).

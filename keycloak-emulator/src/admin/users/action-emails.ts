@@ -5,6 +5,7 @@
  */
 import type { Request, Response, Router } from 'express';
 import { badRequest, KeycloakHttpError } from '../../http/errors.js';
+import { requestLocaleHints } from '../../login/locale.js';
 import { redirectUriAllowed } from '../../login/redirect.js';
 import { baseUrlOf } from '../../oidc/base-url.js';
 import { clientByClientId } from '../../state/store.js';
@@ -51,6 +52,7 @@ const sendActionEmail = async (
       clientId,
       ...(redirectUri ? { redirectUri } : {}),
       baseUrl: baseUrlOf(req),
+      localeHints: requestLocaleHints(req),
     });
   } catch (error) {
     const what = kind === 'verify-email' ? 'Failed to send verify email' : 'Failed to send execute actions email';

@@ -56,6 +56,8 @@ export const profileAttributes = (realm: RealmModel, attributes: Record<string, 
   const policy = unmanagedAttributePolicy(realm.userProfile);
   const managed = managedAttributeNames(realm.userProfile);
   const keepUnmanaged = policy === 'ENABLED' || policy === 'ADMIN_EDIT';
+  // The declarative user profile adds `locale` to the managed attributes while internationalization is on.
+  if (realm.settings.internationalizationEnabled === true) managed.add('locale');
   const result: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (['username', 'email', 'firstName', 'lastName'].includes(name)) continue;
