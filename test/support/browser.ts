@@ -15,6 +15,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
+  // Pages follow Accept-Language: pin the browser's own to English, whatever the machine's LANG; a test that
+  // wants another language asks for it (newContext({ locale })).
+  '--lang=en-US',
 ];
 
 export const launchBrowser = (): Promise<Browser> =>
