@@ -9,6 +9,7 @@ import type { EventFeed } from './events/feed.js';
 import { closeInterrupted } from './helpdesk/intents.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
 import { KeycloakUsers } from './keycloak/users.js';
+import type { RealmDefaultLocale } from './mail/compose.js';
 import { createTransport, drainDue } from './mail/outbox.js';
 import type { ChangeNotices } from './notices/notices.js';
 import type { Logger } from './observability/logger.js';
@@ -95,6 +96,8 @@ export interface JobsOf {
   feed: EventFeed;
   recovery: RecoveryService;
   notices?: ChangeNotices;
+  /** the realm's default locale: the language of interrupted helpdesk actions' notices */
+  defaultLocale: RealmDefaultLocale;
   metrics: Metrics;
   logger: Logger;
   runEnforcement: () => Promise<unknown>;
@@ -143,6 +146,7 @@ export const startJobs = (of: JobsOf) => {
         users,
         realm: realm.name,
         realmDisplayName: realm.displayName,
+        defaultLocale: of.defaultLocale,
         ...(of.notices ? { notices: of.notices } : {}),
       });
     }),

@@ -89,11 +89,14 @@ const buildServices = (
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
   const keycloak = connectKeycloak(settings, metrics, logger);
   const realmSettings = realmSettingsReader(keycloak);
+  // Emails go out in the owner's `locale`, else in the realm's default locale (cached), else in English.
+  const defaultLocale = async () => (await realmSettings()).defaultLocale;
   const notices = new NoticeService({
     keycloak,
     db,
     logger,
     realmDisplayName: realm.displayName,
+    defaultLocale,
     publicUrl: base.publicUrl,
     cancelLinkDays: sidecarFile.notices.cancelLinkDays,
     extraAddressAttribute: sidecarFile.notices.extraAddressAttribute,
@@ -106,6 +109,7 @@ const buildServices = (
     metrics,
     dryRun: settings.DRY_RUN,
     accountUrl: realm.accountUrl,
+    defaultLocale,
     signal: stopping,
     staffRoles: [settings.HELPDESK_ROLE, settings.HELPDESK_ADMIN_ROLE],
   });
@@ -117,6 +121,7 @@ const buildServices = (
     rules: sidecarFile.recovery,
     realmDisplayName,
     accountUrl,
+    defaultLocale,
     notices,
     completeUrl: base.completeUrl,
   });
@@ -135,6 +140,7 @@ const buildServices = (
     signal: stopping,
     realmDisplayName,
     accountUrl,
+    defaultLocale,
     notices,
   });
   const policy = enforcementPolicyOf(sidecarFile);
@@ -151,6 +157,7 @@ const buildServices = (
     ...base,
     keycloak,
     realmSettings,
+    defaultLocale,
     reconciler,
     recovery,
     mirror,

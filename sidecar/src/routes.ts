@@ -18,6 +18,7 @@ import { createApp, type ReadinessCheck } from './http/app.js';
 import { requireRole, type StaffProof, TokenVerifier } from './http/auth.js';
 import type { KeycloakConnection } from './keycloak/connection.js';
 import type { RealmSettings } from './keycloak/realm-settings.js';
+import type { RealmDefaultLocale } from './mail/compose.js';
 import type { NoticeService } from './notices/notices.js';
 import { noticesRouter } from './notices/notices-api.js';
 import type { Logger } from './observability/logger.js';
@@ -37,6 +38,8 @@ export interface RoutesOf {
   keycloak: KeycloakConnection;
   /** the realm's ACR levels and default locale, cached */
   realmSettings: () => Promise<RealmSettings>;
+  /** the realm's default locale (from realmSettings): the language of users without a `locale` attribute */
+  defaultLocale: RealmDefaultLocale;
   mirror: DeviceMirror;
   recovery: RecoveryService;
   notices: NoticeService;
@@ -115,7 +118,7 @@ const probeAccess = (keycloak: KeycloakConnection) =>
     .call('readiness-probe', (client) => client.realms.findOne({ realm: keycloak.realm }), {})
     .catch(() => undefined);
 
-const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices, metrics }: RoutesOf) =>
+const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices, metrics, defaultLocale }: RoutesOf) =>
   new HelpdeskActions({
     rules: sidecarFile.helpdesk,
     protection: {
@@ -129,6 +132,7 @@ const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices
     helpdeskRole: settings.HELPDESK_ROLE,
     adminRole: settings.HELPDESK_ADMIN_ROLE,
     realmDisplayName: realm.displayName,
+    defaultLocale,
     notices,
     setupEmail: {
       lifespanSeconds: sidecarFile.recovery.linkLifespanMinutes * 60,

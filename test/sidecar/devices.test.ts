@@ -68,6 +68,7 @@ test('nothing secret is stored', async () => {
       'first_seen_at',
       'label',
       'last_seen_at',
+      'owner_locale',
       'realm',
       'removed_at',
       'removed_reason',

@@ -12,6 +12,8 @@
 import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import { localeOf } from '../keycloak/users.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { ChangeNotices } from '../notices/notices.js';
 import type { Logger } from '../observability/logger.js';
@@ -55,6 +57,7 @@ const ownerOf = (user: UserRepresentation): DeviceOwner => ({
   userId: user.id as string,
   username: user.username ?? '',
   ...(user.email ? { email: user.email } : {}),
+  ...(localeOf(user) ? { locale: localeOf(user) } : {}),
 });
 
 /**
@@ -78,6 +81,8 @@ export interface DeviceMirrorOptions {
   notify: boolean;
   realmDisplayName: string;
   accountUrl: string;
+  /** the language of owners without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
   /** aborted when the sidecar shuts down: a running full sync stops at the next page and resumes later */
   signal?: AbortSignal;
   /** gives each notice its "This wasn't me" link and sends it to every address on file */
@@ -129,22 +134,26 @@ export class DeviceMirror extends RealmService<DeviceMirrorOptions> {
   ): Promise<DeviceChange[]> {
     const at = this.now();
     const createdAt = new Map(observed.map((o) => [o.owner.userId, o.accountCreatedAt]));
+    const telling = notify && this.options.notify;
+    // Read before the transaction (cached; at most one Keycloak call every few minutes).
+    const realmDefaultLocale = telling ? await this.options.defaultLocale?.() : undefined;
     return this.options.db.transaction(async (tx) => {
       const changes = await recordDevicesOfUsers(tx, this.realm, observed, at, reason);
-      if (notify && this.options.notify)
+      if (telling)
         for (const change of changes)
           if (change.owner.email && worthTelling(change, createdAt.get(change.owner.userId)))
-            await this.tell(tx, change);
+            await this.tell(tx, change, realmDefaultLocale);
       return changes;
     });
   }
 
   /** Queues the owner's notice of a change: with its cancel link, to every address, when notices are on. */
-  private async tell(tx: SqlExecutor, change: DeviceChange) {
+  private async tell(tx: SqlExecutor, change: DeviceChange, realmDefaultLocale: string | undefined) {
     const context = {
       realm: this.realm,
       realmDisplayName: this.options.realmDisplayName,
       accountUrl: this.options.accountUrl,
+      realmDefaultLocale,
     };
     const { notices } = this.options;
     if (!notices) return void (await enqueueEmail(tx, deviceChangeEmail(change, context)));

@@ -10,6 +10,8 @@ export interface DeviceOwner {
   userId: string;
   username: string;
   email?: string;
+  /** the user's `locale` attribute: the language of their notices */
+  locale?: string;
 }
 
 export interface ObservedDevice {
@@ -112,20 +114,25 @@ export const recordDevicesOfUsers = async (
     const column = columnsOf(seen);
     await db.query(
       `insert into otp_devices
-         (realm, credential_id, user_id, username, email, type, label, created_at, first_seen_at, last_seen_at)
-       select $1, d.credential_id, d.user_id, d.username, d.email, d.type, d.label, d.created_at, $9, $9
-         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-           as d(credential_id, user_id, username, email, type, label, created_at)
+         (realm, credential_id, user_id, username, email, owner_locale, type, label, created_at, first_seen_at,
+          last_seen_at)
+       select $1, d.credential_id, d.user_id, d.username, d.email, d.owner_locale, d.type, d.label, d.created_at,
+              $10, $10
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::timestamptz[])
+           as d(credential_id, user_id, username, email, owner_locale, type, label, created_at)
        on conflict (realm, credential_id) do update set
-         user_id = excluded.user_id, username = excluded.username, email = excluded.email, type = excluded.type,
-         label = excluded.label, created_at = excluded.created_at, last_seen_at = excluded.last_seen_at,
-         removed_at = null, removed_reason = null`,
+         user_id = excluded.user_id, username = excluded.username, email = excluded.email,
+         owner_locale = excluded.owner_locale, type = excluded.type, label = excluded.label,
+         created_at = excluded.created_at, last_seen_at = excluded.last_seen_at, removed_at = null,
+         removed_reason = null`,
       [
         realm,
         column((s) => s.device.credentialId),
         column((s) => s.owner.userId),
         column((s) => s.owner.username),
         column((s) => s.owner.email),
+        column((s) => s.owner.locale),
         column((s) => s.device.type),
         column((s) => s.device.label),
         column((s) => s.device.createdAt),
@@ -196,12 +203,24 @@ export const usersNotSeenSince = async (db: SqlExecutor, realm: string, before: 
     )
   ).map((r) => r.user_id);
 
+/**
+ * The owner as last seen, for a user Keycloak no longer has (their devices' removal is still told). The
+ * locale is kept with the devices for this case: a deleted account cannot be asked for its language.
+ */
 export const knownOwner = async (db: SqlExecutor, realm: string, userId: string): Promise<DeviceOwner | undefined> => {
-  const [row] = await db.query<{ username: string; email: string | null }>(
-    'select username, email from otp_devices where realm = $1 and user_id = $2 limit 1',
+  const [row] = await db.query<{ username: string; email: string | null; owner_locale: string | null }>(
+    `select username, email, owner_locale from otp_devices where realm = $1 and user_id = $2
+      order by last_seen_at desc limit 1`,
     [realm, userId],
   );
-  return row ? { userId, username: row.username, ...(row.email ? { email: row.email } : {}) } : undefined;
+  return row
+    ? {
+        userId,
+        username: row.username,
+        ...(row.email ? { email: row.email } : {}),
+        ...(row.owner_locale ? { locale: row.owner_locale } : {}),
+      }
+    : undefined;
 };
 
 /** A user's devices, current first then removed, newest first; by user id or (case-insensitive) username. */

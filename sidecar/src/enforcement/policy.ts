@@ -30,6 +30,8 @@ export interface UserFacts {
   id: string;
   username: string;
   email?: string;
+  /** the `locale` attribute: the language of their reminders */
+  locale?: string;
   enabled: boolean;
   createdTimestamp?: number;
   hasOtp: boolean;

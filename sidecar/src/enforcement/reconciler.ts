@@ -6,6 +6,8 @@
  */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import { localeOf } from '../keycloak/users.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -33,6 +35,8 @@ export interface ReconcilerOptions {
   pageSize?: number;
   /** the account console, linked from reminders */
   accountUrl: string;
+  /** the language of users without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
   now?: () => Date;
   /** aborted when the sidecar shuts down: a running pass stops at the next page */
   signal?: AbortSignal;
@@ -57,6 +61,7 @@ const factsOf = (user: UserRepresentation, membership: Membership): UserFacts =>
   id: user.id as string,
   username: user.username ?? '',
   ...(user.email ? { email: user.email } : {}),
+  ...(localeOf(user) ? { locale: localeOf(user) } : {}),
   enabled: user.enabled !== false,
   ...(user.createdTimestamp ? { createdTimestamp: user.createdTimestamp } : {}),
   hasOtp: user.totp === true,
@@ -164,6 +169,7 @@ export class Reconciler extends RealmService<ReconcilerOptions> {
       return { user: facts, decision };
     const deadline = decision.deadline;
     const email = facts.email;
+    const realmDefaultLocale = await this.options.defaultLocale?.();
     await db.transaction(async (tx) => {
       const queued = await enqueueEmail(
         tx,
@@ -172,6 +178,8 @@ export class Reconciler extends RealmService<ReconcilerOptions> {
           userId: facts.id,
           username: facts.username,
           email,
+          locale: facts.locale,
+          realmDefaultLocale,
           deadline,
           accountUrl: this.options.accountUrl,
           now,

@@ -12,6 +12,8 @@ import type { Caller } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
 import { KeycloakRoles } from '../keycloak/roles.js';
+import { localeOf } from '../keycloak/users.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import type { ChangeNotices } from '../notices/notices.js';
 import { flagsOf } from '../notices/records.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -44,6 +46,8 @@ export interface HelpdeskOptions {
   helpdeskRole: string;
   adminRole: string;
   realmDisplayName: string;
+  /** the language of owners without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
   setupEmail: { lifespanSeconds: number; clientId: string; redirectUri?: string };
   /** gives the owner's notice its "This wasn't me" link */
   notices?: ChangeNotices;
@@ -119,13 +123,10 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
     const intended = this.intendedOf(caller, user, 'verification', { reason: 'identity verification' });
     try {
       refuseOwnAccount(caller, user);
-      const sent = await sendVerificationCode(
-        this.options.db,
-        this.realm,
-        user,
-        caller.userId,
-        this.options.realmDisplayName,
-      );
+      const sent = await sendVerificationCode(this.options.db, this.realm, user, caller.userId, {
+        realmName: this.options.realmDisplayName,
+        realmDefaultLocale: await this.options.defaultLocale?.(),
+      });
       await appendAudit(this.options.db, this.realm, {
         ...intended,
         result: 'ok',
@@ -279,7 +280,10 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
       return { ...outcome, details: { ...extra, ...(outcome.details ?? {}) } };
     };
     // Written before Keycloak is touched, held under its lock until the audit entry lands (see intents.ts).
-    const intentId = await openIntent(this.options.db, this.realm, intended, user.email);
+    const intentId = await openIntent(this.options.db, this.realm, intended, {
+      email: user.email,
+      locale: localeOf(user),
+    });
     const auditId = await this.options.db.withLock(intentLock(intentId), () =>
       this.runAudited(intentId, intended, user, withExtra),
     );
@@ -312,6 +316,7 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
       if (error instanceof ApiError) throw error;
       throw new ApiError(502, 'keycloak_error', 'Keycloak did not complete the change; nothing was reported as done');
     }
+    const realmDefaultLocale = await this.options.defaultLocale?.();
     return db.transaction(async (tx) => {
       const auditId = await settleIntent(
         tx,
@@ -325,6 +330,8 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
         },
         {
           ownerEmail: user.email,
+          ownerLocale: localeOf(user),
+          realmDefaultLocale,
           ...(outcome.label ? { label: outcome.label } : {}),
           realmDisplayName: this.options.realmDisplayName,
           notices: this.options.notices,

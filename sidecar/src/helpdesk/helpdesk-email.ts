@@ -1,14 +1,13 @@
-/** The owner's notice of a helpdesk action on their account, in plain text and HTML. */
+/** The owner's notice of a helpdesk action on their account, in their language. */
+import type { MessageKey } from '../i18n/index.js';
+import { composeEmail, translatorOf } from '../mail/compose.js';
 import type { OutgoingEmail } from '../mail/outbox.js';
 import { inertName } from '../notices/inert-text.js';
-import { cancelParagraph } from '../notices/notice-email.js';
-import { escapeHtml } from '../util/html.js';
 
-const WHAT: Record<'remove-device' | 'reset-otp' | 'send-setup-email', (label: string) => string> = {
-  'remove-device': (label: string) => `The helpdesk removed the authenticator ${label} from your account.`,
-  'reset-otp': () =>
-    'The helpdesk removed all authenticators from your account. We sent you a separate email with a link to set up a new one: until you use it, signing in with your password alone does not work.',
-  'send-setup-email': () => 'The helpdesk sent you an email to set up your authenticator.',
+const WHAT: Record<'remove-device' | 'reset-otp' | 'send-setup-email', MessageKey> = {
+  'remove-device': 'emails.helpdesk.removeDevice',
+  'reset-otp': 'emails.helpdesk.resetOtp',
+  'send-setup-email': 'emails.helpdesk.sendSetupEmail',
 };
 
 export const helpdeskActionEmail = (input: {
@@ -17,6 +16,9 @@ export const helpdeskActionEmail = (input: {
   action: keyof typeof WHAT;
   username: string;
   email: string;
+  /** the owner's `locale` attribute, and the realm's default for owners without one */
+  locale?: string | undefined;
+  realmDefaultLocale?: string | undefined;
   label?: string;
   reason: string;
   realmDisplayName: string;
@@ -25,17 +27,22 @@ export const helpdeskActionEmail = (input: {
   /** "This wasn't me" */
   cancelUrl?: string;
 }): OutgoingEmail => {
-  const what = input.interrupted
-    ? 'The helpdesk started a change to the authenticators of your account; it may not have been completed. Check them in your account page.'
-    : WHAT[input.action](input.label ? inertName(input.label) : 'without a name');
-  const guidance = 'If you did not ask for this, contact your helpdesk at once.';
-  const cancel = cancelParagraph(input.cancelUrl);
+  const t = translatorOf(input.locale, input.realmDefaultLocale);
+  const label = input.label ? inertName(input.label) : t.t('emails.unnamed');
+  const what = input.interrupted ? t.t('emails.helpdesk.interrupted') : t.t(WHAT[input.action], { label });
   return {
     dedupeKey: `helpdesk:${input.realm}:${input.auditId}`,
     kind: `helpdesk-${input.action}`,
     recipient: input.email,
-    subject: `A change to the sign-in of your ${input.realmDisplayName} account`,
-    text: `Hello ${input.username},\n\n${what}\nReason given: ${input.reason}\n\n${guidance}\n${cancel.text}`,
-    html: `<p>Hello ${escapeHtml(input.username)},</p><p>${escapeHtml(what)}<br>Reason given: ${escapeHtml(input.reason)}</p><p>${escapeHtml(guidance)}</p>${cancel.html}`,
+    ...composeEmail(t, {
+      subject: t.t('emails.helpdesk.subject', { realm: input.realmDisplayName }),
+      username: input.username,
+      // The reason is the staff member's words, shown as they wrote them.
+      paragraphs: [
+        `${what}\n${t.t('emails.helpdesk.reason', { reason: input.reason })}`,
+        t.t('emails.helpdesk.guidance'),
+      ],
+      cancelUrl: input.cancelUrl,
+    }),
   };
 };

@@ -6,6 +6,7 @@
  * interrupted, with what Keycloak shows now, and tells the owner.
  */
 import type { KeycloakUsers } from '../keycloak/users.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import type { ChangeNotices } from '../notices/notices.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
@@ -32,6 +33,9 @@ export const settleIntent = async (
   entry: AuditEntry,
   notice: {
     ownerEmail?: string | null;
+    /** the owner's `locale` attribute, and the realm's default for owners without one */
+    ownerLocale?: string | null;
+    realmDefaultLocale?: string | undefined;
     label?: string;
     realmDisplayName: string;
     interrupted?: boolean;
@@ -51,6 +55,8 @@ export const settleIntent = async (
       action,
       username: entry.targetUsername,
       email: notice.ownerEmail as string,
+      locale: notice.ownerLocale ?? undefined,
+      realmDefaultLocale: notice.realmDefaultLocale,
       ...(notice.label ? { label: notice.label } : {}),
       reason: entry.reason,
       realmDisplayName: notice.realmDisplayName,
@@ -73,6 +79,8 @@ export interface IntentsOf {
   realm: string;
   realmDisplayName: string;
   notices?: ChangeNotices;
+  /** the language of owners without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
 }
 
 export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
@@ -91,13 +99,14 @@ export const closeInterrupted = async (of: IntentsOf): Promise<number> => {
 };
 
 const recordInterrupted = async (
-  { db, users, realm, realmDisplayName, notices }: IntentsOf,
+  { db, users, realm, realmDisplayName, notices, defaultLocale }: IntentsOf,
   intentId: number,
-  intent: { action: IntendedAction; ownerEmail: string | null },
+  intent: { action: IntendedAction; ownerEmail: string | null; ownerLocale: string | null },
 ) => {
   const action = intent.action;
   // What the account has now, for whoever reads the audit: the change may have been done in part.
   const devices = await users.otpCredentialsIfExists(action.targetUserId);
+  const realmDefaultLocale = await defaultLocale?.();
   await db.transaction((tx) =>
     settleIntent(
       tx,
@@ -110,7 +119,14 @@ const recordInterrupted = async (
           otpDevicesAfterwards: devices.map((c) => ({ id: c.id, label: c.userLabel ?? null })),
         },
       },
-      { ownerEmail: intent.ownerEmail, realmDisplayName, interrupted: true, notices },
+      {
+        ownerEmail: intent.ownerEmail,
+        ownerLocale: intent.ownerLocale,
+        realmDefaultLocale,
+        realmDisplayName,
+        interrupted: true,
+        notices,
+      },
     ),
   );
 };

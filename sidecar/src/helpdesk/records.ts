@@ -161,11 +161,11 @@ export const openIntent = async (
   db: SqlExecutor,
   realm: string,
   action: IntendedAction,
-  ownerEmail: string | undefined,
+  owner: { email: string | undefined; locale: string | undefined },
 ): Promise<number> => {
   const [row] = await db.query<{ id: string }>(
-    'insert into helpdesk_intents (realm, action, owner_email) values ($1, $2, $3) returning id',
-    [realm, JSON.stringify(action), ownerEmail ?? null],
+    'insert into helpdesk_intents (realm, action, owner_email, owner_locale) values ($1, $2, $3, $4) returning id',
+    [realm, JSON.stringify(action), owner.email ?? null, owner.locale ?? null],
   );
   return Number(row?.id);
 };
@@ -188,12 +188,14 @@ export const openIntentsOlderThan = async (db: SqlExecutor, realm: string, secon
 export const openIntentOf = async (
   db: SqlExecutor,
   id: number,
-): Promise<{ action: IntendedAction; ownerEmail: string | null } | undefined> => {
-  const [intent] = await db.query<{ action: IntendedAction; owner_email: string | null }>(
-    'select action, owner_email from helpdesk_intents where id = $1 and finished_at is null',
+): Promise<{ action: IntendedAction; ownerEmail: string | null; ownerLocale: string | null } | undefined> => {
+  const [intent] = await db.query<{ action: IntendedAction; owner_email: string | null; owner_locale: string | null }>(
+    'select action, owner_email, owner_locale from helpdesk_intents where id = $1 and finished_at is null',
     [id],
   );
-  return intent ? { action: intent.action, ownerEmail: intent.owner_email } : undefined;
+  return intent
+    ? { action: intent.action, ownerEmail: intent.owner_email, ownerLocale: intent.owner_locale }
+    : undefined;
 };
 
 /** One-time codes: random 6 digits, kept as sha-256 of a per-code salt and the code. */

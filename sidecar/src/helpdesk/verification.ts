@@ -7,9 +7,10 @@
 import { randomInt } from 'node:crypto';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import { ApiError } from '../http/errors.js';
-import { enqueueEmail } from '../mail/outbox.js';
+import { localeOf } from '../keycloak/users.js';
+import { composeEmail, translatorOf } from '../mail/compose.js';
+import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
 import type { SqlDatabase } from '../store/database.js';
-import { escapeHtml } from '../util/html.js';
 import { type CodeCheck, checkVerification, createVerification } from './records.js';
 
 export const CODE_MINUTES = 10;
@@ -28,23 +29,25 @@ const REFUSALS: Record<Exclude<CodeCheck, 'ok'>, string> = {
   unknown: 'No such verification for this user',
 };
 
-const codeEmail = (realm: string, id: number, user: UserRepresentation, code: string, realmName: string) => {
-  const lines = [
-    `Hello ${user.username},`,
-    '',
-    `The ${realmName} helpdesk was asked to change how you sign in. If you are talking to the helpdesk now, read them this code:`,
-    '',
-    `    ${code}`,
-    '',
-    `It is valid for ${CODE_MINUTES} minutes. If you did not contact the helpdesk, do not give this code to anyone: whoever asks for it is not you.`,
-  ];
+/** The code on a line of its own (the caller reads it out), in the user's language. */
+export const verificationCodeEmail = (
+  realm: string,
+  id: number,
+  user: UserRepresentation,
+  code: string,
+  names: { realmName: string; realmDefaultLocale?: string | undefined },
+): OutgoingEmail => {
+  const t = translatorOf(localeOf(user), names.realmDefaultLocale);
+  const values = { realm: names.realmName, minutes: CODE_MINUTES };
   return {
     dedupeKey: `helpdesk-verification:${realm}:${id}`,
     kind: 'helpdesk-verification',
     recipient: user.email as string,
-    subject: `Your ${realmName} helpdesk verification code`,
-    text: `${lines.join('\n')}\n`,
-    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
+    ...composeEmail(t, {
+      subject: t.t('emails.verification.subject', values),
+      username: user.username ?? '',
+      paragraphs: [t.t('emails.verification.asked', values), { code }, t.t('emails.verification.validity', values)],
+    }),
   };
 };
 
@@ -54,7 +57,7 @@ export const sendVerificationCode = async (
   realm: string,
   user: UserRepresentation,
   staffId: string,
-  realmName: string,
+  names: { realmName: string; realmDefaultLocale?: string | undefined },
 ): Promise<{ id: number; expiresInSeconds: number }> => {
   if (!user.email || user.emailVerified !== true)
     throw new ApiError(409, 'no_verified_email', 'The account has no verified email address to send a code to');
@@ -67,7 +70,7 @@ export const sendVerificationCode = async (
       code,
       minutes: CODE_MINUTES,
     });
-    await enqueueEmail(tx, codeEmail(realm, created, user, code, realmName));
+    await enqueueEmail(tx, verificationCodeEmail(realm, created, user, code, names));
     return created;
   });
   return { id, expiresInSeconds: CODE_MINUTES * 60 };

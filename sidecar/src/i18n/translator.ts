@@ -16,6 +16,8 @@ export interface Translator {
   t(key: MessageKey, values?: Record<string, string | number>): string;
   /** a moment as the person reads it, in UTC (the sidecar does not know their time zone) */
   dateTime(moment: Date): string;
+  /** the day of a moment (UTC) as the person reads it: a deadline */
+  date(moment: Date): string;
 }
 
 const i18n = i18next.createInstance();
@@ -33,10 +35,12 @@ void i18n.init({
 const make = (locale: Locale): Translator => {
   const fixed: TFunction = i18n.getFixedT(locale);
   const format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+  const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   return {
     locale,
     t: (key, values) => fixed(key, values ?? {}) as string,
     dateTime: (moment) => `${format.format(moment)} UTC`,
+    date: (moment) => dayFormat.format(moment),
   };
 };
 

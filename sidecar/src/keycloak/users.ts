@@ -21,6 +21,15 @@ export interface ActionsEmail {
 
 const isOtp = (credential: CredentialRepresentation) => credential.type === 'otp';
 
+/**
+ * The user's language as Keycloak keeps it: the attribute `locale` (first value), present when the realm has
+ * internationalization on. Full representations (get, the list with `briefRepresentation: false`) carry it.
+ */
+export const localeOf = (user: UserRepresentation | undefined): string | undefined => {
+  const value = (user?.attributes?.locale as unknown[] | undefined)?.[0];
+  return typeof value === 'string' && value ? value : undefined;
+};
+
 export class KeycloakUsers {
   constructor(private readonly keycloak: KeycloakConnection) {}
 

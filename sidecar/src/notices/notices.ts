@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { markRemoved } from '../devices/records.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import { localeOf } from '../keycloak/users.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase, SqlExecutor } from '../store/database.js';
@@ -61,6 +63,8 @@ export interface NoticesOptions {
   db: SqlDatabase;
   logger: Logger;
   realmDisplayName: string;
+  /** the language of owners without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
   /** the sidecar's public base URL (PUBLIC_URL): links are built on it */
   publicUrl: () => string;
   /** days a link stays valid */
@@ -171,7 +175,9 @@ export class NoticeService extends RealmService<NoticesOptions> implements Chang
   }
 
   private async recordFreeze(token: CancelTokenRow, removed: string | null, at: Date) {
-    const addresses = await this.addressesOf(token.userId, (await this.users.getIfExists(token.userId))?.email);
+    const user = await this.users.getIfExists(token.userId);
+    const addresses = await this.addressesOf(token.userId, user?.email);
+    const realmDefaultLocale = await this.options.defaultLocale?.();
     await this.options.db.transaction(async (tx) => {
       if (removed) await markRemoved(tx, this.realm, [removed], 'removed by the owner ("This wasn\'t me")', at);
       await recordCancellation(tx, this.realm, {
@@ -187,6 +193,8 @@ export class NoticeService extends RealmService<NoticesOptions> implements Chang
         tokenId: token.id,
         realmDisplayName: this.options.realmDisplayName,
         deviceRemoved: Boolean(removed),
+        locale: localeOf(user),
+        realmDefaultLocale,
       });
       for (const recipient of addresses)
         await enqueueEmail(tx, { ...email, recipient, dedupeKey: `${email.dedupeKey}:${recipient.toLowerCase()}` });

@@ -6,6 +6,7 @@
  */
 import { retireAfterHoursOf } from '../../../realm-files/src/index.js';
 import { markRemoved } from '../devices/records.js';
+import { localeOf } from '../keycloak/users.js';
 import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
 import { RealmService } from '../util/realm-service.js';
 import type { RecoveryOptions } from './options.js';
@@ -30,8 +31,6 @@ export interface SignInProof {
   authTime: Date;
   sessionId?: string;
 }
-
-const NO_NAME = 'an authenticator without a name';
 
 export class RecoveryCompletion extends RealmService<RecoveryOptions> {
   /** A device was bound to its request: the link alone proves it at `email-only`. */
@@ -109,7 +108,7 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
 
   private async removePending(request: RecoveryRequest, why: 'expired' | 'cancelled') {
     const id = request.pendingCredentialId as string;
-    const label = (await this.users.otpCredentials(request.userId)).find((d) => d.id === id)?.userLabel ?? NO_NAME;
+    const label = (await this.users.otpCredentials(request.userId)).find((d) => d.id === id)?.userLabel ?? null;
     await this.users.deleteCredentialIfExists(request.userId, id);
     const reason = why === 'expired' ? 'recovery not confirmed in time' : 'recovery stopped by the owner';
     await this.options.db.transaction(async (tx) => {
@@ -124,7 +123,7 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
   private async oldDevices(request: RecoveryRequest) {
     return (await this.users.otpCredentials(request.userId))
       .filter((d) => d.id && d.id !== request.pendingCredentialId)
-      .map((d) => ({ id: d.id as string, label: d.userLabel ?? NO_NAME }));
+      .map((d) => ({ id: d.id as string, label: d.userLabel ?? null }));
   }
 
   private async retire(request: RecoveryRequest): Promise<void> {
@@ -152,9 +151,18 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
   private async tell(request: RecoveryRequest, email: (input: RecoveryEmailInput) => OutgoingEmail) {
     const user = await this.users.getIfExists(request.userId);
     if (!user?.email) return;
-    const owner = { userId: request.userId, username: user.username ?? '', email: user.email };
+    const owner = { userId: request.userId, username: user.username ?? '', email: user.email, locale: localeOf(user) };
     const { realmDisplayName, accountUrl, notices } = this.options;
-    const input = { realm: this.realm, requestId: request.id, owner, labels: [], realmDisplayName, accountUrl };
+    const realmDefaultLocale = await this.options.defaultLocale?.();
+    const input = {
+      realm: this.realm,
+      requestId: request.id,
+      owner,
+      labels: [],
+      realmDisplayName,
+      accountUrl,
+      realmDefaultLocale,
+    };
     if (!notices) return enqueueEmail(this.options.db, email(input));
     const change = {
       userId: request.userId,

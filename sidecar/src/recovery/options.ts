@@ -1,6 +1,7 @@
 /** What the recovery services are built with, and the user events they hear (shared, so no import loop). */
 import type { RecoveryRules } from '../../../realm-files/src/index.js';
 import type { KeycloakConnection } from '../keycloak/connection.js';
+import type { RealmDefaultLocale } from '../mail/compose.js';
 import type { ChangeNotices } from '../notices/notices.js';
 import type { Logger } from '../observability/logger.js';
 import type { SqlDatabase } from '../store/database.js';
@@ -13,6 +14,8 @@ export interface RecoveryOptions {
   rules: RecoveryRules;
   realmDisplayName: string;
   accountUrl: string;
+  /** the language of owners without a `locale` attribute */
+  defaultLocale?: RealmDefaultLocale;
   /** where the link returns to (`/recovery/complete`), known once the server listens */
   completeUrl: () => string;
   /** gives the owner's notice its "This wasn't me" link and sends it to every address on file */

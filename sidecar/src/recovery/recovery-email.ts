@@ -1,72 +1,71 @@
 /**
- * What a recovery tells the owner, in plain text and HTML: the old authenticators were removed; they will be
+ * What a recovery tells the owner, in their language: the old authenticators were removed; they will be
  * removed after the cooling-off; the device added through a recovery link was removed (not proven in time,
- * or stopped by the owner). Device names are the user's (or an attacker's) text: quoted and escaped, with
- * `://` broken so no mail client turns them into links.
+ * or stopped by the owner). Device names are the user's (or an attacker's) text: inert (quoted, `://`
+ * broken, no host-like dots), escaped for HTML by the composer.
  */
 import type { DeviceOwner } from '../devices/records.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
+import { composeEmail, translatorOf } from '../mail/compose.js';
 import type { OutgoingEmail } from '../mail/outbox.js';
 import { inertName } from '../notices/inert-text.js';
-import { cancelParagraph } from '../notices/notice-email.js';
-import { escapeHtml } from '../util/html.js';
 
 export interface RecoveryEmailInput {
   realm: string;
   requestId: string;
+  /** the owner, with their `locale` attribute when set */
   owner: DeviceOwner;
-  labels: string[];
+  /** the devices' names; null for a device without one */
+  labels: (string | null)[];
   realmDisplayName: string;
   accountUrl: string;
   /** "This wasn't me" (notices) */
   cancelUrl?: string;
+  /** the realm's default locale, for owners without a `locale` attribute */
+  realmDefaultLocale?: string | undefined;
 }
 
 const build = (
   input: RecoveryEmailInput,
   kind: string,
-  subject: string,
-  what: string,
-  guidance = 'If this was not you, contact your helpdesk at once.',
+  keys: { subject: MessageKey; what: MessageKey; guidance?: MessageKey },
+  values: (t: Translator) => Record<string, string> = () => ({}),
 ): OutgoingEmail => {
-  const cancel = cancelParagraph(input.cancelUrl);
+  const t = translatorOf(input.owner.locale, input.realmDefaultLocale);
+  const labels = input.labels.map((label) => (label ? inertName(label) : t.t('emails.recovery.noName'))).join(', ');
+  const filled = { realm: input.realmDisplayName, username: input.owner.username, labels, ...values(t) };
   return {
     dedupeKey: `${kind}:${input.realm}:${input.requestId}`,
     kind,
     recipient: input.owner.email as string,
-    subject,
-    text: `Hello ${input.owner.username},\n\n${what}\n\n${guidance}\n\n${input.accountUrl}\n${cancel.text}`,
-    html: `<p>Hello ${escapeHtml(input.owner.username)},</p><p>${escapeHtml(what)}</p><p>${escapeHtml(guidance)}</p><p><a href="${escapeHtml(input.accountUrl)}">Your account</a></p>${cancel.html}`,
+    ...composeEmail(t, {
+      subject: t.t(keys.subject, filled),
+      username: input.owner.username,
+      paragraphs: [t.t(keys.what, filled), t.t(keys.guidance ?? 'emails.recovery.guidance')],
+      link: { label: t.t('common.yourAccount'), url: input.accountUrl },
+      cancelUrl: input.cancelUrl,
+    }),
   };
 };
 
-const listOf = (labels: string[]) => labels.map(inertName).join(', ');
-
 export const retiredDevicesEmail = (input: RecoveryEmailInput): OutgoingEmail =>
-  build(
-    input,
-    'recovery-retired',
-    `Your old authenticators were removed from your ${input.realmDisplayName} account`,
-    `You recovered your ${input.realmDisplayName} account (${input.owner.username}) with a new authenticator. The authenticators you had before were removed: ${listOf(input.labels)}. You were signed out everywhere else.`,
-  );
+  build(input, 'recovery-retired', { subject: 'emails.recovery.retiredSubject', what: 'emails.recovery.retired' });
 
 export const retirementScheduledEmail = (input: RecoveryEmailInput & { retireAt: Date }): OutgoingEmail =>
   build(
     input,
     'recovery-scheduled',
-    `Your old authenticators will be removed from your ${input.realmDisplayName} account`,
-    `A new authenticator was set up through a recovery link on your ${input.realmDisplayName} account (${input.owner.username}). The authenticators you had before (${listOf(input.labels)}) will be removed at ${input.retireAt.toISOString()}.`,
-    'If this was not you, contact your helpdesk before then: the change can still be stopped.',
+    {
+      subject: 'emails.recovery.scheduledSubject',
+      what: 'emails.recovery.scheduled',
+      guidance: 'emails.recovery.scheduledGuidance',
+    },
+    (t) => ({ when: t.dateTime(input.retireAt) }),
   );
 
 export const pendingRemovedEmail = (input: RecoveryEmailInput & { why: 'expired' | 'cancelled' }): OutgoingEmail =>
-  build(
-    input,
-    `recovery-${input.why}`,
-    `A recovery of your ${input.realmDisplayName} account was stopped`,
-    `An authenticator (${listOf(input.labels)}) was set up through a recovery link on your ${input.realmDisplayName} account (${input.owner.username}) ${
-      input.why === 'expired'
-        ? 'but was not confirmed by a sign-in with your password in time'
-        : 'and the change was stopped'
-    }. It was removed; your other authenticators were kept.`,
-    'If you did not ask for a recovery, change your email password and contact your helpdesk.',
-  );
+  build(input, `recovery-${input.why}`, {
+    subject: 'emails.recovery.stoppedSubject',
+    what: input.why === 'expired' ? 'emails.recovery.expired' : 'emails.recovery.cancelled',
+    guidance: 'emails.recovery.stoppedGuidance',
+  });

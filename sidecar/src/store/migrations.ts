@@ -306,6 +306,17 @@ export const MIGRATIONS: Migration[] = [
       )
     `,
   },
+  {
+    version: 11,
+    name: "owners' language kept where the owner is kept",
+    // The notice of a deleted account's devices and of an interrupted helpdesk action is built when Keycloak
+    // can no longer be asked (the user is gone, or the process that read them died): the language is kept
+    // with the username and address already stored for those cases.
+    sql: `
+      alter table otp_devices add column owner_locale text;
+      alter table helpdesk_intents add column owner_locale text
+    `,
+  },
 ];
 
 export const migrate = async (db: SqlDatabase, migrations: Migration[] = MIGRATIONS): Promise<number[]> => {

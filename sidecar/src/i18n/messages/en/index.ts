@@ -4,5 +4,6 @@
  * Plain text only: callers escape for HTML and add the markup. `{{name}}` is filled in by the translator.
  */
 import { common } from './common.js';
+import { emails } from './emails.js';
 
-export const en = { common };
+export const en = { common, emails };

@@ -1,4 +1,5 @@
 import type { Messages } from '../shape.js';
 import { common } from './common.js';
+import { emails } from './emails.js';
 
-export const fr: Messages = { common };
+export const fr: Messages = { common, emails };
