@@ -28,14 +28,11 @@ useSidecarRealm(
   {
     populate: async () => {
       const realm = target.realm;
+      // Internationalization on (Keycloak keeps `locale` on users only then), French as the realm's default.
       await kc.realms.update(
         { realm },
         { internationalizationEnabled: true, supportedLocales: ['en', 'fr', 'de'], defaultLocale: 'fr' },
       );
-      // Keycloak keeps `locale` through its user profile once internationalization is on; the emulator of
-      // today keeps it as an attribute only admins edit.
-      const profile = await kc.users.getProfile({ realm });
-      await kc.users.updateProfile({ ...profile, realm, unmanagedAttributePolicy: 'ADMIN_EDIT' } as never);
       await createTestUser(kc, realm, 'lea', {
         extra: { ...localeAttribute('fr'), requiredActions: ['CONFIGURE_TOTP'] },
       });
