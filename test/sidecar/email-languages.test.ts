@@ -2,11 +2,13 @@
  * The sidecar's emails in their owner's language, through the real parts: a realm with internationalization
  * on (Keycloak keeps a user's `locale` attribute only then) and French as its default locale; users with
  * `locale` fr or de, and one without. The device mirror's notices and the enforcement reminders arrive over
- * SMTP in the user's language, else in the realm's default.
+ * SMTP in the user's language, else in the realm's default; so does a helpdesk verification code.
  */
 import { generate } from 'otplib';
+import { jsonCall } from '../support/http-json.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
-import { kc, kut, mail, target, useSidecarRealm } from '../support/sidecar-world.js';
+import { helpdeskToken } from '../support/sidecar-realm.js';
+import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import type { ReceivedMail } from '../support/smtp.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 
@@ -103,4 +105,19 @@ test('a device an admin removes from a user whose locale is de: the notice in Ge
   expect(notice.text).toContain('Der Authenticator "Handy" wurde am ');
   expect(notice.text).toContain('(von einem Administrator entfernt)');
   expectNoEnglish(notice);
+});
+
+test('a helpdesk verification code in German for a user whose locale is de, on a line of its own', async () => {
+  const staff = await helpdeskToken(kc, kut, target.realm);
+  const [greta] = await kc.users.find({ realm: target.realm, username: 'greta', exact: true });
+  const sent = await jsonCall(`${sidecar.url}/api/v1/helpdesk/users/${greta?.id}/verification`, {
+    token: staff,
+    method: 'POST',
+  });
+  expect(sent.status).toBe(202);
+  const email = await mailTo('greta', /Bestätigungscode/);
+  expect(email.subject).toBe(`Ihr Bestätigungscode für den IT-Support von ${target.realm}`);
+  expect(email.text).toMatch(/^\s+\d{6}\s*$/m);
+  expect(email.text).toContain('Er ist 10 Minuten gültig.');
+  expectNoEnglish(email);
 });
