@@ -205,6 +205,7 @@ export const buildApp = (of: RoutesOf): Express => {
         publicUrl: of.publicUrl,
         logger,
         rollout: rolloutTab(rolloutOf(of)),
+        realmDefaultLocale: async () => (await of.realmSettings()).defaultLocale,
       }),
     },
   });

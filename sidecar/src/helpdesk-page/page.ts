@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type Response, Router } from 'express';
 import { acrSatisfies, type Caller, type StaffProof } from '../http/auth.js';
+import { pickLocale, type Translator, translatorFor } from '../i18n/index.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
 import { type Sealer, sameSecret } from '../util/seal.js';
@@ -24,6 +25,7 @@ import {
   sealPendingLogin,
 } from './staff-login.js';
 import { MAX_SESSION_MS, type StaffSession, type StaffSessions } from './staff-sessions.js';
+import { confirmDialog, usersTab } from './users-tab.js';
 
 export const SESSION_COOKIE = 'otp_helpdesk_session';
 const LOGIN_COOKIE = 'otp_helpdesk_login';
@@ -47,13 +49,15 @@ export interface HelpdeskPageOptions {
   logger: Logger;
   /** the Rollout tab, for holders of its role; unset = no such tab */
   rollout?: RolloutTab;
+  /** the realm's default locale when it has internationalization on (cached; never rejects) */
+  realmDefaultLocale?: () => Promise<string | undefined>;
 }
 
-/** What the Rollout tab brings: the role it needs, its stylesheet and its content (the page's `main`). */
+/** What the Rollout tab brings: the role it needs, its stylesheet and its content (the page's `main`) in a language. */
 export interface RolloutTab {
   role: string;
   css: string;
-  render: () => Promise<string>;
+  render: (t: Translator) => Promise<string>;
 }
 
 /** Where a sign-in may return to (`/helpdesk/login?to=`): the tabs, by name, never a URL from the request. */
@@ -70,48 +74,6 @@ const ASSETS = {
     body: readFileSync(new URL('./assets/logout.js', import.meta.url), 'utf8'),
   },
 };
-
-/** The Users tab: find a user, their devices and audit trail, and the confirmation dialog for a change. */
-const usersTab = `<h2 class="sr-only">Find a user</h2>
-<form id="search-form" role="search">
-<label for="search">Find a user by username, email or name</label>
-<input id="search" name="search" type="search" required maxlength="100" autocomplete="off">
-<button type="submit">Search</button>
-</form>
-<p id="status" role="status" aria-live="polite"></p>
-<section id="results" hidden aria-labelledby="results-title"><h2 id="results-title" tabindex="-1">Users found</h2>
-<table><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th>
-<th scope="col">OTP</th></tr></thead><tbody></tbody></table></section>
-<section id="user" hidden aria-labelledby="user-title"><h2 id="user-title" tabindex="-1"></h2><p id="user-summary"></p>
-<h3 id="devices-title">Devices</h3>
-<table id="devices" aria-labelledby="devices-title"><thead><tr><th scope="col">Device name</th><th scope="col">Created</th>
-<th scope="col">Last seen</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
-<tbody></tbody></table>
-<p><button type="button" id="reset-otp" class="danger">Reset OTP…</button>
-<button type="button" id="send-setup">Send setup email…</button></p>
-<h3 id="audit-title">Audit trail</h3>
-<table id="audit" aria-labelledby="audit-title"><thead><tr><th scope="col">When</th><th scope="col">Staff</th><th scope="col">Action</th>
-<th scope="col">Reason</th><th scope="col">Ticket</th><th scope="col">Result</th></tr></thead><tbody></tbody></table>
-</section>`;
-
-const confirmDialog = `<dialog id="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text">
-<form id="confirm-form" method="dialog">
-<h2 id="confirm-title"></h2><p id="confirm-text"></p>
-<label for="ticket">Ticket (required, e.g. HD-1234)</label>
-<input id="ticket" name="ticket" required maxlength="100" autocomplete="off">
-<label for="reason">Reason (required, at least 15 characters)</label>
-<textarea id="reason" name="reason" required minlength="15" maxlength="500" rows="3"></textarea>
-<fieldset id="verify-row"><legend>Verify the caller</legend>
-<p>Send a one-time code to the account’s verified email; the caller reads it back to you.</p>
-<button type="button" id="send-code">Send code to the user’s email</button>
-<p id="code-status" role="status"></p>
-<label for="code">Code the caller reads back</label>
-<input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="off"></fieldset>
-<p id="confirm-error" role="alert"></p>
-<p class="actions"><button type="button" id="confirm-cancel">Cancel</button>
-<button type="submit" id="confirm-submit" class="danger"></button></p>
-</form></dialog>
-<script type="module" src="/helpdesk/app.js"></script>`;
 
 /** What the page's routes share: cookie names and options, the public base URL, the second-factor check. */
 const pageContext = (options: HelpdeskPageOptions) => {
@@ -140,18 +102,32 @@ const pageContext = (options: HelpdeskPageOptions) => {
     /** a password-only sign-in (no second factor) gets no page; signing in again asks Keycloak for the level */
     withoutSecondFactor: async (caller: Caller) =>
       !acrSatisfies(caller.acr, options.proof.acr, await options.proof.loaMap?.().catch(() => undefined)),
+    /**
+     * The language of a page, as Keycloak picks its own: the staff member's `locale` (a token claim) once
+     * signed in, else the browser's Accept-Language, else the realm's default, else English.
+     */
+    translatorOf: async (req: Request, caller?: Caller): Promise<Translator> => {
+      const realmDefault = await options.realmDefaultLocale?.().catch(() => undefined);
+      const acceptLanguage = req.headers['accept-language'];
+      return translatorFor(
+        pickLocale({
+          ...(caller?.locale ? { userLocale: caller.locale } : {}),
+          ...(acceptLanguage ? { acceptLanguage } : {}),
+          ...(realmDefault ? { realmDefault } : {}),
+        }),
+      );
+    },
   };
 };
 type PageContext = ReturnType<typeof pageContext>;
 
 const send = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
-const notAllowed = (role: string, what: string, back: { href: string; text: string }) =>
-  messagePage('Not allowed', `Your account needs the realm role ${role} to ${what}.`, back);
-const secondFactorPage = () =>
-  messagePage(
-    'Second factor required',
-    'The helpdesk needs a sign-in with your password and a one-time code from your authenticator.',
-  );
+const notAllowed = (t: Translator, text: string, back: { href: string; text: string }) =>
+  messagePage(t, t.t('staff.messages.notAllowedTitle'), text, back);
+const secondFactorPage = (t: Translator) =>
+  messagePage(t, t.t('staff.messages.secondFactorTitle'), t.t('staff.messages.secondFactorText'));
+/** The page of a sign-in that failed, saying why. */
+const signInFailed = (t: Translator, text: string) => messagePage(t, t.t('staff.messages.signInFailedTitle'), text);
 
 /** Keycloak's answer at /callback: the code exchanged (PKCE), the token checked, a session opened. */
 const finishSignIn = (ctx: PageContext) => async (req: Request, res: Response) => {
@@ -160,24 +136,33 @@ const finishSignIn = (ctx: PageContext) => async (req: Request, res: Response) =
   const query = req.query as Record<string, unknown>;
   const pending = openPendingLogin(options.loginSealer, parseCookie(req.headers.cookie ?? '')[cookies.login]);
   res.clearCookie(cookies.login, ctx.clearOptions(req));
+  const t = await ctx.translatorOf(req);
   if (typeof query.error === 'string')
-    return send(res, 400, messagePage('Sign-in failed', `Keycloak answered: ${query.error.slice(0, 100)}`));
+    return send(
+      res,
+      400,
+      signInFailed(t, t.t('staff.messages.keycloakAnswered', { error: query.error.slice(0, 100) })),
+    );
   if (!pending || typeof query.state !== 'string' || !sameSecret(query.state, pending.state))
-    return send(res, 400, messagePage('Sign-in expired', 'This sign-in was not started here or took too long.'));
+    return send(
+      res,
+      400,
+      messagePage(t, t.t('staff.messages.signInExpiredTitle'), t.t('staff.messages.signInExpiredText')),
+    );
   if (typeof query.code !== 'string' || query.code.length > 2000)
-    return send(res, 400, messagePage('Sign-in failed', 'Keycloak sent no authorization code.'));
+    return send(res, 400, signInFailed(t, t.t('staff.messages.noCode')));
   let tokens: Awaited<ReturnType<typeof exchangeCode>>;
   try {
     tokens = await exchangeCode(login, query.code, pending, `${base(req)}/helpdesk/callback`);
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'helpdesk sign-in: code exchange failed');
-    return send(res, 400, messagePage('Sign-in failed', 'Keycloak did not accept the sign-in; try again.'));
+    return send(res, 400, signInFailed(t, t.t('staff.messages.codeRefused')));
   }
   const caller = await sessions.verify(tokens);
-  if (!caller) return send(res, 400, messagePage('Sign-in failed', 'The token from Keycloak did not verify.'));
+  if (!caller) return send(res, 400, signInFailed(t, t.t('staff.messages.tokenUnverified')));
   if (await ctx.withoutSecondFactor(caller)) {
     logger.warn({ staff: caller.username }, 'helpdesk sign-in refused: no second factor');
-    return send(res, 403, secondFactorPage());
+    return send(res, 403, secondFactorPage(await ctx.translatorOf(req, caller)));
   }
   const sessionId = await sessions.create(caller, tokens);
   logger.info({ staff: caller.username }, 'helpdesk sign-in');
@@ -194,26 +179,35 @@ const signOut = (ctx: PageContext) => async (req: Request, res: Response) => {
   if (sessionId && typeof csrf === 'string' && sameSecret(csrf, sessions.csrfFor(sessionId))) {
     idToken = await sessions.idTokenOf(sessionId);
     await sessions.destroy(sessionId);
-  } else if (sessionId) return send(res, 403, messagePage('Not signed out', 'Reload the page and sign out again.'));
+  } else if (sessionId) {
+    const t = await ctx.translatorOf(req);
+    return send(
+      res,
+      403,
+      messagePage(t, t.t('staff.messages.notSignedOutTitle'), t.t('staff.messages.notSignedOutText')),
+    );
+  }
   res.clearCookie(ctx.cookies.session, ctx.clearOptions(req));
   const signedOut = `${ctx.base(req)}/helpdesk/signed-out`;
   if (!idToken) return res.redirect(302, logoutUrl(login, signedOut));
   // With the ID token as hint Keycloak ends its session without asking, so the next sign-in asks again.
   // Posted (Keycloak's end-session endpoint takes a form), so the token never appears in a URL.
-  send(res, 200, endSessionForm(login, signedOut, idToken));
+  send(res, 200, endSessionForm(await ctx.translatorOf(req), login, signedOut, idToken));
 };
 
 /** The self-submitting form of RP-initiated logout (assets/logout.js submits it; without script, a button). */
-const endSessionForm = (login: StaffLoginOptions, postLogoutRedirectUri: string, idToken: string) => {
+const endSessionForm = (t: Translator, login: StaffLoginOptions, postLogoutRedirectUri: string, idToken: string) => {
   const fields = { client_id: login.clientId, post_logout_redirect_uri: postLogoutRedirectUri, id_token_hint: idToken };
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
     .join('');
+  const title = escapeHtml(t.t('staff.messages.signingOutTitle'));
   return layout(
-    'Signing out',
-    `<main id="main"><h1>Signing out</h1><form id="kc-logout" method="post" action="${escapeHtml(
+    t,
+    t.t('staff.messages.signingOutTitle'),
+    `<main id="main"><h1>${title}</h1><form id="kc-logout" method="post" action="${escapeHtml(
       `${login.publicRealmUrl}/protocol/openid-connect/logout`,
-    )}">${inputs}<noscript><button type="submit">Finish signing out</button></noscript></form></main>
+    )}">${inputs}<noscript><button type="submit">${escapeHtml(t.t('staff.messages.finishSigningOut'))}</button></noscript></form></main>
 <script src="/helpdesk/logout.js"></script>`,
   );
 };
@@ -231,15 +225,17 @@ const staffSession = async (ctx: PageContext, req: Request, res: Response, tab: 
     res.redirect(302, tab === 'users' ? '/helpdesk/login' : `/helpdesk/login?to=${tab}`);
     return undefined;
   }
+  const t = await ctx.translatorOf(req, session.caller);
   if (!session.caller.roles.includes(options.role)) {
-    send(res, 403, notAllowed(options.role, 'use the helpdesk', { href: '/helpdesk/signed-out', text: 'Back' }));
+    const text = t.t('staff.messages.notAllowedHelpdesk', { role: options.role });
+    send(res, 403, notAllowed(t, text, { href: '/helpdesk/signed-out', text: t.t('staff.messages.back') }));
     return undefined;
   }
   if (await ctx.withoutSecondFactor(session.caller)) {
-    send(res, 403, secondFactorPage());
+    send(res, 403, secondFactorPage(t));
     return undefined;
   }
-  return session;
+  return { ...session, t };
 };
 
 export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
@@ -251,10 +247,13 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
   router.use((_req, res, next) => {
     res.set('Content-Security-Policy', staffPageCsp(keycloakOrigin));
     res.set('Cache-Control', 'no-store');
+    // The language may come from Accept-Language (pages before sign-in).
+    res.vary('Accept-Language');
     next();
   });
 
-  const frame = (session: StaffSession, current: StaffTab) => ({
+  const frame = (session: StaffSession & { t: Translator }, current: StaffTab) => ({
+    t: session.t,
     realm: options.realmDisplayName,
     username: session.caller.username,
     csrf: session.csrf,
@@ -265,7 +264,11 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
   router.get('/', async (req, res) => {
     const session = await staffSession(ctx, req, res, 'users');
     if (session)
-      send(res, 200, staffPage(frame(session, 'users'), 'Users', usersTab, confirmDialog, csrfMeta(session)));
+      send(
+        res,
+        200,
+        staffPage(frame(session, 'users'), usersTab(session.t), confirmDialog(session.t), csrfMeta(session)),
+      );
   });
 
   const { rollout } = options;
@@ -274,14 +277,13 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
     router.get('/rollout', async (req, res) => {
       const session = await staffSession(ctx, req, res, 'rollout');
       if (!session) return;
-      if (!session.caller.roles.includes(rollout.role))
-        return send(
-          res,
-          403,
-          notAllowed(rollout.role, 'see the rollout', { href: '/helpdesk', text: 'Back to the helpdesk' }),
-        );
+      const { t } = session;
+      if (!session.caller.roles.includes(rollout.role)) {
+        const text = t.t('staff.messages.notAllowedRollout', { role: rollout.role });
+        return send(res, 403, notAllowed(t, text, { href: '/helpdesk', text: t.t('staff.messages.backToHelpdesk') }));
+      }
       const head = '<link rel="stylesheet" href="/helpdesk/rollout/rollout.css">';
-      send(res, 200, staffPage(frame(session, 'rollout'), 'Rollout', await rollout.render(), '', head));
+      send(res, 200, staffPage(frame(session, 'rollout'), await rollout.render(t), '', head));
     });
     router.get('/rollout/rollout.css', (_req, res) => {
       res.type('text/css').send(rollout.css);
@@ -298,15 +300,10 @@ export const helpdeskPage = (options: HelpdeskPageOptions): Router => {
   router.get('/callback', finishSignIn(ctx));
   router.post('/logout', express.urlencoded({ extended: false, limit: '1kb' }), signOut(ctx));
 
-  router.get('/signed-out', (_req, res) => {
-    send(
-      res,
-      200,
-      messagePage('Signed out', 'You are signed out of the OTP helpdesk.', {
-        href: '/helpdesk/login',
-        text: 'Sign in',
-      }),
-    );
+  router.get('/signed-out', async (req, res) => {
+    const t = await ctx.translatorOf(req);
+    const signIn = { href: '/helpdesk/login', text: t.t('staff.messages.signIn') };
+    send(res, 200, messagePage(t, t.t('staff.messages.signedOutTitle'), t.t('staff.messages.signedOutText'), signIn));
   });
 
   for (const [name, asset] of Object.entries(ASSETS))

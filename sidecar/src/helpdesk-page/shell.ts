@@ -1,15 +1,17 @@
 /**
  * The HTML every helpdesk page is made of: the document, the staff header (who is signed in, "Sign out")
  * with the tab bar (Users | Rollout), so the helpdesk and its Rollout tab look and read the same, and the
- * one-message pages (signed out, not allowed…). No inline script or style: the page's CSP forbids both.
+ * one-message pages (signed out, not allowed…), all in the staff member's language. No inline script or
+ * style: the page's CSP forbids both.
  */
+import type { Translator } from '../i18n/index.js';
 import { escapeHtml } from '../util/html.js';
 
 export type StaffTab = 'users' | 'rollout';
 
-const TABS: { tab: StaffTab; href: string; label: string }[] = [
-  { tab: 'users', href: '/helpdesk', label: 'Users' },
-  { tab: 'rollout', href: '/helpdesk/rollout', label: 'Rollout' },
+const TABS: { tab: StaffTab; href: string }[] = [
+  { tab: 'users', href: '/helpdesk' },
+  { tab: 'rollout', href: '/helpdesk/rollout' },
 ];
 
 /** The helpdesk page's CSP: scripts and styles only from the sidecar's files, forms only to it and Keycloak. */
@@ -17,24 +19,27 @@ export const staffPageCsp = (keycloakOrigin: string) =>
   `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; ` +
   `form-action 'self' ${keycloakOrigin}; frame-ancestors 'none'; base-uri 'none'`;
 
-export const layout = (title: string, body: string, head = '') => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+export const layout = (t: Translator, title: string, body: string, head = '') => `<!doctype html>
+<html lang="${t.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><link rel="stylesheet" href="/helpdesk/app.css">${head}</head>
 <body>${body}</body></html>`;
 
 export const messagePage = (
+  t: Translator,
   title: string,
   message: string,
-  link = { href: '/helpdesk/login', text: 'Sign in again' },
+  link = { href: '/helpdesk/login', text: t.t('staff.messages.signInAgain') },
 ) =>
   layout(
+    t,
     title,
-    `<header><p class="brand">OTP helpdesk</p></header>
+    `<header><p class="brand">${escapeHtml(t.t('staff.brand'))}</p></header>
 <main id="main"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
 <p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p></main>`,
   );
 
 export interface StaffFrame {
+  t: Translator;
   realm: string;
   username: string;
   csrf: string;
@@ -44,22 +49,25 @@ export interface StaffFrame {
 }
 
 /** A signed-in page: skip link, header, the tab bar, then `main` (the current tab's content). */
-export const staffPage = (frame: StaffFrame, title: string, main: string, tail = '', head = '') => {
-  const tabs = TABS.filter((t) => t.tab === 'users' || frame.rolloutTab)
+export const staffPage = (frame: StaffFrame, main: string, tail = '', head = '') => {
+  const { t } = frame;
+  const label = (tab: StaffTab) => escapeHtml(t.t(`staff.tabs.${tab}`));
+  const tabs = TABS.filter((tab) => tab.tab === 'users' || frame.rolloutTab)
     .map(
-      (t) =>
-        `<li><a href="${t.href}"${t.tab === frame.current ? ' aria-current="page"' : ''}>${escapeHtml(t.label)}</a></li>`,
+      (tab) =>
+        `<li><a href="${tab.href}"${tab.tab === frame.current ? ' aria-current="page"' : ''}>${label(tab.tab)}</a></li>`,
     )
     .join('');
   return layout(
-    `${title} — OTP helpdesk — ${frame.realm}`,
-    `<a class="skip" href="#main">Skip to the page content</a>
-<header><h1>OTP helpdesk <span class="realm">${escapeHtml(frame.realm)}</span></h1>
-<form method="post" action="/helpdesk/logout" class="signout"><span>Signed in as <strong id="staff">${escapeHtml(
+    t,
+    t.t('staff.pageTitle', { tab: t.t(`staff.tabs.${frame.current}`), realm: frame.realm }),
+    `<a class="skip" href="#main">${escapeHtml(t.t('staff.skipLink'))}</a>
+<header><h1>${escapeHtml(t.t('staff.brand'))} <span class="realm">${escapeHtml(frame.realm)}</span></h1>
+<form method="post" action="/helpdesk/logout" class="signout"><span>${escapeHtml(t.t('staff.signedInAs'))} <strong id="staff">${escapeHtml(
       frame.username,
     )}</strong></span>
-<input type="hidden" name="csrf" value="${escapeHtml(frame.csrf)}"><button type="submit">Sign out</button></form></header>
-<nav class="tabs" aria-label="Helpdesk sections"><ul>${tabs}</ul></nav>
+<input type="hidden" name="csrf" value="${escapeHtml(frame.csrf)}"><button type="submit">${escapeHtml(t.t('staff.signOut'))}</button></form></header>
+<nav class="tabs" aria-label="${escapeHtml(t.t('staff.sections'))}"><ul>${tabs}</ul></nav>
 <main id="main" tabindex="-1">${main}</main>${tail}`,
     head,
   );

@@ -72,7 +72,7 @@ export class StaffSessions {
 
   /**
    * The caller a token set stands for, or undefined when the access token does not verify. Where the access
-   * token leaves out `sid`, `acr` or `auth_time` (e.g. Keycloak's lightweight access tokens), they are read
+   * token leaves out `sid`, `acr`, `auth_time` or `locale` (e.g. Keycloak's lightweight access tokens), they are read
    * from the ID token of the same answer, which came straight from the token endpoint (OIDC Core 3.1.3.7).
    */
   async verify(tokens: TokenSet): Promise<Caller | undefined> {
@@ -84,6 +84,7 @@ export class StaffSessions {
       ...(typeof id.sid === 'string' ? { sid: id.sid } : {}),
       ...(typeof id.acr === 'string' ? { acr: id.acr } : {}),
       ...(typeof id.auth_time === 'number' ? { authTime: id.auth_time } : {}),
+      ...(typeof id.locale === 'string' ? { locale: id.locale } : {}),
       ...caller,
     };
   }

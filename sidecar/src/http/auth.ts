@@ -26,6 +26,8 @@ export interface Caller {
   authTime?: number;
   /** the Keycloak SSO session (`sid`) the token belongs to */
   sid?: string;
+  /** the user's `locale` attribute, as the profile scope's locale mapper puts it in tokens (staff pages' language) */
+  locale?: string;
 }
 
 /** tokens remembered after a full check, so a page's burst of calls pays for one RSA verification */
@@ -51,6 +53,7 @@ type Claims = jwt.JwtPayload & {
   acr?: string;
   auth_time?: number;
   sid?: string;
+  locale?: string;
 };
 
 /** The caller a verified token's claims stand for. */
@@ -61,6 +64,7 @@ const callerOf = (claims: Claims): Caller => ({
   ...(typeof claims.acr === 'string' ? { acr: claims.acr } : {}),
   ...(typeof claims.auth_time === 'number' ? { authTime: claims.auth_time } : {}),
   ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}),
+  ...(typeof claims.locale === 'string' ? { locale: claims.locale } : {}),
 });
 
 export class TokenVerifier {

@@ -1,7 +1,8 @@
 /**
  * The dashboard's charts as SVG strings rendered on the server from the data: no script, no library, no
  * inline style (the page's CSP forbids both); colours come from presentation attributes and CSS classes.
- * Each chart has role="img" with a <title> and <desc>; the page puts a data table next to it.
+ * Each chart has role="img" with a <title> and <desc>; the page puts a data table next to it. Words,
+ * numbers and days come in the staff member's language (ChartWords).
  */
 import { escapeHtml } from '../util/html.js';
 import type { RolloutCounts, WeekCount } from './records.js';
@@ -10,10 +11,23 @@ const WIDTH = 720;
 const HEIGHT = 240;
 const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
 
-const svgOpen = (id: string, title: string, desc: string, height = HEIGHT) =>
+/** A chart's words and how it writes numbers and days, in the reader's language. */
+export interface ChartWords {
+  title: string;
+  desc: string;
+  count: (n: number) => string;
+  /** a share, 0..100 */
+  percent: (n: number) => string;
+  /** a day (`YYYY-MM-DD`) on an axis */
+  day: (day: string) => string;
+  /** the deadline marker's label */
+  deadline: (day: string) => string;
+}
+
+const svgOpen = (id: string, words: ChartWords, height = HEIGHT) =>
   `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
-  `xmlns="http://www.w3.org/2000/svg"><title id="${id}-title">${escapeHtml(title)}</title>` +
-  `<desc id="${id}-desc">${escapeHtml(desc)}</desc>`;
+  `xmlns="http://www.w3.org/2000/svg"><title id="${id}-title">${escapeHtml(words.title)}</title>` +
+  `<desc id="${id}-desc">${escapeHtml(words.desc)}</desc>`;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -26,14 +40,14 @@ export const niceMax = (value: number): number => {
   return step * magnitude;
 };
 
-const yAxis = (max: number, height: number) => {
+const yAxis = (max: number, height: number, count: ChartWords['count']) => {
   const plot = height - PAD.top - PAD.bottom;
   return [0, 0.5, 1]
     .map((f) => {
       const y = round(PAD.top + plot * (1 - f));
       return (
         `<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y}" y2="${y}"/>` +
-        `<text class="axis" x="${PAD.left - 6}" y="${y + 4}" text-anchor="end">${Math.round(max * f)}</text>`
+        `<text class="axis" x="${PAD.left - 6}" y="${y + 4}" text-anchor="end">${escapeHtml(count(Math.round(max * f)))}</text>`
       );
     })
     .join('');
@@ -43,7 +57,7 @@ const yAxis = (max: number, height: number) => {
 export const enrolmentChart = (
   series: { day: string; counts: RolloutCounts }[],
   deadline: string | null,
-  desc: string,
+  words: ChartWords,
 ): string => {
   const max = niceMax(Math.max(1, ...series.map((p) => p.counts.required)));
   const plotW = WIDTH - PAD.left - PAD.right;
@@ -58,26 +72,28 @@ export const enrolmentChart = (
   const first = series[0]?.day ?? '';
   const last = series.at(-1)?.day ?? '';
   const labels =
-    `<text class="axis" x="${PAD.left}" y="${HEIGHT - 8}">${escapeHtml(first)}</text>` +
-    `<text class="axis" x="${WIDTH - PAD.right}" y="${HEIGHT - 8}" text-anchor="end">${escapeHtml(last)}</text>`;
+    (first ? `<text class="axis" x="${PAD.left}" y="${HEIGHT - 8}">${escapeHtml(words.day(first))}</text>` : '') +
+    (last
+      ? `<text class="axis" x="${WIDTH - PAD.right}" y="${HEIGHT - 8}" text-anchor="end">${escapeHtml(words.day(last))}</text>`
+      : '');
   const marker =
     deadline && deadline >= first && deadline <= last && series.length > 1
-      ? deadlineMarker(x(series.findIndex((p) => p.day >= deadline)), deadline)
+      ? deadlineMarker(x(series.findIndex((p) => p.day >= deadline)), words.deadline(deadline))
       : '';
   return (
-    `${svgOpen('enrolment', 'Enrolment over time', desc)}${yAxis(max, HEIGHT)}${area}` +
+    `${svgOpen('enrolment', words)}${yAxis(max, HEIGHT, words.count)}${area}` +
     `<polyline class="enrolled-line" fill="none" points="${line((c) => c.enrolled)}"/>` +
     `<polyline class="required-line" fill="none" points="${line((c) => c.required)}"/>` +
     `${marker}${labels}</svg>`
   );
 };
 
-const deadlineMarker = (x: number, deadline: string) =>
+const deadlineMarker = (x: number, label: string) =>
   `<line class="deadline" x1="${x}" x2="${x}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}"/>` +
-  `<text class="axis" x="${x + 4}" y="${PAD.top + 10}">deadline ${escapeHtml(deadline)}</text>`;
+  `<text class="axis" x="${x + 4}" y="${PAD.top + 10}">${escapeHtml(label)}</text>`;
 
 /** One horizontal progress bar per group: enrolled share of required. */
-export const groupBars = (groups: { path: string; percent: number }[], desc: string): string => {
+export const groupBars = (groups: { path: string; percent: number }[], words: ChartWords): string => {
   const rowH = 28;
   const height = Math.max(1, groups.length) * rowH + 8;
   const labelW = 200;
@@ -90,15 +106,18 @@ export const groupBars = (groups: { path: string; percent: number }[], desc: str
         `<text class="label" x="${labelW - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(g.path)}</text>` +
         `<rect class="bar-track" x="${labelW}" y="${y + 4}" width="${barW}" height="18" rx="3"/>` +
         `<rect class="bar-fill" x="${labelW}" y="${y + 4}" width="${w}" height="18" rx="3"/>` +
-        `<text class="label" x="${labelW + barW + 8}" y="${y + 17}">${g.percent}%</text>`
+        `<text class="label" x="${labelW + barW + 8}" y="${y + 17}">${escapeHtml(words.percent(g.percent))}</text>`
       );
     })
     .join('');
-  return `${svgOpen('groups', 'Progress per group', desc, height)}${rows}</svg>`;
+  return `${svgOpen('groups', words, height)}${rows}</svg>`;
 };
 
 /** Weekly counts of several series side by side, one group of bars per week. */
-export const weeklyBars = (series: { name: string; className: string; weeks: WeekCount[] }[], desc: string): string => {
+export const weeklyBars = (
+  series: { name: string; className: string; weeks: WeekCount[] }[],
+  words: ChartWords,
+): string => {
   const weeks = series[0]?.weeks.map((w) => w.week) ?? [];
   const max = niceMax(Math.max(1, ...series.flatMap((s) => s.weeks.map((w) => w.count))));
   const plotW = WIDTH - PAD.left - PAD.right;
@@ -117,9 +136,9 @@ export const weeklyBars = (series: { name: string; className: string; weeks: Wee
   const labels = weeks
     .map((week, i) =>
       (weeks.length - 1 - i) % 2 === 0 // every other week, the current one always
-        ? `<text class="axis" x="${round(PAD.left + slot * i + slot / 2)}" y="${HEIGHT - 8}" text-anchor="middle">${escapeHtml(week.slice(5))}</text>`
+        ? `<text class="axis" x="${round(PAD.left + slot * i + slot / 2)}" y="${HEIGHT - 8}" text-anchor="middle">${escapeHtml(words.day(week))}</text>`
         : '',
     )
     .join('');
-  return `${svgOpen('weekly', 'Activity per week', desc)}${yAxis(max, HEIGHT)}${bars}${labels}</svg>`;
+  return `${svgOpen('weekly', words)}${yAxis(max, HEIGHT, words.count)}${bars}${labels}</svg>`;
 };

@@ -1,13 +1,15 @@
 /**
  * The rollout dashboard over HTTP, for holders of the helpdesk admin role only:
  * GET /api/v1/rollout (JSON), GET /api/v1/rollout/pending.csv, and the Rollout tab of the helpdesk page
- * (GET /helpdesk/rollout: server-rendered, no script) with its stylesheet.
+ * (GET /helpdesk/rollout: server-rendered in the staff member's language, no script) with its stylesheet. The
+ * CSV's column names and values stay English (machine-read, like the JSON).
  */
 import { Router } from 'express';
 import { nonCompliantUsers } from '../enforcement/records.js';
 import type { Caller } from '../http/auth.js';
 import { streamCsv } from '../http/csv.js';
 import { ApiError } from '../http/errors.js';
+import type { Translator } from '../i18n/index.js';
 import type { SqlDatabase } from '../store/database.js';
 import { dayOf } from './progress.js';
 import { rolloutOverview } from './rollout.js';
@@ -62,5 +64,5 @@ export const rolloutApiRouter = (o: RolloutHttpOptions): Router => {
 export const rolloutTab = (o: RolloutHttpOptions) => ({
   role: o.adminRole,
   css: ROLLOUT_CSS,
-  render: async () => dashboardMain(await overviewOf(o)),
+  render: async (t: Translator) => dashboardMain(await overviewOf(o), t),
 });

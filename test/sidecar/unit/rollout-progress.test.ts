@@ -1,5 +1,12 @@
 /** The rollout dashboard's arithmetic and charts, without servers: projection, series, weeks, SVG. */
-import { enrolmentChart, groupBars, niceMax, weeklyBars } from '../../../sidecar/src/rollout/charts.js';
+import { translatorFor } from '../../../sidecar/src/i18n/index.js';
+import {
+  type ChartWords,
+  enrolmentChart,
+  groupBars,
+  niceMax,
+  weeklyBars,
+} from '../../../sidecar/src/rollout/charts.js';
 import {
   addDays,
   linearFit,
@@ -10,7 +17,19 @@ import {
   weekStartOf,
 } from '../../../sidecar/src/rollout/progress.js';
 import type { RolloutCounts, Snapshot } from '../../../sidecar/src/rollout/records.js';
-import { projectionText } from '../../../sidecar/src/rollout/view.js';
+import { formatsOf, projectionText } from '../../../sidecar/src/rollout/view.js';
+
+/** A chart's words as plain as can be: ISO days, bare numbers. */
+const words = (title: string, desc: string): ChartWords => ({
+  title,
+  desc,
+  count: String,
+  percent: (n) => `${n}%`,
+  day: (day) => day,
+  deadline: (day) => `deadline ${day}`,
+});
+const inWords = (locale: 'en' | 'fr' | 'de', p: Parameters<typeof projectionText>[2]) =>
+  projectionText(translatorFor(locale), formatsOf(locale), p);
 
 const counts = (required: number, enrolled: number): RolloutCounts => ({
   required,
@@ -50,7 +69,7 @@ describe('the projection', () => {
       counts: counts(100 + 10 * i, 40 + i),
     }));
     expect(project(rising).status).toBe('not-at-this-pace');
-    expect(projectionText(project(rising))).toMatch(/^Not at this pace/);
+    expect(inWords('en', project(rising))).toMatch(/^Not at this pace/);
   });
 
   test('done is done, and one day is too few', () => {
@@ -121,7 +140,7 @@ describe('the charts', () => {
     const svg = enrolmentChart(
       daily(100, (i) => 40 + 5 * i, 6),
       '2026-11-03',
-      'six days <of> data',
+      words('Enrolment over time', 'six days <of> data'),
     );
     expect(svg).toMatch(/^<svg [^>]*role="img"/);
     expect(svg).toContain('<title id="enrolment-title">Enrolment over time</title>');
@@ -140,7 +159,7 @@ describe('the charts', () => {
         { path: '/staff', percent: 50 },
         { path: '/guests', percent: 100 },
       ],
-      'two groups',
+      words('Progress per group', 'two groups'),
     );
     const fills = [...svg.matchAll(/class="bar-fill"[^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(fills).toEqual([220, 440]);
@@ -158,9 +177,36 @@ describe('the charts', () => {
         { name: 'a', className: 'bar-reminders', weeks: weeks(10) },
         { name: 'b', className: 'bar-actions', weeks: weeks(5) },
       ],
-      'd',
+      words('Activity per week', 'd'),
     );
     const heights = [...svg.matchAll(/<rect class="bar-\w+"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(heights).toEqual([192, 0, 96, 0]);
+  });
+});
+
+describe("the dashboard in the reader's language", () => {
+  const onPace = { status: 'on-pace', day: '2026-12-24', perDay: 1.5, beforeDeadline: true } as const;
+
+  test('the projection, its day and pace written as each language writes them', () => {
+    expect(inWords('en', onPace)).toBe(
+      'Everyone enrolled by December 24, 2026 at the current pace (1.5 users a day) — before the deadline.',
+    );
+    expect(inWords('fr', onPace)).toBe(
+      'Tout le monde équipé d’ici le 24 décembre 2026 au rythme actuel (1,5 utilisateurs par jour) — avant l’échéance.',
+    );
+    expect(inWords('de', { ...onPace, beforeDeadline: false })).toBe(
+      'Alle eingerichtet bis 24. Dezember 2026 beim jetzigen Tempo (1,5 Benutzer pro Tag) — nach der Frist.',
+    );
+  });
+
+  test('numbers, shares and days', () => {
+    const [en, fr, de] = (['en', 'fr', 'de'] as const).map(formatsOf);
+    expect([en?.count(12345), fr?.count(12345), de?.count(12345)]).toEqual(['12,345', '12\u202f345', '12.345']);
+    expect([en?.percent(66.6), fr?.percent(66.6), de?.percent(66.6)]).toEqual(['66.6%', '66,6\u00a0%', '66,6\u00a0%']);
+    expect([en?.shortDay('2026-03-02'), fr?.shortDay('2026-03-02'), de?.shortDay('2026-03-02')]).toEqual([
+      'Mar 2',
+      '2 mars',
+      '2. März',
+    ]);
   });
 });

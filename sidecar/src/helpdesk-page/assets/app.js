@@ -1,11 +1,26 @@
 // The helpdesk page's script: calls /api/v1/helpdesk with the session cookie and the CSRF token, and
 // renders with textContent only, so names and labels typed by users can never inject markup. For keyboard
 // and screen-reader users, focus moves to the heading of what an action shows (the users found, the user)
-// and results are announced by the #status live region.
+// and results are announced by the #status live region. Its words come in the page's language from the
+// #staff-messages data block (JSON, never run); they too are only ever written as text.
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const $ = (selector) => document.querySelector(selector);
 const status = $('#status');
+const messages = JSON.parse($('#staff-messages').textContent);
+const lang = document.documentElement.lang;
 let current; // the user on screen: { user, devices, live }
+
+/** A text of the page's language with its `{{name}}` placeholders filled in. */
+const t = (key, values = {}) =>
+  messages.app[key].replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name) => String(values[name] ?? ''));
+
+/** An API refusal in words: the page's text for a known error code, else the API's own (English) message. */
+const refusal = (httpStatus, body) => {
+  const known = typeof body.error === 'string' && Object.hasOwn(messages.errors, body.error);
+  if (known) return messages.errors[body.error];
+  const details = Array.isArray(body.details) ? ` (${body.details.join('; ')})` : '';
+  return `${body.message ?? t('answered', { status: httpStatus })}${details}`;
+};
 
 const api = async (path, init = {}) => {
   const response = await fetch(`/api/v1/helpdesk${path}`, {
@@ -20,13 +35,10 @@ const api = async (path, init = {}) => {
   });
   if (response.status === 401) {
     window.location.assign('/helpdesk/login');
-    throw new Error('Your session ended; signing in again');
+    throw new Error(t('sessionEnded'));
   }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const details = Array.isArray(body.details) ? ` (${body.details.join('; ')})` : '';
-    throw new Error(`${body.message ?? `The sidecar answered ${response.status}`}${details}`);
-  }
+  if (!response.ok) throw new Error(refusal(response.status, body));
   return body;
 };
 
@@ -38,7 +50,7 @@ const cell = (row, text, className) => {
   return td;
 };
 
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+const when = (iso) => (iso ? new Date(iso).toLocaleString(lang) : '—');
 
 const fill = (tbody, items, render) => {
   tbody.replaceChildren();
@@ -59,7 +71,7 @@ $('#search-form').addEventListener('submit', async (event) => {
   if (!search) return;
   try {
     const { users } = await api(`/users?search=${encodeURIComponent(search)}`);
-    say(users.length === 0 ? 'No user matches.' : `${users.length} user(s) found.`);
+    say(users.length === 0 ? t('noMatch') : t('found', { count: users.length.toLocaleString(lang) }));
     $('#results').hidden = users.length === 0;
     $('#user').hidden = true;
     fill($('#results tbody'), users, (row, user) => {
@@ -73,7 +85,7 @@ $('#search-form').addEventListener('submit', async (event) => {
       row.append(td);
       cell(row, [user.firstName, user.lastName].filter(Boolean).join(' '));
       cell(row, user.email);
-      cell(row, user.totp ? 'yes' : 'no');
+      cell(row, user.totp ? t('yes') : t('no'));
     });
     if (users.length > 0) $('#results-title').focus();
   } catch (error) {
@@ -82,10 +94,12 @@ $('#search-form').addEventListener('submit', async (event) => {
 });
 
 const deviceStatus = (device, liveIds) => {
-  if (liveIds.has(device.credentialId)) return 'active';
+  if (liveIds.has(device.credentialId)) return t('active');
   if (device.removedAt)
-    return `removed ${when(device.removedAt)}${device.removedReason ? ` (${device.removedReason})` : ''}`;
-  return 'not found in Keycloak';
+    return device.removedReason
+      ? t('removedBecause', { when: when(device.removedAt), reason: device.removedReason })
+      : t('removed', { when: when(device.removedAt) });
+  return t('notInKeycloak');
 };
 
 const showUser = async (id) => {
@@ -101,8 +115,8 @@ const showUser = async (id) => {
     $('#user-summary').textContent = [
       [user.firstName, user.lastName].filter(Boolean).join(' '),
       user.email,
-      user.enabled ? 'enabled' : 'disabled',
-      (user.requiredActions ?? []).includes('CONFIGURE_TOTP') ? 'must set up OTP at next sign-in' : '',
+      user.enabled ? t('enabled') : t('disabled'),
+      (user.requiredActions ?? []).includes('CONFIGURE_TOTP') ? t('mustSetUp') : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -117,7 +131,7 @@ const showUser = async (id) => {
     ];
     fill($('#devices tbody'), rows, (row, device) => {
       const active = liveIds.has(device.credentialId);
-      cell(row, device.label ?? '(no name)', active ? '' : 'removed');
+      cell(row, device.label ?? t('noName'), active ? '' : 'removed');
       cell(row, when(device.createdAt));
       cell(row, when(device.lastSeenAt));
       cell(row, deviceStatus(device, liveIds));
@@ -125,16 +139,16 @@ const showUser = async (id) => {
       if (active) {
         const remove = document.createElement('button');
         remove.type = 'button';
-        remove.textContent = 'Remove device';
-        remove.setAttribute('aria-label', `Remove device ${device.label ?? ''}`.trim());
+        remove.textContent = t('removeDevice');
+        remove.setAttribute('aria-label', t('removeDeviceOf', { label: device.label ?? '' }).trim());
         remove.addEventListener('click', () =>
           confirmAction({
-            title: `Remove the device “${device.label ?? '(no name)'}” of ${user.username}?`,
-            text: 'The user can no longer sign in with codes from this device. Other devices keep working; if it is the last one, they get a setup link by email.',
-            submit: 'Remove device',
+            title: t('removeTitle', { label: device.label ?? t('noName'), username: user.username }),
+            text: t('removeText'),
+            submit: t('removeDevice'),
             verify: true,
             path: `/users/${encodeURIComponent(user.id)}/devices/${encodeURIComponent(device.credentialId)}/remove`,
-            done: 'Device removed',
+            done: t('removeDone'),
           }),
         );
         td.append(remove);
@@ -176,23 +190,23 @@ const confirmAction = (action) => {
 $('#reset-otp').addEventListener('click', () => {
   const { user } = current;
   confirmAction({
-    title: `Reset OTP of ${user.username}?`,
-    text: 'All their authenticator devices are removed and they are signed out everywhere. They get a link by email to set up a new device; until they use it, their password alone does not sign them in.',
-    submit: 'Reset OTP',
+    title: t('resetTitle', { username: user.username }),
+    text: t('resetText'),
+    submit: t('resetSubmit'),
     path: `/users/${encodeURIComponent(user.id)}/reset-otp`,
     verify: true,
-    done: 'OTP reset',
+    done: t('resetDone'),
   });
 });
 
 $('#send-setup').addEventListener('click', () => {
   const { user } = current;
   confirmAction({
-    title: `Send ${user.username} a setup email?`,
-    text: 'They receive a link to set up an authenticator device.',
-    submit: 'Send email',
+    title: t('setupTitle', { username: user.username }),
+    text: t('setupText'),
+    submit: t('setupSubmit'),
     path: `/users/${encodeURIComponent(user.id)}/send-setup-email`,
-    done: 'Setup email sent',
+    done: t('setupDone'),
   });
 });
 
@@ -205,7 +219,7 @@ $('#send-code').addEventListener('click', async () => {
   try {
     const sent = await api(`/users/${encodeURIComponent(current.user.id)}/verification`, { method: 'POST', body: {} });
     pending.verificationId = sent.id;
-    $('#code-status').textContent = 'Code sent to the account’s email. Ask the caller to read it to you.';
+    $('#code-status').textContent = t('codeSent');
   } catch (error) {
     $('#code-status').textContent = error.message;
     next = $('#send-code');
@@ -218,7 +232,7 @@ $('#send-code').addEventListener('click', async () => {
 $('#confirm-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   if (pending.verify && !pending.verificationId) {
-    $('#confirm-error').textContent = 'Send a code to the user’s email first, then enter what the caller reads back.';
+    $('#confirm-error').textContent = t('sendCodeFirst');
     return;
   }
   const body = {
@@ -232,8 +246,8 @@ $('#confirm-form').addEventListener('submit', async (event) => {
     dialog.close();
     say(
       result.result === 'pending-approval'
-        ? `Waiting for a second helpdesk admin to approve (approval #${result.approvalId}).`
-        : `${pending.done} (audit #${result.auditId}).`,
+        ? t('waitingApproval', { id: result.approvalId })
+        : t('done', { what: pending.done, id: result.auditId }),
     );
     await showUser(current.user.id);
   } catch (error) {
