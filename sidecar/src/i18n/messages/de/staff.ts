@@ -113,7 +113,10 @@ export const staff: Messages['staff'] = {
     staff_disabled: 'Ihr Konto ist deaktiviert oder existiert nicht mehr.',
     second_factor_required: 'Melden Sie sich zuerst mit Ihrem zweiten Faktor (Einmalcode) an.',
     reauthentication_required: 'Melden Sie sich erneut an, um vor dieser Änderung Ihre Identität zu bestätigen.',
-    keycloak_unavailable: 'Keycloak konnte Ihr Konto nicht bestätigen; bitte versuchen Sie es erneut.',
+    keycloak_unavailable: 'Keycloak ist nicht erreichbar; bitte versuchen Sie es gleich noch einmal.',
+    store_unavailable: 'Die Datenbank des Sidecars ist nicht erreichbar; bitte versuchen Sie es gleich noch einmal.',
+    internal_error:
+      'Im Sidecar ist ein Fehler aufgetreten; die Aktion wurde möglicherweise nicht ausgeführt. Bitte versuchen Sie es erneut.',
     keycloak_error: 'Keycloak hat die Änderung nicht abgeschlossen; nichts wurde als erledigt gemeldet.',
     privilege_check_failed: 'Die Rollen des Kontos konnten nicht gelesen werden; nichts wurde geändert.',
     protected_target: 'Nur Helpdesk-Administratoren dürfen ein Mitarbeiter- oder Administratorkonto ändern.',

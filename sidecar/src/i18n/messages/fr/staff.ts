@@ -113,7 +113,10 @@ export const staff: Messages['staff'] = {
     staff_disabled: 'Votre compte est désactivé ou n’existe plus.',
     second_factor_required: 'Connectez-vous d’abord avec votre second facteur (code à usage unique).',
     reauthentication_required: 'Reconnectez-vous pour confirmer votre identité avant cette modification.',
-    keycloak_unavailable: 'Keycloak n’a pas pu confirmer votre compte ; veuillez réessayer.',
+    keycloak_unavailable: 'Keycloak est injoignable ; veuillez réessayer dans un instant.',
+    store_unavailable: 'La base de données du sidecar est injoignable ; veuillez réessayer dans un instant.',
+    internal_error:
+      'Une erreur s’est produite dans le sidecar ; l’action n’a peut-être pas été effectuée. Veuillez réessayer.',
     keycloak_error: 'Keycloak n’a pas terminé la modification ; rien n’a été enregistré comme effectué.',
     privilege_check_failed: 'Les rôles du compte n’ont pas pu être lus ; rien n’a été modifié.',
     protected_target:
