@@ -11,17 +11,16 @@ import type { Projection } from './progress.js';
 import type { RolloutCounts } from './records.js';
 import type { RolloutOverview } from './rollout.js';
 
-/** Numbers, shares and days (`YYYY-MM-DD`, UTC) as the language writes them. */
-export const formatsOf = (locale: string) => {
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const share = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const long = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const short = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+/** Numbers, shares and days (`YYYY-MM-DD`, UTC) as the translator's language writes them. */
+export const formatsOf = (t: Translator) => {
+  const number = new Intl.NumberFormat(t.locale, { maximumFractionDigits: 2 });
+  const share = new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 1 });
+  const short = new Intl.DateTimeFormat(t.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const utc = (day: string) => new Date(`${day}T00:00:00Z`);
   return {
     count: (n: number) => number.format(n),
     percent: (n: number) => share.format(n / 100),
-    day: (day: string) => long.format(utc(day)),
+    day: (day: string) => t.date(utc(day)),
     shortDay: (day: string) => short.format(utc(day)),
   };
 };
@@ -172,6 +171,6 @@ ${table(
 
 /** The Rollout tab's content (the helpdesk page's `main`): today, enrolment, groups, weeks. */
 export const dashboardMain = (o: RolloutOverview, t: Translator): string => {
-  const x: Ctx = { o, t, f: formatsOf(t.locale) };
+  const x: Ctx = { o, t, f: formatsOf(t) };
   return `${summary(x)}${enrolmentSection(x)}${groupsSection(x)}${weeklySection(x)}`;
 };

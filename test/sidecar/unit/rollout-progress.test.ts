@@ -29,7 +29,7 @@ const words = (title: string, desc: string): ChartWords => ({
   deadline: (day) => `deadline ${day}`,
 });
 const inWords = (locale: 'en' | 'fr' | 'de', p: Parameters<typeof projectionText>[2]) =>
-  projectionText(translatorFor(locale), formatsOf(locale), p);
+  projectionText(translatorFor(locale), formatsOf(translatorFor(locale)), p);
 
 const counts = (required: number, enrolled: number): RolloutCounts => ({
   required,
@@ -200,7 +200,7 @@ describe("the dashboard in the reader's language", () => {
   });
 
   test('numbers, shares and days', () => {
-    const [en, fr, de] = (['en', 'fr', 'de'] as const).map(formatsOf);
+    const [en, fr, de] = (['en', 'fr', 'de'] as const).map((l) => formatsOf(translatorFor(l)));
     expect([en?.count(12345), fr?.count(12345), de?.count(12345)]).toEqual(['12,345', '12\u202f345', '12.345']);
     expect([en?.percent(66.6), fr?.percent(66.6), de?.percent(66.6)]).toEqual(['66.6%', '66,6\u00a0%', '66,6\u00a0%']);
     expect([en?.shortDay('2026-03-02'), fr?.shortDay('2026-03-02'), de?.shortDay('2026-03-02')]).toEqual([
