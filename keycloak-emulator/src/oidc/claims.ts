@@ -49,7 +49,7 @@ export const tokenScope = (scopes: ClientScopeModel[], requested: string | undef
  * The roles a token may carry: all effective roles with `fullScopeAllowed`, otherwise those the client
  * and its applied scopes have in their scope mappings (with composites).
  */
-const tokenRoles = (ctx: ClaimContext, scopes: ClientScopeModel[]) => {
+export const tokenRoles = (ctx: ClaimContext, scopes: ClientScopeModel[]) => {
   const roles = effectiveRoles(ctx.realm, ctx.user);
   if (ctx.client.fullScopeAllowed) return [...roles.values()];
   const allowed = new Set<string>();

@@ -295,6 +295,8 @@ export interface RealmModel {
   /** ids of the groups every new user joins */
   defaultGroupIds: Set<string>;
   sessions: Map<string, SessionModel>;
+  /** offline sessions (scope `offline_access`), kept apart from the online ones under the same ids */
+  offlineSessions: Map<string, SessionModel>;
   /** browser logins in progress, by tab id */
   authSessions: Map<string, AuthSessionModel>;
   /** authorization codes waiting to be exchanged at the token endpoint (single use) */
