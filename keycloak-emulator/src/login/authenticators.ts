@@ -1,5 +1,5 @@
 /** The authenticators of the browser and reset-credentials flows, keyed by Keycloak's provider ids. */
-import { findUserForLogin } from '../oidc/user-sessions.js';
+import { authTimeOf, findUserForLogin } from '../oidc/user-sessions.js';
 import { checkCredentialCode } from '../otp/totp.js';
 import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
@@ -93,7 +93,7 @@ export const authenticators: AuthenticatorRegistry = {
         return ATTEMPTED;
       }
       // An application-initiated action past its max_auth_age asks the user to sign in again.
-      if (kcActionNeedsReauthentication(ctx, session.started)) {
+      if (kcActionNeedsReauthentication(ctx, authTimeOf(session))) {
         ctx.authSession.notes.reauthenticate = user.username;
         return ATTEMPTED;
       }

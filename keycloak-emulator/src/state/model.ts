@@ -215,6 +215,8 @@ export interface SessionModel {
   id: string;
   userId: string;
   started: number;
+  /** when (epoch ms) the user last signed in with their credentials, not through SSO: the AUTH_TIME note */
+  authTime?: number;
   lastAccess: number;
   ipAddress: string;
   /** ids of the executions the login completed (the AMR mapper reads their reference values) */
