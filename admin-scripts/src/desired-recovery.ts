@@ -108,16 +108,3 @@ export const desiredResetSteps = (
   steps.splice(email + 1, 0, ...linkOnlySubflow(level), ...existingDeviceSubflow(level));
   return steps;
 };
-
-/** Expands `client:*` and `client:role` of sidecar.yaml's protected roles into "Condition - user role" names. */
-export const conditionRoleNames = (protectedRoles: string[], clientRoles: (clientId: string) => string[]): string[] => {
-  const names = protectedRoles.flatMap((entry) => {
-    const colon = entry.indexOf(':');
-    if (colon < 0) return [entry];
-    const clientId = entry.slice(0, colon);
-    const role = entry.slice(colon + 1);
-    const roles = role === '*' ? clientRoles(clientId) : [role];
-    return roles.map((name) => `${clientId}.${name}`);
-  });
-  return [...new Set(names)].sort();
-};

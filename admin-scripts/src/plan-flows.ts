@@ -5,27 +5,28 @@ import type { RealmConfig } from '../../realm-files/src/index.js';
 import type { Change } from './change.js';
 import { desiredBrowserSteps, stepDifferences } from './desired.js';
 import { withLevels } from './desired-levels.js';
-import { conditionRoleNames, desiredResetSteps, type ResetPolicy, withLinkOnlyRefusal } from './desired-recovery.js';
+import { desiredResetSteps, type ResetPolicy, withLinkOnlyRefusal } from './desired-recovery.js';
 import { buildFlow, readFlow } from './flows.js';
 import { clientByClientId } from './lookups.js';
+import { protectedConditionNames, type RoleLookups } from './protected-roles.js';
 
 const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
 
-/** sidecar.yaml's recovery level and protected roles, `client:*` expanded to the live client's roles. */
+/** sidecar.yaml's recovery level and protected roles as condition names, each checked against the live realm. */
 const resetPolicyOf = async (kc: KcAdminClient, config: RealmConfig): Promise<ResetPolicy> => {
   const realm = config.realm.realm;
   const { level, protectedRoles } = config.sidecar.recovery;
-  const clientRoles = new Map<string, string[]>();
-  for (const entry of protectedRoles.filter((r) => r.endsWith(':*'))) {
-    const clientId = entry.slice(0, -2);
-    const client = await clientByClientId(kc, realm, clientId);
-    const roles = client?.id ? await kc.clients.listRoles({ realm, id: client.id }) : [];
-    clientRoles.set(
-      clientId,
-      roles.map((r) => r.name as string),
-    );
-  }
-  return { level, protectedRoles: conditionRoleNames(protectedRoles, (id) => clientRoles.get(id) ?? []) };
+  const lookups: RoleLookups = {
+    clientRoles: async (clientId) => {
+      const client = await clientByClientId(kc, realm, clientId);
+      return client?.id
+        ? (await kc.clients.listRoles({ realm, id: client.id })).map((r) => r.name as string)
+        : undefined;
+    },
+    realmRoleExists: async (name) => Boolean(await kc.roles.findOneByName({ realm, name })),
+  };
+  const declared = new Set(config.realm.helpdesk.roles.map((r) => r.name));
+  return { level, protectedRoles: await protectedConditionNames(protectedRoles, lookups, declared) };
 };
 
 export const planFlows = async (

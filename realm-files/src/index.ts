@@ -16,6 +16,7 @@ export {
 } from './realm-file.js';
 export { loadRealmConfig, type RealmConfig } from './realm-folder.js';
 export {
+  DEFAULT_PROTECTED_ROLES,
   loadSidecarFile,
   parseSidecarFile,
   RECOVERY_LEVELS,

@@ -13,6 +13,14 @@ const groupPath = z.string().regex(/^\/.+/, 'expected a group path such as /staf
  * has the phone: Keycloak's "Forgot Password?" asks a code from an existing device; no lost-phone link),
  * `email-only` (the link alone, with a cooling-off before old devices go; chosen explicitly), `helpdesk-only`.
  */
+/** The protected roles when sidecar.yaml names none (the admin scripts leave out those a realm lacks). */
+export const DEFAULT_PROTECTED_ROLES: readonly string[] = [
+  'admin',
+  'realm-management:*',
+  'otp-helpdesk',
+  'otp-helpdesk-admin',
+];
+
 export const RECOVERY_LEVELS = ['password-and-email', 'device-and-email', 'email-only', 'helpdesk-only'] as const;
 export type RecoveryLevel = (typeof RECOVERY_LEVELS)[number];
 
@@ -40,9 +48,7 @@ const RECOVERY = z
      * Accounts that never recover by email alone: holders of these roles (effective: direct, composite or through
      * a group) — a realm role name, `client:role`, or `client:*` for any role of that client — and group members.
      */
-    protectedRoles: z
-      .array(z.string().min(1))
-      .default(['admin', 'realm-management:*', 'otp-helpdesk', 'otp-helpdesk-admin']),
+    protectedRoles: z.array(z.string().min(1)).default([...DEFAULT_PROTECTED_ROLES]),
     protectedGroups: z.array(groupPath).default([]),
     rateLimit: z
       .object({
@@ -59,7 +65,7 @@ const RECOVERY = z
     completionWindowMinutes: 15,
     retireOldDevices: true,
     clientId: 'otp-recovery',
-    protectedRoles: ['admin', 'realm-management:*', 'otp-helpdesk', 'otp-helpdesk-admin'],
+    protectedRoles: [...DEFAULT_PROTECTED_ROLES],
     protectedGroups: [],
     rateLimit: { perIpPer15Minutes: 10, perAccountPerHour: 3 },
   });

@@ -194,6 +194,27 @@ describe('apply', () => {
     expect(clean.stdout).toContain(`OK: realm ${realm} matches`);
     expect(clean.status).toBe(0);
   });
+
+  test('a protected role the realm lacks is refused by name by plan, verify and apply', async () => {
+    const sidecarFile = join(dir, 'sidecar.yaml');
+    const original = readFileSync(sidecarFile, 'utf8');
+    const policy = parse(original);
+    policy.recovery.protectedRoles = ['realm-management:*', 'otp-helpdesk', 'auditors'];
+    writeFileSync(sidecarFile, stringify(policy));
+    try {
+      await expect(planRealm(kc, writePolicy())).rejects.toThrow('"auditors" is no role of the realm');
+      for (const command of ['plan', 'verify', 'apply']) {
+        const run = await cli(command, dir);
+        expect([command, run.status]).toEqual([command, 2]);
+        expect(run.stderr).toContain('sidecar.yaml recovery.protectedRoles: "auditors" is no role of the realm');
+      }
+      await kc.roles.create({ realm, name: 'auditors' });
+      expect(await planRealm(kc, writePolicy())).toEqual([]);
+    } finally {
+      writeFileSync(sidecarFile, original);
+      await kc.roles.delByName({ realm, name: 'auditors' }).catch(() => undefined);
+    }
+  });
 });
 
 describe('export', () => {

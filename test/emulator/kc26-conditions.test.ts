@@ -2,11 +2,12 @@
  * "Condition - user attribute", "Condition - user role" and "Deny access" (contract §13, read in
  * ConditionalUserAttributeValue, ConditionalRoleAuthenticator and DenyAccessAuthenticator): a conditional
  * subflow after the password refuses the users it matches with the configured message; the role condition
- * sees effective roles — through a composite role or a group as well as direct.
+ * sees effective roles — through a composite role or a group as well as direct. Each refusal of "Deny access"
+ * counts as a failed login for brute-force detection (DefaultAuthenticationFlow#processResult → logFailure).
  */
 import { LoginRobot } from '../support/login-robot.js';
 import { passwordOf } from '../support/users.js';
-import { authorizeUrl, createFlowsRealm, createUser, kc, signedIn, useFlowsLab } from './kc26-flows-lab.js';
+import { authorizeUrl, createFlowsRealm, createUser, kc, pageSays, signedIn, useFlowsLab } from './kc26-flows-lab.js';
 import { bindBrowserFlow } from './kc26-loa-lab.js';
 
 useFlowsLab();
@@ -103,4 +104,15 @@ test('the role condition sees direct, composite and group roles', async () => {
     expect(robot.textOf('kc-error-message')).toBe('Blocked by role.');
   }
   expect(signedIn(await attempt('gus'))).toBe(true);
+});
+
+test('each refusal by "Deny access" counts toward brute-force detection', async () => {
+  await kc.realms.update({ realm }, { bruteForceProtected: true, failureFactor: 2, permanentLockout: false });
+  const hal = await createUser(realm, 'hal', [], { attributes: { blocked: ['yes'] } });
+  for (let i = 0; i < 2; i++) expect((await attempt('hal')).textOf('kc-error-message')).toBe('Blocked by attribute.');
+  expect(await kc.attackDetection.findOne({ realm, id: hal })).toMatchObject({ numFailures: 2, disabled: true });
+  // Locked: the right password is refused at the form, before the flow reaches "Deny access".
+  const locked = await attempt('hal');
+  expect(pageSays(locked, 'Invalid username or password.')).toBe(true);
+  expect(locked.textOf('kc-error-message')).not.toBe('Blocked by attribute.');
 });

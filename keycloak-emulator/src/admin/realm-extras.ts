@@ -129,11 +129,13 @@ const sessionRoutes = (router: Router) => {
     // GlobalRequestResult: no client has an admin URL to push the logout to.
     res.json({});
   });
-  // RealmAdminResource.deleteSession: manage-users; an unknown id is 404 with Keycloak's own spelling.
+  // RealmAdminResource.deleteSession: manage-users; an unknown id is 404 with Keycloak's own spelling;
+  // `?isOffline=true` names the offline session of that id instead.
   router.delete('/sessions/:session', (req, res) => {
     const ctx = adminContext(res);
     ctx.require('manage-users');
-    if (!ctx.realm.sessions.delete(req.params.session)) {
+    const sessions = req.query.isOffline === 'true' ? ctx.realm.offlineSessions : ctx.realm.sessions;
+    if (!sessions.delete(req.params.session)) {
       res.status(404).json({ error: 'Sesssion not found' });
       return;
     }
@@ -153,13 +155,22 @@ const sessionRoutes = (router: Router) => {
   router.get('/client-session-stats', (_req, res) => {
     const ctx = adminContext(res);
     ctx.require('view-realm', 'manage-realm');
-    const active = new Map<string, number>();
-    for (const session of ctx.realm.sessions.values()) {
-      for (const clientId of session.clients.keys()) active.set(clientId, (active.get(clientId) ?? 0) + 1);
-    }
+    const count = (sessions: Map<string, { clients: Map<string, number> }>) => {
+      const counts = new Map<string, number>();
+      for (const session of sessions.values())
+        for (const clientId of session.clients.keys()) counts.set(clientId, (counts.get(clientId) ?? 0) + 1);
+      return counts;
+    };
+    const active = count(ctx.realm.sessions);
+    const offline = count(ctx.realm.offlineSessions);
     const stats = [...ctx.realm.clients.values()]
-      .filter((c) => active.has(c.clientId))
-      .map((c) => ({ id: c.id, clientId: c.clientId, active: String(active.get(c.clientId)), offline: '0' }));
+      .filter((c) => active.has(c.clientId) || offline.has(c.clientId))
+      .map((c) => ({
+        id: c.id,
+        clientId: c.clientId,
+        active: String(active.get(c.clientId) ?? 0),
+        offline: String(offline.get(c.clientId) ?? 0),
+      }));
     res.json(stats);
   });
 };

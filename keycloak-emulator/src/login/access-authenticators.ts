@@ -2,6 +2,7 @@
  * Keycloak's access authenticators and the user-attribute condition, as Keycloak 26 runs them
  * (ConditionalUserAttributeValue, DenyAccessAuthenticator, AllowAccessAuthenticator).
  */
+import { recordLoginFailure } from './brute-force.js';
 import type { Outcome } from './context.js';
 import type { AuthenticatorRegistry } from './flow-engine.js';
 
@@ -32,11 +33,16 @@ export const accessAuthenticators: AuthenticatorRegistry = {
     authenticate: () => SUCCESS,
   },
 
-  /** Always refuses: an error page (401) with the configured `denyErrorMessage`, event error access_denied. */
+  /**
+   * Always refuses: an error page (401) with the configured `denyErrorMessage`, event error access_denied. The
+   * refusal is a failed login of the user for brute-force detection (DefaultAuthenticationFlow#processResult →
+   * AuthenticationProcessor#logFailure).
+   */
   'deny-access-authenticator': {
     authenticate(ctx) {
       const message = ctx.config.denyErrorMessage?.trim() || ACCESS_DENIED;
       ctx.event('LOGIN_ERROR', { error: 'access_denied' });
+      if (ctx.user) recordLoginFailure(ctx.realm, ctx.user, ctx.request.ipAddress);
       return ctx.failure(message, 401);
     },
   },

@@ -1,9 +1,9 @@
 /** The authenticators of the browser and reset-credentials flows, keyed by Keycloak's provider ids. */
-import { findUserForLogin } from '../oidc/user-sessions.js';
+import { authTimeOf, findUserForLogin } from '../oidc/user-sessions.js';
 import { checkCredentialCode } from '../otp/totp.js';
 import { passwordMatches } from '../state/credentials.js';
 import type { UserModel } from '../state/model.js';
-import { effectiveRoles } from '../state/roles.js';
+import { effectiveRoles, roleFromString } from '../state/roles.js';
 import { sendResetCredentialsEmail } from './action-links.js';
 import { lockoutError, recordLoginFailure } from './brute-force.js';
 import type { LoginContext, Outcome } from './context.js';
@@ -93,7 +93,7 @@ export const authenticators: AuthenticatorRegistry = {
         return ATTEMPTED;
       }
       // An application-initiated action past its max_auth_age asks the user to sign in again.
-      if (kcActionNeedsReauthentication(ctx, session.started)) {
+      if (kcActionNeedsReauthentication(ctx, authTimeOf(session))) {
         ctx.authSession.notes.reauthenticate = user.username;
         return ATTEMPTED;
       }
@@ -189,15 +189,10 @@ export const authenticators: AuthenticatorRegistry = {
     matches(ctx) {
       const user = ctx.user;
       const wanted = ctx.config.condUserRole;
-      if (!user || !wanted) return false;
-      const [clientId, roleName] = wanted.includes('.')
-        ? (wanted.split('.', 2) as [string, string])
-        : [undefined, wanted];
-      const has = [...effectiveRoles(ctx.realm, user).values()].some((role) => {
-        if (role.name !== roleName) return false;
-        if (!clientId) return !role.clientRole;
-        return role.clientRole && ctx.realm.clients.get(role.containerId)?.clientId === clientId;
-      });
+      // A name that resolves to no role is false, negated or not (ConditionalRoleAuthenticator#matchCondition).
+      const role = wanted ? roleFromString(ctx.realm, wanted) : undefined;
+      if (!user || !role) return false;
+      const has = effectiveRoles(ctx.realm, user).has(role.id);
       return ctx.config.negate === 'true' ? !has : has;
     },
     authenticate: () => SUCCESS,

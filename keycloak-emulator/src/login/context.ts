@@ -179,3 +179,6 @@ export class LoginContext {
     });
   }
 }
+
+/** The SSO session this browser already holds: the one the cookie authenticator reused, else the cookie's. */
+export const browserSessionId = (ctx: LoginContext) => ctx.authSession.notes.ssoReused ?? ctx.request.ssoSessionId;

@@ -12,7 +12,7 @@ import type { ClientModel, SessionModel, UserModel } from '../state/model.js';
 import { clientByClientId } from '../state/store.js';
 import { markActionTokenUsed } from './action-tokens.js';
 import { recordLoginSuccess } from './brute-force.js';
-import type { LoginContext } from './context.js';
+import { browserSessionId, type LoginContext } from './context.js';
 import { cookiePath, IDENTITY_COOKIE, identityCookie, SESSION_COOKIE } from './cookies.js';
 import { sendError, sendPage, TIMED_OUT } from './http.js';
 import { accountUpdatedPage } from './info-pages.js';
@@ -23,11 +23,14 @@ const useUpActionToken = (ctx: LoginContext) => {
   if (actionToken) markActionTokenUsed(ctx.realm, actionToken, Number(actionTokenExpires));
 };
 
-/** The SSO session the login reused through the identity cookie if it is the same user's, else a new one. */
+/**
+ * The browser's SSO session when it is the same user's — reused through the cookie, or signed in again (prompt=login,
+ * max_age, step-up): AuthenticationProcessor#attachSession keeps it (same `sid`) — else a new one.
+ */
 const ssoSessionFor = (ctx: LoginContext, user: UserModel): SessionModel => {
   const { realm, authSession } = ctx;
   const client = clientByClientId(realm, authSession.clientId);
-  const existing = authSession.notes.ssoReused ? realm.sessions.get(authSession.notes.ssoReused) : undefined;
+  const existing = realm.sessions.get(browserSessionId(ctx) ?? '');
   return existing?.userId === user.id
     ? existing
     : startSession(realm, user, client ?? ({ clientId: authSession.clientId } as ClientModel), ctx.request.ipAddress);
@@ -103,6 +106,8 @@ export const finish = (res: Response, ctx: LoginContext) => {
     return sendPage(res, accountUpdatedPage(ctx.frame, authSession.redirectUri));
   recordLoginSuccess(realm, user);
   const session = ssoSessionFor(ctx, user);
+  // A sign-in with credentials, not an SSO one, renews the AUTH_TIME note (the token's auth_time).
+  if (authSession.notes.ssoAuth !== 'true') session.authTime = Date.now();
   recordAuthentication(ctx, session);
   session.clients.set(authSession.clientId, Date.now());
   session.lastAccess = Date.now();

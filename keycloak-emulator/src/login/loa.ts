@@ -10,6 +10,7 @@
  *   `loa-max-age` (never after `prompt=login`/`max_age`); when its subflow succeeds the level is reached;
  * - tokens carry the level's name (`acr`), or "1" / "0" (SSO reused) when no level was reached.
  */
+import { authTimeOf } from '../oidc/user-sessions.js';
 import type { ClientModel, RealmModel, SessionModel } from '../state/model.js';
 import type { LoginContext, Outcome } from './context.js';
 import type { AuthenticatorRegistry } from './flow-engine.js';
@@ -83,7 +84,7 @@ const numberNote = (ctx: LoginContext, name: string) => {
 export const reauthenticationRequired = (ctx: LoginContext, session: SessionModel): boolean => {
   const { forcedReauth, maxAge } = ctx.authSession.notes;
   if (forcedReauth === 'true') return true;
-  return maxAge !== undefined && session.started + Number(maxAge) * 1000 < Date.now();
+  return maxAge !== undefined && authTimeOf(session) + Number(maxAge) * 1000 < Date.now();
 };
 
 /** The highest level the SSO session reached (0 when it reached none, as a cookie sign-in counts 0). */

@@ -18,7 +18,7 @@ import { newOtpCredential, newPasswordCredential } from '../state/credentials.js
 import type { UserModel } from '../state/model.js';
 import { sendVerifyEmail } from './action-links.js';
 import { otpCredentials } from './authenticators.js';
-import { type LoginContext, loginActionsUrl } from './context.js';
+import { browserSessionId, type LoginContext, loginActionsUrl } from './context.js';
 import { deleteCredential } from './delete-credential.js';
 import { infoPage, totpSetupPage, updatePasswordPage, updateProfilePage } from './pages.js';
 
@@ -34,11 +34,12 @@ export interface RequiredActionHandler {
 const actionUrl = (ctx: LoginContext, alias: string, extra: Record<string, string> = {}) =>
   loginActionsUrl(ctx.request.baseUrl, ctx.realm, 'required-action', ctx.authSession, { execution: alias, ...extra });
 
-/** "Sign out from other devices": ends the user's other sessions. */
+/** "Sign out from other devices": ends the user's sessions but this browser's (AuthenticatorUtil#logoutOtherSessions). */
 const signOutOtherSessions = (ctx: LoginContext, user: UserModel) => {
   if (ctx.form['logout-sessions'] !== 'on') return;
+  const keep = browserSessionId(ctx);
   for (const [id, session] of ctx.realm.sessions) {
-    if (session.userId === user.id && id !== ctx.authSession.notes.ssoReused) ctx.realm.sessions.delete(id);
+    if (session.userId === user.id && id !== keep) ctx.realm.sessions.delete(id);
   }
 };
 

@@ -17,6 +17,7 @@ import type {
 } from '../state/model.js';
 import { effectiveRoles, expandComposites } from '../state/roles.js';
 import { clientByClientId } from '../state/store.js';
+import { authTimeOf } from './user-sessions.js';
 
 export interface ClaimContext {
   realm: RealmModel;
@@ -49,7 +50,7 @@ export const tokenScope = (scopes: ClientScopeModel[], requested: string | undef
  * The roles a token may carry: all effective roles with `fullScopeAllowed`, otherwise those the client
  * and its applied scopes have in their scope mappings (with composites).
  */
-const tokenRoles = (ctx: ClaimContext, scopes: ClientScopeModel[]) => {
+export const tokenRoles = (ctx: ClaimContext, scopes: ClientScopeModel[]) => {
   const roles = effectiveRoles(ctx.realm, ctx.user);
   if (ctx.client.fullScopeAllowed) return [...roles.values()];
   const allowed = new Set<string>();
@@ -203,7 +204,7 @@ const MAPPERS: Record<string, (input: MapperInput) => void> = {
   },
   'oidc-usersessionmodel-note-mapper': (i) => {
     if (i.config['user.session.note'] === 'AUTH_TIME' && i.ctx.session)
-      setValues(i.claims, i.config, [String(Math.floor(i.ctx.session.started / 1000))]);
+      setValues(i.claims, i.config, [String(Math.floor(authTimeOf(i.ctx.session) / 1000))]);
   },
   'oidc-sub-mapper': (i) => {
     i.claims.sub = i.ctx.user.id;

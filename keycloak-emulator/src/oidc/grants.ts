@@ -110,10 +110,16 @@ const refreshToken: GrantHandler = ({ realm, client, baseUrl, body }) => {
   if (!claims) throw oauthError(400, 'invalid_grant', 'Invalid refresh token');
   if (claims.azp !== client.clientId)
     throw oauthError(400, 'invalid_grant', "Invalid refresh token. Token client and authorized client don't match");
-  const session = realm.sessions.get(claims.sid);
+  const session = (claims.offline ? realm.offlineSessions : realm.sessions).get(claims.sid);
   const user = realm.users.get(claims.sub);
+  if (!session && claims.offline) throw oauthError(400, 'invalid_grant', 'Offline user session not found');
   if (!session || !user) throw oauthError(400, 'invalid_grant', 'Session not active');
   if (!user.enabled) throw oauthError(400, 'invalid_grant', 'User disabled');
+  if (claims.offline && !session.clients.has(client.clientId))
+    throw oauthError(400, 'invalid_grant', "Session doesn't have required client");
+  // TokenManager's NotBeforeCheck: a user logout (`POST …/users/{id}/logout`) or a realm's not-before stales it.
+  if (claims.iat < user.notBefore || claims.iat < Number(realm.settings.notBefore ?? 0))
+    throw oauthError(400, 'invalid_grant', 'Stale token');
   session.lastAccess = Date.now();
   return issueTokens({ baseUrl, realm, client, user, session, scope: claims.scope });
 };

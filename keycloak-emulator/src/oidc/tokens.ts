@@ -8,6 +8,7 @@ import type { ClientModel, RealmModel, SessionModel, UserModel } from '../state/
 import type { EmulatorState } from '../state/store.js';
 import { appliedScopes, applyMappers, tokenScope } from './claims.js';
 import { realmKeys } from './keys.js';
+import { offlineRequested, offlineSessionFor } from './offline-sessions.js';
 
 export const issuerOf = (baseUrl: string, realm: RealmModel) => `${baseUrl}/realms/${realm.name}`;
 
@@ -27,7 +28,7 @@ export interface TokenContext {
 }
 
 export const issueTokens = (ctx: TokenContext) => {
-  const { realm, client, user, session } = ctx;
+  const { realm, client, user } = ctx;
   const keys = realmKeys(realm);
   const iat = nowSeconds();
   const lifespan = Number(realm.settings.accessTokenLifespan ?? 300);
@@ -35,6 +36,9 @@ export const issueTokens = (ctx: TokenContext) => {
   // Claims beyond the fixed ones come from the protocol mappers of the applied client scopes.
   const scopes = appliedScopes(realm, client, ctx.scope);
   const scope = tokenScope(scopes, ctx.scope);
+  // An offline token's refresh token names the offline session (same id), which outlives the online one.
+  const offline = Boolean(ctx.session) && offlineRequested(scopes);
+  const session = ctx.session && offline ? offlineSessionFor({ ...ctx, session: ctx.session }, scopes) : ctx.session;
   const claimContext = { realm, client, user, ...(session ? { session } : {}) };
 
   const access = applyMappers(claimContext, scopes, 'access', {
@@ -61,7 +65,9 @@ export const issueTokens = (ctx: TokenContext) => {
     Object.assign(response, { refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope });
     return response;
   }
-  const refreshLifespan = Number(realm.settings.ssoSessionIdleTimeout ?? 1800);
+  const refreshLifespan = Number(
+    offline ? (realm.settings.offlineSessionIdleTimeout ?? 2592000) : (realm.settings.ssoSessionIdleTimeout ?? 1800),
+  );
   const refresh = {
     exp: iat + refreshLifespan,
     iat,
@@ -69,7 +75,7 @@ export const issueTokens = (ctx: TokenContext) => {
     iss,
     aud: iss,
     sub: user.id,
-    typ: 'Refresh',
+    typ: offline ? 'Offline' : 'Refresh',
     azp: client.clientId,
     sid: session.id,
     scope,
@@ -102,6 +108,9 @@ export interface RefreshClaims {
   sub: string;
   sid: string;
   azp: string;
+  iat: number;
+  /** an offline token, which names an offline session */
+  offline: boolean;
   scope?: string;
 }
 
@@ -111,11 +120,15 @@ export const verifyRefreshToken = (realm: RealmModel, token: string): RefreshCla
     const claims = jwt.verify(token, realmKeys(realm).hmacSecret, {
       algorithms: ['HS512'],
     }) as jwt.JwtPayload;
-    if (claims.typ !== 'Refresh' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return undefined;
+    const typ = claims.typ;
+    if ((typ !== 'Refresh' && typ !== 'Offline') || typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
+      return undefined;
     return {
       sub: claims.sub,
       sid: claims.sid,
       azp: String(claims.azp),
+      iat: Number(claims.iat ?? 0),
+      offline: typ === 'Offline',
       scope: claims.scope as string | undefined,
     };
   } catch {
@@ -152,7 +165,12 @@ export const verifyAccessToken = (state: EmulatorState, token: string): AccessTo
   if (!user?.enabled) return undefined;
   const iat = Number(claims.iat ?? 0);
   if (iat < user.notBefore || iat < Number(realm.settings.notBefore ?? 0)) return undefined;
-  if (typeof claims.sid === 'string' && !realm.sessions.has(claims.sid)) return undefined;
+  // A token refreshed from an offline session lives as long as that session (scope `offline_access`).
+  const offlineSid = String(claims.scope ?? '')
+    .split(' ')
+    .includes('offline_access');
+  const sessions = offlineSid ? realm.offlineSessions : realm.sessions;
+  if (typeof claims.sid === 'string' && !sessions.has(claims.sid)) return undefined;
   let client: ClientModel | undefined;
   for (const c of realm.clients.values()) if (c.clientId === claims.azp) client = c;
   if (!client?.enabled) return undefined;

@@ -215,6 +215,8 @@ export interface SessionModel {
   id: string;
   userId: string;
   started: number;
+  /** when (epoch ms) the user last signed in with their credentials, not through SSO: the AUTH_TIME note */
+  authTime?: number;
   lastAccess: number;
   ipAddress: string;
   /** ids of the executions the login completed (the AMR mapper reads their reference values) */
@@ -295,6 +297,8 @@ export interface RealmModel {
   /** ids of the groups every new user joins */
   defaultGroupIds: Set<string>;
   sessions: Map<string, SessionModel>;
+  /** offline sessions (scope `offline_access`), kept apart from the online ones under the same ids */
+  offlineSessions: Map<string, SessionModel>;
   /** browser logins in progress, by tab id */
   authSessions: Map<string, AuthSessionModel>;
   /** authorization codes waiting to be exchanged at the token endpoint (single use) */

@@ -1,6 +1,6 @@
 /** Effective roles of a user: direct mappings, group mappings (with parent groups), composites expanded. */
 import type { RealmModel, RoleModel, UserModel } from './model.js';
-import { roleById } from './store.js';
+import { clientByClientId, roleById } from './store.js';
 
 const groupChain = (realm: RealmModel, groupId: string) => {
   const chain = [];
@@ -66,4 +66,21 @@ export const rolesForToken = (realm: RealmModel, user: UserModel) => {
     clientRoles.set(client.clientId, names);
   }
   return { realmRoles, clientRoles };
+};
+
+/** KeycloakModelUtils#getRoleFromString gives up on a client after this many dot positions. */
+const MAX_CLIENT_LOOKUPS = 25;
+
+/**
+ * A role named as `clientId.role` or a realm role, as KeycloakModelUtils#getRoleFromString reads it: from the
+ * last dot leftwards, the first prefix that names a client decides (its role, or none); else the realm role.
+ */
+export const roleFromString = (realm: RealmModel, name: string): RoleModel | undefined => {
+  let dot = name.lastIndexOf('.');
+  for (let lookups = 0; dot >= 0 && lookups < MAX_CLIENT_LOOKUPS; lookups++) {
+    const client = clientByClientId(realm, name.slice(0, dot));
+    if (client) return client.roles.get(name.slice(dot + 1));
+    dot = dot === 0 ? -1 : name.lastIndexOf('.', dot - 1);
+  }
+  return realm.roles.get(name);
 };

@@ -106,6 +106,7 @@ export class EmulatorState {
       adminEvents: [],
       bruteForce: new Map(),
       sessions: new Map(),
+      offlineSessions: new Map(),
       authSessions: new Map(),
       authCodes: new Map(),
       usedActionTokens: new Map(),

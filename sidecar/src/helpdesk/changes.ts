@@ -52,7 +52,7 @@ const removeDevices = async (
   for (const credentialId of ids) await users.deleteCredential(id, credentialId);
   if (!none) return false;
   // Whoever holds the lost phone or a session is signed out; the new device comes through the link alone.
-  await users.logout(id);
+  await users.logoutEverywhere(id);
   const send = Boolean(user.email) && user.emailVerified === true;
   if (send) await sendSetupEmailTo(users, setup, id);
   return send;

@@ -4,6 +4,7 @@
  * user has (required actions); emails are sent at most once.
  */
 import type CredentialRepresentation from '@keycloak/keycloak-admin-client/lib/defs/credentialRepresentation.js';
+import type UserConsentRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userConsentRepresentation.js';
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import { CONFIGURE_TOTP, isLinkOnly, withOtpSetup } from '../enforcement/policy.js';
 import type { KeycloakConnection } from './connection.js';
@@ -18,6 +19,10 @@ export interface ActionsEmail {
   clientId: string;
   redirectUri?: string;
 }
+
+/** GET …/users/{id}/consents: the admin client's type lacks `additionalGrants` (UserResource#toConsent). */
+type ConsentWithGrants = UserConsentRepresentation & { additionalGrants?: { client: string; key: string }[] };
+const OFFLINE_TOKEN = 'Offline Token';
 
 const isOtp = (credential: CredentialRepresentation) => credential.type === 'otp';
 
@@ -189,11 +194,38 @@ export class KeycloakUsers {
     return this.keycloak.call('userSessions', (c) => c.users.listSessions({ realm: this.realm, id }));
   }
 
-  /** Ends one session (`DELETE /sessions/{id}`); one already gone is fine. */
-  async endSession(sessionId: string): Promise<void> {
+  /** Ends one session (`DELETE /sessions/{id}`, `?isOffline=true` for an offline one); one already gone is fine. */
+  async endSession(sessionId: string, isOffline = false): Promise<void> {
     await this.keycloak
-      .call('deleteSession', (c) => c.realms.deleteSession({ realm: this.realm, session: sessionId, isOffline: false }))
+      .call('deleteSession', (c) => c.realms.deleteSession({ realm: this.realm, session: sessionId, isOffline }))
       .catch(whenStatus(404, undefined));
+  }
+
+  /**
+   * Ends the user's offline sessions (scope `offline_access`), which outlive the online ones and a logout:
+   * the clients holding offline tokens come from the consents list (the "Offline Token" grant names the client's
+   * internal id), their offline sessions from `…/offline-sessions/{client}` (both view-users), and each ends
+   * with `DELETE /sessions/{id}?isOffline=true` (manage-users). Consents and online sessions stay as they are.
+   */
+  async endOfflineSessions(id: string): Promise<void> {
+    const consents = (await this.keycloak.call('userConsents', (c) =>
+      c.users.listConsents({ realm: this.realm, id }).catch(whenStatus(404, [])),
+    )) as ConsentWithGrants[];
+    const clients = new Set(
+      consents.flatMap((c) => (c.additionalGrants ?? []).filter((g) => g.key === OFFLINE_TOKEN).map((g) => g.client)),
+    );
+    for (const clientUuid of clients) {
+      const sessions = await this.keycloak.call('offlineSessions', (c) =>
+        c.users.listOfflineSessions({ realm: this.realm, id, clientId: clientUuid }).catch(whenStatus(404, [])),
+      );
+      for (const session of sessions) if (session.id) await this.endSession(session.id, true);
+    }
+  }
+
+  /** Signs the user out everywhere: the online sessions (and user not-before) and the offline ones. */
+  async logoutEverywhere(id: string): Promise<void> {
+    await this.logout(id);
+    await this.endOfflineSessions(id);
   }
 
   /**

@@ -170,7 +170,7 @@ export class NoticeService extends RealmService<NoticesOptions> implements Chang
     if (remove) await this.users.deleteCredentialIfExists(token.userId, remove);
     await this.recovery.cancelPending(token.userId);
     // Last: a session the thief holds must not outlive the device removal (he could add another).
-    await this.users.logout(token.userId);
+    await this.users.logoutEverywhere(token.userId);
     return remove;
   }
 

@@ -70,9 +70,11 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
     return true;
   }
 
+  /** Every session but the browser's that proved the device, offline ones (a thief's offline token) included. */
   private async endOtherSessions(userId: string, keep: string | undefined) {
     for (const session of await this.users.sessions(userId))
       if (session.id && session.id !== keep) await this.users.endSession(session.id);
+    await this.users.endOfflineSessions(userId);
   }
 
   private async proveRequest(requestId: string, userId: string): Promise<void> {
@@ -130,7 +132,7 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
     const old = this.options.rules.retireOldDevices ? await this.oldDevices(request) : [];
     for (const device of old) await this.users.deleteCredentialIfExists(request.userId, device.id);
     // At email-only nobody signed in to keep: the sessions of whoever had the old devices end.
-    if (request.level === 'email-only') await this.users.logout(request.userId);
+    if (request.level === 'email-only') await this.users.logoutEverywhere(request.userId);
     await this.options.db.transaction(async (tx) => {
       const ids = old.map((d) => d.id);
       await markRemoved(tx, this.realm, ids, 'retired after recovery', this.now());

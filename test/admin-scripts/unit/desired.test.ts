@@ -1,11 +1,8 @@
 /** The pure parts of the admin scripts: flows derived from built-in ones, and readable differences. */
 import { desiredBrowserSteps, type FlowStep, stepDifferences } from '../../../admin-scripts/src/desired.js';
 import { acrLoaMapMatches, withLevels } from '../../../admin-scripts/src/desired-levels.js';
-import {
-  conditionRoleNames,
-  desiredResetSteps,
-  withLinkOnlyRefusal,
-} from '../../../admin-scripts/src/desired-recovery.js';
+import { desiredResetSteps, withLinkOnlyRefusal } from '../../../admin-scripts/src/desired-recovery.js';
+import { protectedConditionNames, resolveRoleName } from '../../../admin-scripts/src/protected-roles.js';
 import { RealmConfigError } from '../../../realm-files/src/index.js';
 
 const step = (level: number, provider: string, requirement: string): FlowStep => ({ level, provider, requirement });
@@ -122,11 +119,38 @@ test("realm.yaml's reset keys may restate the level, never contradict it", () =>
     expect(() => desiredResetSteps(RESET, { ...FLOW, resetOtp }, emailOnly)).toThrow(/mailbox alone remove devices/);
 });
 
-test('protected roles: client:* expands to the client roles, client:role to clientId.role', () => {
-  const names = conditionRoleNames(['admin', 'realm-management:*', 'app:editor', 'admin'], (clientId) =>
-    clientId === 'realm-management' ? ['view-users', 'manage-users'] : [],
-  );
+/** A realm of clients (clientId → role names) and realm roles, for the resolution. */
+const realmOf = (clients: Record<string, string[]>, realmRoles: string[]) => ({
+  clientRoles: async (clientId: string) => clients[clientId],
+  realmRoleExists: async (name: string) => realmRoles.includes(name),
+});
+
+test('protected roles: client:* expands to the client roles, client:role to clientId.role', async () => {
+  const realm = realmOf({ 'realm-management': ['view-users', 'manage-users'], app: ['editor'] }, ['admin']);
+  const names = await protectedConditionNames(['admin', 'realm-management:*', 'app:editor', 'admin'], realm, new Set());
   expect(names).toEqual(['admin', 'app.editor', 'realm-management.manage-users', 'realm-management.view-users']);
+});
+
+test('a role name resolves as Keycloak reads it: the last dot naming a client, else a realm role', async () => {
+  const realm = realmOf({ 'acme.portal': ['editor'], acme: ['portal.editor'], shop: ['orders.refund'] }, ['team.lead']);
+  expect(await resolveRoleName('acme.portal.editor', realm)).toEqual({ clientId: 'acme.portal', role: 'editor' });
+  expect(await resolveRoleName('shop.orders.refund', realm)).toEqual({ clientId: 'shop', role: 'orders.refund' });
+  expect(await resolveRoleName('team.lead', realm)).toEqual({ role: 'team.lead' });
+  expect(await resolveRoleName('acme.portal.viewer', realm)).toBeUndefined();
+});
+
+test('a protected role that does not exist, or that Keycloak reads as another role, is refused by name', async () => {
+  const realm = realmOf({ 'realm-management': ['view-users'], 'acme.portal': ['editor'], acme: ['portal.editor'] }, []);
+  const names = (entries: string[], declared: string[] = []) =>
+    protectedConditionNames(entries, realm, new Set(declared));
+  await expect(names(['auditor'])).rejects.toThrow('"auditor" is no role of the realm');
+  await expect(names(['app:editor'])).rejects.toThrow('"app:editor" names client "app", which does not exist');
+  await expect(names(['realm-management:manage-userz'])).rejects.toThrow('"realm-management:manage-userz"');
+  await expect(names(['acme:portal.editor'])).rejects.toThrow(
+    `read by Keycloak as client "acme.portal"'s role "editor"`,
+  );
+  // Roles realm.yaml creates count; built-in defaults the realm lacks protect nobody and are left out.
+  expect(await names(['otp-helpdesk', 'admin', 'otp-helpdesk-admin'], ['otp-helpdesk'])).toEqual(['otp-helpdesk']);
 });
 
 test('the browser flow refuses a link-only enrolment right after the password', () => {

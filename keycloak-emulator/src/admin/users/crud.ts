@@ -1,6 +1,7 @@
 /** The user collection (list, count, create) and single users (read, update, delete). */
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { Request, Response, Router } from 'express';
+import { offlineSessionsOf } from '../../oidc/offline-sessions.js';
 import { unindexUser } from '../../state/store.js';
 import { adminContext } from '../context.js';
 import { answerCreated, bool, intParam, str } from '../route-helpers.js';
@@ -75,6 +76,7 @@ const deleteUser = (req: Request<{ id: string }>, res: Response) => {
   ctx.require('manage-users');
   unindexUser(ctx.realm, user);
   endSessions(ctx.realm, user);
+  for (const session of offlineSessionsOf(ctx.realm, user.id)) ctx.realm.offlineSessions.delete(session.id);
   if (user.serviceAccountClientId) {
     const client = ctx.realm.clients.get(user.serviceAccountClientId);
     if (client) delete client.serviceAccountUserId;

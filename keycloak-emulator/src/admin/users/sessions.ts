@@ -2,11 +2,12 @@
 import type { Request, Response, Router } from 'express';
 import { KeycloakHttpError } from '../../http/errors.js';
 import { newPasswordCredential } from '../../state/credentials.js';
-import type { RealmModel, UserModel } from '../../state/model.js';
+import type { RealmModel, SessionModel, UserModel } from '../../state/model.js';
 import { clientByClientId } from '../../state/store.js';
 import { adminContext } from '../context.js';
 import { userFor } from './route-context.js';
 
+/** Ends the user's online sessions; offline ones stay, as UserResource#logout leaves them (not-before stales them). */
 export const endSessions = (realm: RealmModel, user: UserModel) => {
   for (const [id, session] of realm.sessions) if (session.userId === user.id) realm.sessions.delete(id);
 };
@@ -21,26 +22,28 @@ const logout = (req: Request<{ id: string }>, res: Response) => {
   res.status(204).end();
 };
 
+/** UserSessionRepresentation (ModelToRepresentation#toRepresentation); `clients` maps client uuid → clientId. */
+export const sessionRepresentation = (realm: RealmModel, user: UserModel, s: SessionModel) => ({
+  id: s.id,
+  username: user.username,
+  userId: user.id,
+  ipAddress: s.ipAddress,
+  start: s.started,
+  lastAccess: s.lastAccess,
+  rememberMe: false,
+  clients: Object.fromEntries(
+    [...s.clients.keys()].map((clientId) => [clientByClientId(realm, clientId)?.id ?? clientId, clientId]),
+  ),
+  transientUser: false,
+});
+
+/** The online sessions only: offline ones are listed per client (`…/offline-sessions/{client}`). */
 const listSessions = (req: Request<{ id: string }>, res: Response) => {
   const ctx = adminContext(res);
   const user = userFor(ctx, req.params.id);
   ctx.require('view-users', 'manage-users');
   const sessions = [...ctx.realm.sessions.values()].filter((s) => s.userId === user.id);
-  res.json(
-    sessions.map((s) => ({
-      id: s.id,
-      username: user.username,
-      userId: user.id,
-      ipAddress: s.ipAddress,
-      start: s.started,
-      lastAccess: s.lastAccess,
-      rememberMe: false,
-      clients: Object.fromEntries(
-        [...s.clients.keys()].map((clientId) => [clientByClientId(ctx.realm, clientId)?.id ?? clientId, clientId]),
-      ),
-      transientUser: false,
-    })),
-  );
+  res.json(sessions.map((s) => sessionRepresentation(ctx.realm, user, s)));
 };
 
 const resetPassword = (req: Request<{ id: string }>, res: Response) => {
