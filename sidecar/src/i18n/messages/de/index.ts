@@ -1,5 +1,6 @@
 import type { Messages } from '../shape.js';
 import { common } from './common.js';
 import { emails } from './emails.js';
+import { pages } from './pages.js';
 
-export const de: Messages = { common, emails };
+export const de: Messages = { common, emails, pages };

@@ -5,5 +5,6 @@
  */
 import { common } from './common.js';
 import { emails } from './emails.js';
+import { pages } from './pages.js';
 
-export const en = { common, emails };
+export const en = { common, emails, pages };
