@@ -77,7 +77,8 @@ test('on a 360×740 phone the page does not scroll sideways and the button is wh
     expect({ locale, widths }).toEqual({ locale, widths: [360, 360] });
     const box = await page.locator('button[type=submit]').boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 360 && box.height >= 44).toBe(true);
-    if (locale === 'en') copyFileSync(await saveScreenshot(page, 'recovery-page-mobile'), 'docs/recovery-page-mobile.png');
+    if (locale === 'en')
+      copyFileSync(await saveScreenshot(page, 'recovery-page-mobile'), 'docs/recovery-page-mobile.png');
     await context.close();
   }
 });
