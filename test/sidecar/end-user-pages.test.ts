@@ -54,7 +54,10 @@ test('the lost-phone page: the realm, the steps, the form; sound; its stylesheet
   );
   // Styled by the sidecar's own stylesheet: the button is the primary blue, the card white on grey.
   const button = page.getByRole('button', { name: 'Send me a recovery link' });
-  expect(await button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(0, 102, 204)');
+  await button.waitFor();
+  // (expressions as strings: the tests compile without the DOM's types)
+  const color = await page.evaluate<string>("getComputedStyle(document.querySelector('main .button')).backgroundColor");
+  expect(color).toBe('rgb(0, 102, 204)');
   const href = (await page.locator('link[rel=stylesheet]').getAttribute('href')) as string;
   expect(href).toMatch(/^\/end-user\/page-[0-9a-f]{12}\.css$/);
   const css = await fetch(`${sidecar.url}${href}`);
@@ -73,7 +76,7 @@ test('on a 360×740 phone the page does not scroll sideways and the button is wh
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale, isMobile: true });
     const page = await context.newPage();
     await page.goto(`${sidecar.url}/recovery`);
-    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    const widths = await page.evaluate<number[]>('[document.documentElement.scrollWidth, window.innerWidth]');
     expect({ locale, widths }).toEqual({ locale, widths: [360, 360] });
     const box = await page.locator('button[type=submit]').boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 360 && box.height >= 44).toBe(true);
