@@ -32,7 +32,6 @@ import {
   confirmStartPage,
   recoveryPage,
   requestAnsweredPage,
-  tooManyRequestsPage,
 } from './recovery-pages.js';
 
 export const ACCEPTED = {
@@ -95,14 +94,9 @@ const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
     }
     const parsed = BODY.safeParse(req.body);
     if (!parsed.success) throw badRequest('Expected { "identifier": "<username or email>" }');
-    const fromPage = Boolean(req.is('application/x-www-form-urlencoded'));
-    if (!(await options.service.withinIpLimit(req.ip ?? 'unknown'))) {
-      if (!fromPage) throw tooMany();
-      const t = await options.pages.translatorOf(req);
-      return options.pages.send(res, 429, t, tooManyRequestsPage(t));
-    }
+    if (!(await options.service.withinIpLimit(req.ip ?? 'unknown'))) throw tooMany();
     enqueue(parsed.data.identifier.toLowerCase());
-    if (fromPage) {
+    if (req.is('application/x-www-form-urlencoded')) {
       // Chosen from the request alone, never from the account: the same page for every identifier.
       const t = await options.pages.translatorOf(req);
       options.pages.send(res, 202, t, requestAnsweredPage(t));

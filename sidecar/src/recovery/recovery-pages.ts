@@ -66,12 +66,6 @@ export const requestAnsweredPage = ({ t }: Translator): EndUserPage => ({
   links: [{ href: LOST_PHONE_PAGE, text: t('pages.shell.lostPhonePage') }],
 });
 
-export const tooManyRequestsPage = ({ t }: Translator): EndUserPage => ({
-  title: t('pages.answer.tooManyTitle'),
-  body: paragraph(t('pages.answer.tooMany')),
-  links: [{ href: LOST_PHONE_PAGE, text: t('pages.shell.lostPhonePage') }],
-});
-
 /**
  * Before the sign-in: what it will do, so an owner lured here by someone who only has their mailbox (and set
  * up a phone through the link) knows not to sign in with the old phone.

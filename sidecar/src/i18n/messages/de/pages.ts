@@ -40,9 +40,6 @@ export const pages: Messages['pages'] = {
     next: 'Öffnen Sie die E-Mail, folgen Sie dem Link und fahren Sie dann mit Schritt 3 der Seite „Telefon verloren“ fort.',
     nothingArrived:
       'Nach einigen Minuten noch nichts angekommen? Sehen Sie in Ihrem Spam-Ordner nach und versuchen Sie es dann erneut. Administratoren und Helpdesk-Mitarbeitende erhalten keinen Link: Wenden Sie sich an den Helpdesk.',
-    tooManyTitle: 'Zu viele Anfragen',
-    tooMany:
-      'Aus Ihrem Netzwerk kamen zu viele Wiederherstellungsanfragen. Warten Sie einige Minuten und versuchen Sie es dann erneut.',
   },
   complete: {
     confirmTitle: 'Neues Telefon bestätigen',

@@ -39,8 +39,6 @@ export const pages = {
     next: 'Open the email “Update Your Account” and follow its link. Then continue with step 3 of the lost-phone page.',
     nothingArrived:
       'Nothing after a few minutes? Check your spam folder, then try again. Administrators and helpdesk staff get no link: contact the helpdesk.',
-    tooManyTitle: 'Too many requests',
-    tooMany: 'Too many recovery requests came from your network. Wait a few minutes and try again.',
   },
   complete: {
     confirmTitle: 'Confirm your new phone',

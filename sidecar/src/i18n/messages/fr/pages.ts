@@ -41,9 +41,6 @@ export const pages: Messages['pages'] = {
     next: 'Ouvrez cet e-mail et suivez son lien, puis poursuivez à l’étape\u00a03 de la page «\u00a0Téléphone perdu\u00a0».',
     nothingArrived:
       'Rien reçu après quelques minutes\u00a0? Vérifiez votre dossier de courrier indésirable, puis réessayez. Les administrateurs et le personnel du support ne reçoivent pas de lien\u00a0: contactez le support informatique.',
-    tooManyTitle: 'Trop de demandes',
-    tooMany:
-      'Trop de demandes de récupération proviennent de votre réseau. Patientez quelques minutes, puis réessayez.',
   },
   complete: {
     confirmTitle: 'Confirmez votre nouveau téléphone',
