@@ -28,14 +28,14 @@ const POLICY =
 
 export const endUserPages = (options: EndUserPagesOptions): EndUserPages => ({
   async translatorOf(req, userLocale) {
-    const realmDefault = await options.realmDefaultLocale();
-    return translatorFor(
-      pickLocale({
-        ...(userLocale ? { userLocale } : {}),
-        ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-        ...(realmDefault ? { realmDefault } : {}),
-      }),
-    );
+    const hints = {
+      ...(userLocale ? { userLocale } : {}),
+      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
+    };
+    // The realm's default is asked for only when the user and the browser leave the choice open.
+    const decided = pickLocale({ ...hints, realmDefault: 'fr' }) === pickLocale({ ...hints, realmDefault: 'de' });
+    const realmDefault = decided ? undefined : await options.realmDefaultLocale();
+    return translatorFor(pickLocale({ ...hints, ...(realmDefault ? { realmDefault } : {}) }));
   },
   send(res, status, t, page) {
     res
