@@ -2,8 +2,9 @@
  * The end-user pages' language, as Keycloak chooses its own: the browser's Accept-Language for pages before
  * anyone is known, else the realm's default locale (when the realm has internationalization on), else
  * English; after the proving sign-in, the user's `locale` attribute (the ID token's `locale` claim) first.
- * Every page says which (`<html lang>`, Content-Language) and varies by Accept-Language. Then a realm at
- * `helpdesk-only`, where the lost-phone page has no form.
+ * Every page says which (`<html lang>`, Content-Language) and varies by Accept-Language. First a realm with
+ * internationalization off, then one with it on (default French) at `helpdesk-only`, where the lost-phone page
+ * has no form.
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Browser } from 'playwright-core';
@@ -26,7 +27,17 @@ let sidecar: Sidecar | undefined;
 /** The realm with this sidecar.yaml (applied by the admin scripts), then a sidecar on it. */
 const withPolicy = async (policy: Record<string, unknown>, realmChanges: Record<string, unknown> = {}) => {
   await sidecar?.close();
-  target = await bootstrapRealm(kc, mail, { enforcement: DISTANT_DEADLINE, ...policy }, 'languages', target?.realm);
+  // Without realm.yaml's `internationalization` the admin scripts leave the realm's languages alone: a new
+  // realm has internationalization off, so no default locale; the test sets the realm's languages itself.
+  const withoutLanguages = (realmFile: Record<string, unknown>) => delete realmFile.internationalization;
+  target = await bootstrapRealm(
+    kc,
+    mail,
+    { enforcement: DISTANT_DEADLINE, ...policy },
+    'languages',
+    target?.realm,
+    withoutLanguages,
+  );
   if (Object.keys(realmChanges).length > 0) await kc.realms.update({ realm: target.realm }, realmChanges);
   sidecar = await startTestSidecar(kut, mail, target);
   await sidecar.firstPass;
@@ -148,10 +159,6 @@ describe('a realm with internationalization on, default French, at helpdesk-only
   });
 
   test("after the sign-in, the user's locale comes before the browser's language", async () => {
-    // Keycloak 26 manages `locale` itself when internationalization is on; the emulator keeps it as an
-    // attribute admins may edit, as realms with custom attributes allow.
-    const profile = await kc.users.getProfile({ realm: target.realm });
-    await kc.users.updateProfile({ ...profile, realm: target.realm, unmanagedAttributePolicy: 'ADMIN_EDIT' } as never);
     await createTestUser(kc, target.realm, 'dora', {
       credentials: [otpCredential('Dora phone', SECRET_A)],
       extra: { attributes: { locale: ['de'] } },

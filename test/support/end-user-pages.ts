@@ -3,8 +3,8 @@
  * must be, checked on the page a browser shows: axe-core with no serious or critical violation, the
  * language it says it is in, no inline script or style, the strict policy, a heading.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, Response } from 'playwright-core';
+import { severeViolations } from './axe.js';
 
 /** The policy end-user pages are sent with: no script at all, styles from the sidecar only. */
 export const END_USER_POLICY =
@@ -19,16 +19,6 @@ export const trackDocuments = (page: Page): Page => {
       documents.set(page, response);
   });
   return page;
-};
-
-/** axe-core's serious and critical findings, each with the elements it names. */
-export const severeViolations = async (page: Page) => {
-  const results = await new AxeBuilder({ page }).analyze();
-  // axe really looked at the page: a blank or broken page passes few rules.
-  expect(results.passes.length).toBeGreaterThan(10);
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 };
 
 /** The page's heading once it is shown. */
@@ -53,7 +43,7 @@ export const expectSoundEndUserPage = async (page: Page, state: string, locale =
     inlineScripts: html.match(/<script(?![^>]*\ssrc=)[^>]*>/gi) ?? [],
     styleAttributes: html.match(/\sstyle\s*=/gi) ?? [],
     styleElements: html.match(/<style[\s>]/gi) ?? [],
-    severe: await severeViolations(page),
+    severe: await severeViolations(page, state),
   }).toEqual({
     state,
     policy: END_USER_POLICY,
