@@ -16,18 +16,23 @@ export interface EndUserPagesOptions extends PageFrame {
 
 export interface EndUserPages {
   /**
-   * The language of a page: the user's `locale` when the page knows the user (and has it without asking
-   * Keycloak), else the browser's Accept-Language, else the realm's default, else English.
+   * Sends the page in the person's language: the user's `locale` when the page knows the user (and has it
+   * without asking Keycloak), else the browser's Accept-Language, else the realm's default, else English.
    */
-  translatorOf(req: Request, userLocale?: string): Promise<Translator>;
-  send(res: Response, status: number, t: Translator, page: EndUserPage): void;
+  reply(
+    req: Request,
+    res: Response,
+    status: number,
+    page: (t: Translator) => EndUserPage,
+    userLocale?: string,
+  ): Promise<void>;
 }
 
 const POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-export const endUserPages = (options: EndUserPagesOptions): EndUserPages => ({
-  async translatorOf(req, userLocale) {
+export const endUserPages = (options: EndUserPagesOptions): EndUserPages => {
+  const translatorOf = async (req: Request, userLocale: string | undefined) => {
     const hints = {
       ...(userLocale ? { userLocale } : {}),
       ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
@@ -36,19 +41,22 @@ export const endUserPages = (options: EndUserPagesOptions): EndUserPages => ({
     const decided = pickLocale({ ...hints, realmDefault: 'fr' }) === pickLocale({ ...hints, realmDefault: 'de' });
     const realmDefault = decided ? undefined : await options.realmDefaultLocale();
     return translatorFor(pickLocale({ ...hints, ...(realmDefault ? { realmDefault } : {}) }));
-  },
-  send(res, status, t, page) {
-    res
-      .status(status)
-      .set('Content-Security-Policy', POLICY)
-      .set('Content-Language', t.locale)
-      // Pages carry tokens in their URLs or answer one person's request: never kept by a cache.
-      .set('Cache-Control', 'no-store')
-      .vary('Accept-Language')
-      .type('html')
-      .send(renderPage(t, options, page));
-  },
-});
+  };
+  return {
+    async reply(req, res, status, page, userLocale) {
+      const t = await translatorOf(req, userLocale);
+      res
+        .status(status)
+        .set('Content-Security-Policy', POLICY)
+        .set('Content-Language', t.locale)
+        // Pages carry tokens in their URLs or answer one person's request: never kept by a cache.
+        .set('Cache-Control', 'no-store')
+        .vary('Accept-Language')
+        .type('html')
+        .send(renderPage(t, options, page(t)));
+    },
+  };
+};
 
 /** Mounted at END_USER_ASSETS: the stylesheet under its content-named path, kept by browsers for a year. */
 export const endUserAssets = (): Router => {

@@ -39,8 +39,7 @@ const answer = async (req: Request, res: Response, pages: EndUserPages, frozen: 
       .status(status)
       .set('cache-control', 'no-store')
       .json(frozen ? FROZEN : NOT_VALID);
-  const t = await pages.translatorOf(req);
-  pages.send(res, status, t, cancelAnswerPage(t, frozen));
+  await pages.reply(req, res, status, (t) => cancelAnswerPage(t, frozen));
 };
 
 export const noticesRouter = (
@@ -59,10 +58,9 @@ export const noticesRouter = (
   const router = Router();
   router.use(perIp);
   router.use(express.urlencoded({ extended: false, limit: '2kb' }), express.json({ limit: '2kb' }));
-  router.get('/cancel', async (req, res) => {
+  router.get('/cancel', (req, res) => {
     const token = tokenOf(req.query.t);
-    const t = await pages.translatorOf(req);
-    pages.send(res, 200, t, confirmPage(t, token));
+    return pages.reply(req, res, 200, (t) => confirmPage(t, token));
   });
   router.post('/cancel', async (req, res) => {
     const body = (req.body ?? {}) as { t?: unknown; token?: unknown };

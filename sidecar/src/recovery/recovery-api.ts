@@ -96,11 +96,9 @@ const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
     if (!parsed.success) throw badRequest('Expected { "identifier": "<username or email>" }');
     if (!(await options.service.withinIpLimit(req.ip ?? 'unknown'))) throw tooMany();
     enqueue(parsed.data.identifier.toLowerCase());
-    if (req.is('application/x-www-form-urlencoded')) {
-      // Chosen from the request alone, never from the account: the same page for every identifier.
-      const t = await options.pages.translatorOf(req);
-      options.pages.send(res, 202, t, requestAnsweredPage(t));
-    } else res.status(202).json(ACCEPTED);
+    // In the language of the request alone, never the account's: the same page for every identifier.
+    if (req.is('application/x-www-form-urlencoded')) await options.pages.reply(req, res, 202, requestAnsweredPage);
+    else res.status(202).json(ACCEPTED);
   };
 };
 
@@ -125,10 +123,8 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     res.redirect(303, proofAuthorizationUrl(login, proof, options.completeUrl()));
   };
   /** The outcome in the user's language once the sign-in names them (the ID token's locale), else the browser's. */
-  const outcome = async (req: Request, res: Response, status: number, what: CompletionOutcome, locale?: string) => {
-    const t = await options.pages.translatorOf(req, locale);
-    options.pages.send(res, status, t, completionPage(t, what));
-  };
+  const outcome = (req: Request, res: Response, status: number, what: CompletionOutcome, locale?: string) =>
+    options.pages.reply(req, res, status, (t) => completionPage(t, what), locale);
   const finish = async (req: Request, res: Response, code: string) => {
     const proof = openProof(options.sealer, parseCookie(req.headers.cookie ?? '')[PROOF_COOKIE]);
     res.clearCookie(PROOF_COOKIE, cookie(0));
@@ -146,10 +142,7 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     const code = req.query.code;
     if (typeof code === 'string' && code.length > 0 && code.length < 4096) return finish(req, res, code);
     if (req.query.error !== undefined) return outcome(req, res, 400, 'expired');
-    if (req.query.start === undefined) {
-      const t = await options.pages.translatorOf(req);
-      return options.pages.send(res, 200, t, confirmStartPage(t));
-    }
+    if (req.query.start === undefined) return options.pages.reply(req, res, 200, confirmStartPage);
     start(res);
   };
 };
@@ -160,10 +153,7 @@ export const recoveryRouters = (options: RecoveryHttpOptions) => {
   api.post('/', requestRoute(options));
 
   const page = Router();
-  page.get('/', async (req, res) => {
-    const t = await options.pages.translatorOf(req);
-    options.pages.send(res, 200, t, recoveryPage(t, options));
-  });
+  page.get('/', (req, res) => options.pages.reply(req, res, 200, (t) => recoveryPage(t, options)));
   page.get('/complete', completeRoute(options));
   return { api, page };
 };
