@@ -7,6 +7,7 @@ import type { Settings } from './config/schema.js';
 import type { SidecarFile } from './config/sidecar-file.js';
 import { devicesRouter } from './devices/devices-api.js';
 import type { DeviceMirror } from './devices/mirror.js';
+import { END_USER_ASSETS, endUserAssets, endUserPages } from './end-user-pages/end-user-http.js';
 import { complianceRouter } from './enforcement/compliance-api.js';
 import type { ReconcileReport } from './enforcement/reconciler.js';
 import { HelpdeskActions } from './helpdesk/actions.js';
@@ -153,9 +154,17 @@ const rolloutOf = ({ db, realm, settings, sidecarFile }: RoutesOf) => ({
 export const buildApp = (of: RoutesOf): Express => {
   const { settings, realm, db, logger } = of;
   const staff = staffAccess(of);
+  const pages = endUserPages({
+    realmDisplayName: realm.displayName,
+    // The account console: it signs the user in through Keycloak's pages.
+    signInUrl: `${realm.publicUrl}/account/`,
+    realmDefaultLocale: async () => (await of.realmSettings()).defaultLocale,
+  });
   const selfService = recoveryRouters({
     service: of.recovery,
     level: of.sidecarFile.recovery.level,
+    completionWindowMinutes: of.sidecarFile.recovery.completionWindowMinutes,
+    pages,
     logger,
     login: { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: of.sidecarFile.recovery.clientId },
     sealer: new Sealer(settings.HELPDESK_SESSION_SECRET, 'recovery-proof'),
@@ -194,7 +203,8 @@ export const buildApp = (of: RoutesOf): Express => {
     pages: {
       '/recovery': selfService.page,
       // "This wasn't me": public, rate limited per IP like /recovery
-      '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit),
+      '/notice': noticesRouter(of.notices, of.sidecarFile.recovery.rateLimit, pages),
+      [END_USER_ASSETS]: endUserAssets(),
       '/helpdesk': helpdeskPage({
         sessions: staff.sessions,
         loginSealer: staff.loginSealer,

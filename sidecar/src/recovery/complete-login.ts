@@ -31,6 +31,8 @@ export interface ProvenSignIn {
   userId: string;
   authTime: Date;
   sessionId?: string;
+  /** the user's `locale` attribute, when the profile scope's locale mapper put it in the token */
+  locale?: string;
 }
 
 const LIFETIME_MS = 10 * 60_000;
@@ -121,13 +123,14 @@ export class ProofVerifier {
       issuer: this.options.publicRealmUrl,
       audience: this.options.clientId,
       nonce,
-    }) as jwt.JwtPayload & { auth_time?: number; sid?: string; typ?: string };
+    }) as jwt.JwtPayload & { auth_time?: number; sid?: string; typ?: string; locale?: unknown };
     if (claims.typ !== undefined && claims.typ !== 'ID') throw new ProofFailed('not an ID token');
     if (!claims.sub || typeof claims.auth_time !== 'number') throw new ProofFailed('ID token without sub or auth_time');
     return {
       userId: claims.sub,
       authTime: new Date(claims.auth_time * 1000),
       ...(claims.sid ? { sessionId: claims.sid } : {}),
+      ...(typeof claims.locale === 'string' ? { locale: claims.locale } : {}),
     };
   }
 }

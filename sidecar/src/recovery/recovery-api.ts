@@ -5,16 +5,17 @@
  * per resolved account in the service, both counted in the store (shared by replicas); the per-account limit
  * is silent, so it tells nothing either. `GET /recovery/complete`: where the link returns; it starts the fresh
  * sign-in (password + code) that proves the new device — through the sign-in client `<recovery client>-signin`,
- * as the link client has no browser flow — and finishes it (recovery.prove).
+ * as the link client has no browser flow — and finishes it (recovery.prove). Form posts and pages get HTML in
+ * the person's language (end-user-pages/); the JSON answers stay as they are.
  */
 import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { RecoveryLevel } from '../../../realm-files/src/index.js';
 import { recoverySignInClientOf } from '../../../realm-files/src/index.js';
+import type { EndUserPages } from '../end-user-pages/end-user-http.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import type { Logger } from '../observability/logger.js';
-import { escapeHtml } from '../util/html.js';
 import type { Sealer } from '../util/seal.js';
 import {
   type CompleteLoginOptions,
@@ -25,7 +26,13 @@ import {
   sealProof,
 } from './complete-login.js';
 import type { RecoveryService } from './recovery.js';
-import { completionPage, confirmStartPage, recoveryPage } from './recovery-pages.js';
+import {
+  type CompletionOutcome,
+  completionPage,
+  confirmStartPage,
+  recoveryPage,
+  requestAnsweredPage,
+} from './recovery-pages.js';
 
 export const ACCEPTED = {
   status: 'accepted',
@@ -40,6 +47,10 @@ const tooMany = () => new ApiError(429, 'too_many_requests', 'Too many recovery 
 export interface RecoveryHttpOptions {
   service: RecoveryService;
   level: RecoveryLevel;
+  /** sidecar.yaml recovery.completionWindowMinutes, which the page's steps state */
+  completionWindowMinutes: number;
+  /** the end-user pages' frame and language */
+  pages: EndUserPages;
   logger: Logger;
   /**
    * realm URLs and the link client (sidecar.yaml `recovery.clientId`); the proving sign-in goes through its
@@ -85,11 +96,8 @@ const requestRoute = (options: RecoveryHttpOptions): RequestHandler => {
     if (!parsed.success) throw badRequest('Expected { "identifier": "<username or email>" }');
     if (!(await options.service.withinIpLimit(req.ip ?? 'unknown'))) throw tooMany();
     enqueue(parsed.data.identifier.toLowerCase());
-    if (req.is('application/x-www-form-urlencoded'))
-      res
-        .status(202)
-        .type('html')
-        .send(`<!doctype html><title>Check your email</title><p>${escapeHtml(ACCEPTED.message)}</p>`);
+    // In the language of the request alone, never the account's: the same page for every identifier.
+    if (req.is('application/x-www-form-urlencoded')) await options.pages.reply(req, res, 202, requestAnsweredPage);
     else res.status(202).json(ACCEPTED);
   };
 };
@@ -114,24 +122,27 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     res.cookie(PROOF_COOKIE, sealProof(options.sealer, proof), cookie(10 * 60_000));
     res.redirect(303, proofAuthorizationUrl(login, proof, options.completeUrl()));
   };
+  /** The outcome in the user's language once the sign-in names them (the ID token's locale), else the browser's. */
+  const outcome = (req: Request, res: Response, status: number, what: CompletionOutcome, locale?: string) =>
+    options.pages.reply(req, res, status, (t) => completionPage(t, what), locale);
   const finish = async (req: Request, res: Response, code: string) => {
     const proof = openProof(options.sealer, parseCookie(req.headers.cookie ?? '')[PROOF_COOKIE]);
     res.clearCookie(PROOF_COOKIE, cookie(0));
-    if (!proof || proof.state !== req.query.state) return res.status(400).type('html').send(completionPage('expired'));
+    if (!proof || proof.state !== req.query.state) return outcome(req, res, 400, 'expired');
     const signIn = await verifier.redeem(code, proof, options.completeUrl()).catch((error) => {
       options.logger.warn({ err: (error as Error).message }, 'recovery sign-in not verified');
       return undefined;
     });
-    if (!signIn) return res.status(400).type('html').send(completionPage('expired'));
+    if (!signIn) return outcome(req, res, 400, 'expired');
     const proven = await options.service.prove(signIn);
-    res.type('html').send(completionPage(proven ? 'done' : 'nothing-pending'));
+    await outcome(req, res, 200, proven ? 'done' : 'nothing-pending', signIn.locale);
   };
   return async (req, res) => {
     res.set('Cache-Control', 'no-store');
     const code = req.query.code;
     if (typeof code === 'string' && code.length > 0 && code.length < 4096) return finish(req, res, code);
-    if (req.query.error !== undefined) return res.status(400).type('html').send(completionPage('expired'));
-    if (req.query.start === undefined) return res.type('html').send(confirmStartPage());
+    if (req.query.error !== undefined) return outcome(req, res, 400, 'expired');
+    if (req.query.start === undefined) return options.pages.reply(req, res, 200, confirmStartPage);
     start(res);
   };
 };
@@ -142,9 +153,7 @@ export const recoveryRouters = (options: RecoveryHttpOptions) => {
   api.post('/', requestRoute(options));
 
   const page = Router();
-  page.get('/', (_req, res) => {
-    res.type('html').send(recoveryPage(options.level));
-  });
+  page.get('/', (req, res) => options.pages.reply(req, res, 200, (t) => recoveryPage(t, options)));
   page.get('/complete', completeRoute(options));
   return { api, page };
 };

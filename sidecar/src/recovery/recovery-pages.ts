@@ -1,79 +1,97 @@
 /**
- * The recovery pages: `/recovery` says what the realm's level lets a user do (and what to do instead when
- * no link is sent), `/recovery/complete` ends with what happened. Plain HTML, no script.
+ * The recovery pages, in the person's language, in the end-user frame (end-user-pages/): `/recovery` says what
+ * the realm's level lets a user do — the numbered steps of README's "I lost my phone" where a link is sent,
+ * what to do instead where none is —, the answer to a request, and `/recovery/complete` before and after the
+ * proving sign-in. No script.
  */
 import type { RecoveryLevel } from '../../../realm-files/src/index.js';
+import { buttonLink, type EndUserPage, paragraph, steps, warning } from '../end-user-pages/page-shell.js';
+import type { Translator } from '../i18n/index.js';
+import { escapeHtml } from '../util/html.js';
 
-const shell = (title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title></head>
-<body><main>
-${body}
-</main></body></html>`;
+const LOST_PHONE_PAGE = '/recovery';
 
-const FORM = `<form method="post" action="/api/v1/recovery">
-<label for="identifier">Username or email</label>
-<input id="identifier" name="identifier" autocomplete="username" required maxlength="254">
-<button type="submit">Send me a recovery link</button>
+const form = ({ t }: Translator) => `<form method="post" action="/api/v1/recovery">
+<label for="identifier">${escapeHtml(t('pages.recovery.identifier'))}</label>
+<input type="text" id="identifier" name="identifier" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="254">
+<button class="button" type="submit">${escapeHtml(t('pages.recovery.submit'))}</button>
 </form>`;
 
-const INTRO: Record<RecoveryLevel, string> = {
-  'password-and-email': `<p>Enter your username or email address. If it matches an account, we email you a link
-(to your verified address only). Follow it and set up your authenticator app on the new phone. Then sign in
-once more with your <strong>password</strong> and a code from the <strong>new phone</strong>: only then is
-your old authenticator removed. If you do not finish within a few minutes, the new one is removed again.</p>
-<p>Administrators and helpdesk staff cannot recover this way: contact the helpdesk.</p>`,
-  'email-only': `<p>Enter your username or email address. If it matches an account, we email you a link
-(to your verified address only): follow it, set up your authenticator app on the new phone and choose a new
-password. Your old authenticator is removed after a waiting period; we email you first, and you can stop it.</p>
-<p>Administrators and helpdesk staff cannot recover this way: contact the helpdesk.</p>`,
-  'device-and-email': `<p>This service does not send lost-phone links. If you forgot your password but still have
-your phone, use "Forgot Password?" on the sign-in page: you will be asked a code from your phone. If you lost
-your phone, contact the helpdesk.</p>`,
-  'helpdesk-only': `<p>This service does not send lost-phone links. If you lost your phone, contact the helpdesk:
-they will check who you are and send a setup link to your verified email address.</p>`,
+/** Where a link is sent: the intro, the form, then every step to the end. */
+const linkSteps = (tr: Translator, level: 'password-and-email' | 'email-only', minutes: number) => {
+  const { t } = tr;
+  const last =
+    level === 'password-and-email'
+      ? t('pages.recovery.passwordAndEmailStep4', { minutes })
+      : t('pages.recovery.emailOnlyStep4');
+  return [
+    paragraph(t('pages.recovery.intro')),
+    form(tr),
+    `<h2>${escapeHtml(t('pages.recovery.stepsHeading'))}</h2>`,
+    steps([t('pages.recovery.step1'), t('pages.recovery.step2'), t('pages.recovery.step3'), last]),
+    paragraph(t('pages.recovery.staffNoLink')),
+    ...(level === 'password-and-email' ? [paragraph(t('pages.recovery.forgotPasswordToo'))] : []),
+  ];
 };
 
-export const recoveryPage = (level: RecoveryLevel): string =>
-  shell(
-    'Lost your phone?',
-    `<h1>Lost or replaced your phone?</h1>
-${INTRO[level]}
-${level === 'password-and-email' || level === 'email-only' ? FORM : ''}`,
-  );
+const noLinkText = ({ t }: Translator, level: 'device-and-email' | 'helpdesk-only') =>
+  level === 'device-and-email'
+    ? [
+        t('pages.recovery.noLinks'),
+        t('pages.recovery.deviceAndEmailForgotPassword'),
+        t('pages.recovery.deviceAndEmailLostPhone'),
+      ]
+    : [t('pages.recovery.noLinks'), t('pages.recovery.helpdeskOnlyLostPhone')];
 
-const OUTCOMES = {
-  done: [
-    'Recovery complete',
-    'Your new authenticator is confirmed. Your old authenticators are removed (after the waiting period, if this service has one) and you were signed out everywhere else. We sent you an email.',
-  ],
-  'nothing-pending': [
-    'Nothing to confirm',
-    'There is no new authenticator waiting for confirmation on this account, or it was set up too long ago. Nothing was changed. Start again at the lost-phone page if you need to.',
-  ],
-  expired: [
-    'Sign-in not completed',
-    'The sign-in did not complete. Nothing was changed. Open the link from your email again.',
-  ],
-} as const;
+export interface RecoveryPageRules {
+  level: RecoveryLevel;
+  /** sidecar.yaml recovery.completionWindowMinutes: how long the user has to sign in with the new phone */
+  completionWindowMinutes: number;
+}
+
+export const recoveryPage = (tr: Translator, rules: RecoveryPageRules): EndUserPage => ({
+  title: tr.t('pages.recovery.title'),
+  body: (rules.level === 'password-and-email' || rules.level === 'email-only'
+    ? linkSteps(tr, rules.level, rules.completionWindowMinutes)
+    : noLinkText(tr, rules.level).map(paragraph)
+  ).join('\n'),
+});
+
+/** The answer to a form post: the same for every identifier, like the JSON one. */
+export const requestAnsweredPage = ({ t }: Translator): EndUserPage => ({
+  title: t('pages.answer.title'),
+  body: [t('pages.answer.accepted'), t('pages.answer.next'), t('pages.answer.nothingArrived')]
+    .map(paragraph)
+    .join('\n'),
+  links: [{ href: LOST_PHONE_PAGE, text: t('pages.shell.lostPhonePage') }],
+});
 
 /**
  * Before the sign-in: what it will do, so an owner lured here by someone who only has their mailbox (and set
  * up a phone through the link) knows not to sign in with the old phone.
  */
-export const confirmStartPage = (): string =>
-  shell(
-    'Confirm your new phone',
-    `<h1>Confirm your new phone</h1>
-<p>You set up a new phone through a lost-phone link. To finish, sign in with your <strong>password</strong> and a
-code from the <strong>new phone</strong>. Then your old authenticators are removed and you are signed out
-everywhere else.</p>
-<p><strong>Did not set up a new phone yourself?</strong> Do not continue: someone may be reading your email.
-Contact your helpdesk.</p>
-<p><a href="/recovery/complete?start=1">Continue to sign-in</a></p>`,
-  );
+export const confirmStartPage = ({ t }: Translator): EndUserPage => ({
+  title: t('pages.complete.confirmTitle'),
+  body: [
+    paragraph(t('pages.complete.confirmText')),
+    warning(t('pages.complete.notYouLead'), t('pages.complete.notYou')),
+    buttonLink({ href: '/recovery/complete?start=1', text: t('pages.complete.continue') }),
+  ].join('\n'),
+});
 
-export const completionPage = (outcome: keyof typeof OUTCOMES): string => {
-  const [title, text] = OUTCOMES[outcome];
-  return shell(title, `<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/recovery">Lost-phone page</a></p>`);
+export type CompletionOutcome = 'done' | 'nothing-pending' | 'expired';
+
+const OUTCOME_KEYS = {
+  done: ['pages.complete.doneTitle', 'pages.complete.done'],
+  'nothing-pending': ['pages.complete.nothingPendingTitle', 'pages.complete.nothingPending'],
+  expired: ['pages.complete.expiredTitle', 'pages.complete.expired'],
+} as const;
+
+export const completionPage = ({ t }: Translator, outcome: CompletionOutcome): EndUserPage => {
+  const [title, text] = OUTCOME_KEYS[outcome];
+  return {
+    title: t(title),
+    body: paragraph(t(text)),
+    links: outcome === 'done' ? [] : [{ href: LOST_PHONE_PAGE, text: t('pages.shell.lostPhonePage') }],
+  };
 };

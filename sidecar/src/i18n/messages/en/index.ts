@@ -5,6 +5,7 @@
  */
 import { common } from './common.js';
 import { emails } from './emails.js';
+import { pages } from './pages.js';
 import { staff } from './staff.js';
 
-export const en = { common, emails, staff };
+export const en = { common, emails, pages, staff };
