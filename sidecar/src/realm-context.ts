@@ -11,17 +11,19 @@ export interface RealmContext {
   url: string;
   /** the same as browsers reach it (KEYCLOAK_PUBLIC_URL, else KEYCLOAK_URL) */
   publicUrl: string;
-  /** the account console, linked from emails */
+  /** the account console as browsers reach it, linked from emails */
   accountUrl: string;
 }
 
 export const realmContextOf = (settings: Settings): RealmContext => {
   const url = realmUrlOf(settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
+  const publicUrl = realmUrlOf(settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM);
   return {
     name: settings.KEYCLOAK_REALM,
     displayName: settings.REALM_DISPLAY_NAME ?? settings.KEYCLOAK_REALM,
     url,
-    publicUrl: realmUrlOf(settings.KEYCLOAK_PUBLIC_URL ?? settings.KEYCLOAK_URL, settings.KEYCLOAK_REALM),
-    accountUrl: `${url}/account`,
+    publicUrl,
+    // Read in a mail client: the address browsers reach, not the sidecar's internal one.
+    accountUrl: `${publicUrl}/account`,
   };
 };

@@ -54,3 +54,13 @@ test('HELPDESK_SESSION_SECRET: required, at least 32 characters, never echoed', 
     /^HELPDESK_SESSION_SECRET: is invalid$/,
   );
 });
+
+test("links in emails and pages use Keycloak's public address, calls its internal one", async () => {
+  const { realmContextOf } = await import('../../../sidecar/src/realm-context.js');
+  const realm = realmContextOf(
+    loadSettings({ ...base, KEYCLOAK_URL: 'http://keycloak:8080', KEYCLOAK_PUBLIC_URL: 'https://sso.example.org' }),
+  );
+  expect(realm.url).toBe('http://keycloak:8080/realms/demo');
+  expect(realm.publicUrl).toBe('https://sso.example.org/realms/demo');
+  expect(realm.accountUrl).toBe('https://sso.example.org/realms/demo/account');
+});
