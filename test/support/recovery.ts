@@ -36,13 +36,34 @@ export const unspentCode = (phone: Phone) => {
   return codeFor(phone, step * 30);
 };
 
+/** What a person reads and clicks on the way, in the language the pages are in (Keycloak's and the sidecar's). */
+export interface RecoveryWords {
+  /** Keycloak's link on the execute-actions page (`proceedWithAction`) */
+  proceed: string | RegExp;
+  /** Keycloak's info page after the setup (`accountUpdatedMessage`) */
+  accountUpdated: string;
+  /** the sidecar's link on /recovery/complete */
+  continueToSignIn: string;
+}
+
+export const ENGLISH_WORDS: RecoveryWords = {
+  proceed: /Click here to proceed/,
+  accountUpdated: 'Your account has been updated.',
+  continueToSignIn: 'Continue to sign-in',
+};
+
 /** Follows the link and sets up a phone from the QR code; returns the new phone. */
-export const followRecoveryLink = async (page: Page, link: string, deviceName: string): Promise<Phone> => {
+export const followRecoveryLink = async (
+  page: Page,
+  link: string,
+  deviceName: string,
+  words: RecoveryWords = ENGLISH_WORDS,
+): Promise<Phone> => {
   const pages = new KeycloakPages(page);
-  await pages.openEmailLink(link);
+  await pages.openEmailLink(link, words.proceed);
   const phone: Phone = { ...(await pages.scanOtpQrCode()), spent: [] };
   await pages.submitOtpSetup(await unspentCode(phone), deviceName);
-  await pages.waitForText('Your account has been updated.');
+  await pages.waitForText(words.accountUpdated);
   return phone;
 };
 
@@ -54,10 +75,11 @@ export const completeRecovery = async (
   password: string,
   phone: Phone,
   deviceName: string,
+  words: RecoveryWords = ENGLISH_WORDS,
 ) => {
   const pages = new KeycloakPages(page);
   await page.goto(`${sidecarUrl}/recovery/complete`);
-  await page.getByRole('link', { name: 'Continue to sign-in' }).click();
+  await page.getByRole('link', { name: words.continueToSignIn }).click();
   await pages.signIn(username, password);
   if ((await pages.devices()).length > 1) await pages.chooseDevice(deviceName);
   await pages.enterOtp(await unspentCode(phone));

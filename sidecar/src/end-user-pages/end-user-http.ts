@@ -3,7 +3,7 @@
  * policy: no script at all, styles from this server only), and the stylesheet they share.
  */
 import { type Request, type Response, Router } from 'express';
-import { pickLocale, type Translator, translatorFor } from '../i18n/index.js';
+import { type Locale, pickLocale, type Translator, translatorFor } from '../i18n/index.js';
 import { type EndUserPage, type PageFrame, renderPage } from './page-shell.js';
 import { END_USER_ASSETS, END_USER_CSS, END_USER_CSS_FILE } from './stylesheet.js';
 
@@ -26,6 +26,8 @@ export interface EndUserPages {
     page: (t: Translator) => EndUserPage,
     userLocale?: string,
   ): Promise<void>;
+  /** The language `reply` would choose, for a redirect that should keep it (Keycloak's `ui_locales`). */
+  localeOf(req: Request, userLocale?: string): Promise<Locale>;
 }
 
 const POLICY =
@@ -43,6 +45,7 @@ export const endUserPages = (options: EndUserPagesOptions): EndUserPages => {
     return translatorFor(pickLocale({ ...hints, ...(realmDefault ? { realmDefault } : {}) }));
   };
   return {
+    localeOf: async (req, userLocale) => (await translatorOf(req, userLocale)).locale,
     async reply(req, res, status, page, userLocale) {
       const t = await translatorOf(req, userLocale);
       res

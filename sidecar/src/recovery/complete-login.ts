@@ -52,7 +52,12 @@ export const openProof = (sealer: Sealer, sealed: string | undefined, now = Date
   openPendingLogin(sealer, sealed, now) as unknown as PendingProof | undefined;
 
 /** The staff login's authorization URL (code flow, PKCE S256, state), plus a nonce and a forced fresh sign-in. */
-export const proofAuthorizationUrl = (options: CompleteLoginOptions, proof: PendingProof, redirectUri: string) => {
+export const proofAuthorizationUrl = (
+  options: CompleteLoginOptions,
+  proof: PendingProof,
+  redirectUri: string,
+  uiLocale?: string,
+) => {
   // The staff login's level and age parameters do not apply: a forced fresh sign-in (prompt, max_age=0) does.
   const url = new URL(
     authorizationUrl({ ...options, acr: '', maxAuthAgeSeconds: 0 }, { ...proof, returnTo: '' }, redirectUri),
@@ -61,6 +66,7 @@ export const proofAuthorizationUrl = (options: CompleteLoginOptions, proof: Pend
   url.searchParams.set('nonce', proof.nonce);
   url.searchParams.set('prompt', 'login');
   url.searchParams.set('max_age', '0');
+  if (uiLocale) url.searchParams.set('ui_locales', uiLocale);
   return url.toString();
 };
 

@@ -117,10 +117,12 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     path: '/recovery',
     maxAge,
   });
-  const start = (res: Response) => {
+  const start = async (req: Request, res: Response) => {
     const proof = newPendingProof();
+    // Keycloak's sign-in page in the language of the page the user comes from (until Keycloak knows the user).
+    const locale = await options.pages.localeOf(req);
     res.cookie(PROOF_COOKIE, sealProof(options.sealer, proof), cookie(10 * 60_000));
-    res.redirect(303, proofAuthorizationUrl(login, proof, options.completeUrl()));
+    res.redirect(303, proofAuthorizationUrl(login, proof, options.completeUrl(), locale));
   };
   /** The outcome in the user's language once the sign-in names them (the ID token's locale), else the browser's. */
   const outcome = (req: Request, res: Response, status: number, what: CompletionOutcome, locale?: string) =>
@@ -143,7 +145,7 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
     if (typeof code === 'string' && code.length > 0 && code.length < 4096) return finish(req, res, code);
     if (req.query.error !== undefined) return outcome(req, res, 400, 'expired');
     if (req.query.start === undefined) return options.pages.reply(req, res, 200, confirmStartPage);
-    start(res);
+    await start(req, res);
   };
 };
 
