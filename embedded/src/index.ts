@@ -1,6 +1,6 @@
 /**
  * Embedded defaults for `npm start` without KEYCLOAK_URL: the Keycloak emulator with the demo realm
- * (bootstrapped from realm-config/demo by the admin scripts' code), a local mail catcher with a web
+ * (bootstrapped from realm-config/demo by the admin scripts' code), a local mail catcher with maildev's web
  * inbox, and the settings that point the sidecar at them. Nothing here runs when a Keycloak is configured,
  * and the container image does not carry it: the production sidecar never imports its own test double.
  */
@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { applyChanges, connect, planRealm } from '../../admin-scripts/src/index.js';
 import { startEmulator } from '../../keycloak-emulator/src/index.js';
 import { loadRealmConfig } from '../../realm-files/src/index.js';
-import { startMailCatcher, startWebInbox } from './mail-catcher.js';
+import { startMailCatcher } from './mail-catcher.js';
+import { startWebInbox } from './web-inbox.js';
 
 /**
  * The sidecar client's secret when SIDECAR_CLIENT_SECRET is unset: fixed, so the admin scripts run by hand

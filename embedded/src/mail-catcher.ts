@@ -1,14 +1,15 @@
 /**
- * A local mail catcher: a real SMTP server on loopback that receives and parses every message
- * (smtp-server + mailparser), with a small web inbox. `npm start` uses it on embedded defaults so the
- * emails of the journeys can be read in a browser; the tests read messages as a mail client would.
+ * The local mail catcher: maildev's SMTP server on loopback, in this process, keeping every message in
+ * maildev's in-memory store. The tests read the messages as a mail client would (`messages`, `waitFor`);
+ * `npm start` also shows them in maildev's web inbox (web-inbox.ts). Each catcher has a folder of its own
+ * for the .eml files maildev writes, removed on close.
  */
-import type { AddressInfo } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-
-/** The inbox page's own escaping: the embedded wing reaches the sidecar only through its public surface. */
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Email, MemoryStorage } from '@maildev/core';
+import { createSMTPServer, type SMTPServer } from '@maildev/smtp';
 
 export interface ReceivedMail {
   to: string[];
@@ -16,7 +17,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
-  raw: ParsedMail;
+  /** maildev's record of the message (headers, date, envelope, attachments) */
+  raw: Email;
 }
 
 export interface MailCatcher {
@@ -27,59 +29,64 @@ export interface MailCatcher {
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** makes the server reject the next messages with a 4xx/5xx reply */
   failNext(count: number, code?: number): void;
+  /** maildev's store and SMTP server, which its web inbox serves */
+  maildev: { storage: MemoryStorage; smtp: SMTPServer };
   close(): Promise<void>;
 }
 
-const addresses = (value: ParsedMail['to']): string[] => {
-  const list = Array.isArray(value) ? value : value ? [value] : [];
-  return list.flatMap((group) => group.value.map((a) => a.address ?? '')).filter(Boolean);
-};
+/**
+ * maildev's in-memory store, refusing the next arrivals when told to. maildev has no option to refuse a
+ * message, but it answers the SMTP DATA command with the error its store throws (with its reply code),
+ * which is what the sidecar's outbox retries need to meet.
+ */
+class RefusingStore extends MemoryStorage {
+  private refusals = { left: 0, code: 451 };
+
+  refuseNext(count: number, code: number) {
+    this.refusals = { left: count, code };
+  }
+
+  override async save(email: Email): Promise<void> {
+    // Saving a stored message is a change (read in the web inbox), not an arrival.
+    if (this.refusals.left > 0 && !(await this.getById(email.id))) {
+      this.refusals.left -= 1;
+      throw Object.assign(new Error('Mailbox unavailable'), { responseCode: this.refusals.code });
+    }
+    return super.save(email);
+  }
+}
+
+const receivedMail = (email: Email): ReceivedMail => ({
+  to: email.to.map((a) => a.address).filter(Boolean),
+  from: email.from[0]?.address ?? '',
+  subject: email.subject,
+  text: email.text ?? '',
+  html: email.html ?? '',
+  raw: email,
+});
 
 export const startMailCatcher = async (port = 0): Promise<MailCatcher> => {
+  const storage = new RefusingStore();
+  await storage.initialize();
+  const mailDir = mkdtempSync(join(tmpdir(), 'mail-catcher-'));
+  const smtp = createSMTPServer({ port, host: '127.0.0.1', storage, mailDir, logger: false });
   const messages: ReceivedMail[] = [];
   const waiters: { predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
-  let failures = 0;
-  let failureCode = 451;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
-    onData(stream, _session, callback) {
-      if (failures > 0) {
-        failures -= 1;
-        stream.resume();
-        stream.on('end', () =>
-          callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: failureCode })),
-        );
-        return;
+  // maildev emits `new` once the message is stored, before its SMTP reply: a sender that got 250 finds it here.
+  smtp.on('new', (email: Email) => {
+    const mail = receivedMail(email);
+    messages.push(mail);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(mail)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(mail);
       }
-      simpleParser(stream)
-        .then((parsed) => {
-          const mail: ReceivedMail = {
-            to: addresses(parsed.to),
-            from: parsed.from?.value[0]?.address ?? '',
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '',
-            raw: parsed,
-          };
-          messages.push(mail);
-          for (const waiter of [...waiters]) {
-            if (waiter.predicate(mail)) {
-              waiters.splice(waiters.indexOf(waiter), 1);
-              waiter.resolve(mail);
-            }
-          }
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
+    }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await smtp.start();
   return {
     host: '127.0.0.1',
-    port: (server.server.address() as AddressInfo).port,
+    port: smtp.getPort(),
     messages,
     waitFor(predicate, timeoutMs = 10_000) {
       const found = messages.find(predicate);
@@ -101,10 +108,14 @@ export const startMailCatcher = async (port = 0): Promise<MailCatcher> => {
       });
     },
     failNext(count, code = 451) {
-      failures = count;
-      failureCode = code;
+      storage.refuseNext(count, code);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    maildev: { storage, smtp },
+    close: async () => {
+      await smtp.stop();
+      await storage.close();
+      await rm(mailDir, { recursive: true, force: true });
+    },
   };
 };
 
@@ -113,82 +124,4 @@ export const linkIn = (mail: ReceivedMail): string => {
   const match = /https?:\/\/\S+/.exec(mail.text);
   if (!match) throw new Error(`no link in email "${mail.subject}"`);
   return match[0];
-};
-
-/** One message as the inbox shows it to people and its JSON API answers (no parser internals). */
-const summaryOf = (mail: ReceivedMail, index: number) => ({
-  id: index + 1,
-  to: mail.to,
-  from: mail.from,
-  subject: mail.subject,
-  date: mail.raw.date?.toISOString() ?? null,
-  text: mail.text,
-});
-
-/** Readable at any width: text wraps, links are links (http(s) only, escaped). */
-const INBOX_STYLE =
-  'body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}' +
-  'pre{white-space:pre-wrap;overflow-wrap:anywhere;font-family:inherit}';
-
-const linkify = (escapedText: string) =>
-  escapedText.replace(/https?:\/\/[^\s<]+/g, (link) => `<a href="${link}">${link}</a>`);
-
-const inboxPage = (catcher: MailCatcher) => {
-  const items = [...catcher.messages]
-    .map(summaryOf)
-    .reverse()
-    .map(
-      (m) =>
-        `<article><h2>${escapeHtml(m.subject)}</h2><p>To: ${escapeHtml(m.to.join(', '))}</p><pre>${linkify(
-          escapeHtml(m.text),
-        )}</pre></article>`,
-    )
-    .join('<hr>');
-  return (
-    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>Mail inbox</title><style>${INBOX_STYLE}</style>` +
-    `<h1>Mail inbox (${catcher.messages.length})</h1><p>As JSON: <a href="api/messages">api/messages</a></p>` +
-    (items || '<p>No messages yet.</p>')
-  );
-};
-
-/**
- * A web inbox over the catcher: newest first, each message's text with its links clickable; `GET
- * /api/messages` (optionally `?to=<address>`) gives the same messages as JSON, oldest first.
- */
-export const startWebInbox = async (
-  catcher: MailCatcher,
-  port = 0,
-): Promise<{ url: string; close(): Promise<void> }> => {
-  const { createServer } = await import('node:http');
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://inbox');
-    if (url.pathname === '/api/messages') {
-      const to = url.searchParams.get('to')?.toLowerCase();
-      const messages = catcher.messages.map(summaryOf).filter((m) => !to || m.to.includes(to));
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ messages }));
-      return;
-    }
-    if (url.pathname !== '/') {
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":"not found"}');
-      return;
-    }
-    res
-      .writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      })
-      .end(inboxPage(catcher));
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // A browser's keep-alive connection must not hold the port after stop.
-        server.closeAllConnections();
-      }),
-  };
 };

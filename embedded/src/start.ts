@@ -1,7 +1,7 @@
 /**
  * `npm start`: with KEYCLOAK_URL set, runs the sidecar against that Keycloak from the environment (see
  * sidecar/src/config/schema.ts); without it, starts the embedded parts first (Keycloak emulator with
- * the demo realm, mail catcher with a web inbox, embedded database) and prints what to open.
+ * the demo realm, mail catcher with maildev's web inbox, embedded database) and prints what to open.
  * `npm start` runs this with `exec`, so a signal sent to npm's process reaches this one and stops it all.
  */
 import { exitOnStartFailure, runSidecar } from '../../sidecar/src/index.js';
@@ -19,7 +19,7 @@ const adminCommand = (embedded: EmbeddedParts) =>
 const linesOf = (embedded: EmbeddedParts) => [
   `Keycloak (emulator): ${embedded.keycloakUrl}  admin console API: /admin/realms (admin/admin)`,
   `  demo sign-in:      ${embedded.keycloakUrl}/realms/demo/account  (account console: alice/demo-alice, dave/demo-dave, ...)`,
-  `Mail inbox:        ${embedded.inboxUrl}  (messages as JSON: ${embedded.inboxUrl}api/messages; SMTP on 127.0.0.1:${embedded.smtpPort})`,
+  `Mail inbox:        ${embedded.inboxUrl}  (maildev: every email sent; as JSON: ${embedded.inboxUrl}api/email; SMTP on 127.0.0.1:${embedded.smtpPort})`,
   process.env.SIDECAR_CLIENT_SECRET
     ? 'Sidecar client secret: from SIDECAR_CLIENT_SECRET'
     : `Sidecar client secret: ${embedded.adminEnv.SIDECAR_CLIENT_SECRET}  (demo only; set SIDECAR_CLIENT_SECRET to choose another)`,
