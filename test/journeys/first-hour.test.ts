@@ -9,16 +9,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { codeFor, launchBrowser } from '../support/browser.js';
-import {
-  type DemoPorts,
-  freePorts,
-  newDataDir,
-  portIsFree,
-  type RunningDemo,
-  runAdminCommand,
-  startDemo,
-  stopDemo,
-} from '../support/demo-process.js';
+import { DemoRuns, inboxMessages, QUIET_RESTART, runAdminCommand } from '../support/demo-process.js';
 import { describeEmulatorOnly } from '../support/keycloak.js';
 import { eventually } from '../support/wait.js';
 
@@ -26,27 +17,16 @@ import { eventually } from '../support/wait.js';
 const SECRETS = { alice: 'JBSWY3DPEHPK3PXP', helen: 'MFRGGZDFMZTWQ2LK' };
 const TABLET_SECRET = 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ';
 
-let ports: DemoPorts;
-let dataDir: string;
-let demo: RunningDemo | undefined;
+const demos = new DemoRuns();
 let browser: Browser;
 
 beforeAll(async () => {
-  ports = await freePorts();
-  dataDir = newDataDir();
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  if (demo) await stopDemo(demo);
+  await demos.stop();
 });
-
-interface Message {
-  to: string[];
-  subject: string;
-}
-const messages = async (running: RunningDemo) =>
-  ((await (await fetch(`${running.inboxUrl}api/messages`)).json()) as { messages: Message[] }).messages;
 
 /** Keycloak's sign-in page: username and password, then the code when the account has a device. */
 const signIn = async (page: Page, username: string, secret?: string) => {
@@ -89,25 +69,30 @@ const step = async (page: Page, name: string, run: () => Promise<void>) => {
   }
 };
 
-const everyPortFree = async () =>
-  Promise.all(Object.values(ports).map(async (port) => [port, await portIsFree(port)] as const));
-
 describeEmulatorOnly('the first hour with npm start', () => {
   test('walks the README "Try it" section', async () => {
-    demo = await startDemo(ports, dataDir);
-    const running = demo;
+    const running = await demos.start();
     const page = await (await browser.newContext()).newPage();
 
-    // The printed URLs answer: the inbox (erin's reminder already in it), the sidecar's pages, the console.
-    for (const url of [running.inboxUrl, `${running.sidecarUrl}/recovery`])
-      expect([url, (await fetch(url)).status]).toEqual([url, 200]);
+    // The printed URLs answer: the sidecar's pages, and the inbox with erin's reminder already in it.
+    expect((await fetch(`${running.sidecarUrl}/recovery`)).status).toBe(200);
     const first = await eventually(
-      () => messages(running),
+      () => inboxMessages(running),
       (list) => list.length > 0,
     );
     expect(first.map((m) => [m.to[0], m.subject])).toEqual([
       ['erin@demo.example.org', expect.stringMatching(/^Set up two-factor authentication before /)],
     ]);
+
+    // maildev's web inbox, as the README's step 1 describes it: erin's reminder listed, and readable.
+    await step(page, 'mail inbox', async () => {
+      await page.goto(running.inboxUrl);
+      await page.getByRole('button', { name: /erin@demo\.example\.org/ }).click();
+      const shown = page.getByRole('main');
+      expect(await shown.getByRole('heading', { level: 1 }).textContent()).toBe(first[0]?.subject);
+      await shown.getByRole('button', { name: 'Plain Text' }).click();
+      await shown.getByText(first[0]?.text.split('\n')[0] ?? '').waitFor();
+    });
 
     // The staff user signs in to the helpdesk (redirect URIs follow PORT) and finds alice.
     await step(page, 'helpdesk sign-in', async () => {
@@ -151,10 +136,10 @@ describeEmulatorOnly('the first hour with npm start', () => {
       await page.click('#saveTOTPBtn');
       await page.waitForSelector('text=Tablet');
       await eventually(
-        () => messages(running),
+        () => inboxMessages(running),
         (list) => list.some((m) => m.to.includes('alice@demo.example.org') && /added/.test(m.subject)),
       );
-      const added = (await messages(running)).find((m) => m.to.includes('alice@demo.example.org'));
+      const added = (await inboxMessages(running)).find((m) => m.to.includes('alice@demo.example.org'));
       expect(added?.subject).toBe('A new authenticator was added to your Demo Research Lab account');
 
       const tablet = page.locator('li, tr, [data-testid]', { hasText: 'Tablet' }).last();
@@ -163,7 +148,7 @@ describeEmulatorOnly('the first hour with npm start', () => {
       await page.waitForSelector('text=Pixel 8');
       expect(await page.locator('text=Tablet').count()).toBe(0);
       const removed = await eventually(
-        () => messages(running),
+        () => inboxMessages(running),
         (list) => list.some((m) => /removed/.test(m.subject)),
       );
       expect(removed.filter((m) => /removed/.test(m.subject)).map((m) => m.subject)).toEqual([
@@ -171,17 +156,8 @@ describeEmulatorOnly('the first hour with npm start', () => {
       ]);
     });
 
-    // A restart on the same data sends nothing: the demo users keep their ids and devices.
-    expect(await stopDemo(running)).toBe(0);
-    expect(await everyPortFree()).toEqual(Object.values(ports).map((port) => [port, true]));
-    demo = await startDemo(ports, dataDir);
-    const again = demo;
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    expect(await messages(again)).toEqual([]);
-
-    // SIGTERM to npm's PID stops every part and frees every port.
-    expect(await stopDemo(again)).toBe(0);
-    demo = undefined;
-    expect(await everyPortFree()).toEqual(Object.values(ports).map((port) => [port, true]));
+    // A restart on the same data sends nothing (the demo users keep their ids and devices); SIGTERM to npm's
+    // PID stops every part and frees every port.
+    expect(await demos.restart('SIGTERM')).toEqual(QUIET_RESTART);
   }, 300_000);
 });

@@ -102,6 +102,66 @@ export const portIsFree = (port: string) =>
     socket.once('error', () => resolve(true));
   });
 
+interface InboxEmail {
+  to: { address: string }[];
+  subject: string;
+  text?: string;
+}
+
+/** The inbox's messages, oldest first, as maildev's REST API lists them: recipients, subject and text. */
+export const inboxMessages = async (demo: RunningDemo) =>
+  ((await (await fetch(`${demo.inboxUrl}api/email`)).json()) as InboxEmail[]).map((m) => ({
+    to: m.to.map((a) => a.address),
+    subject: m.subject,
+    text: m.text ?? '',
+  }));
+
+/** What a quiet restart looks like: stops cleanly, every port freed, no email on the same data, stops again. */
+export const QUIET_RESTART = { stopped: 0, busyPorts: [], mailAfterRestart: [], stoppedAgain: 0, busyAgain: [] };
+
+/**
+ * A test file's `npm start` runs: free ports and a data folder of its own, kept across restarts (the store
+ * outlives a start). `stop()` in afterAll stops whatever still runs.
+ */
+export class DemoRuns {
+  ports: DemoPorts | undefined;
+  readonly dataDir = newDataDir();
+  running: RunningDemo | undefined;
+
+  async start(): Promise<RunningDemo> {
+    this.ports ??= await freePorts();
+    this.running = await startDemo(this.ports, this.dataDir);
+    return this.running;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null | undefined> {
+    const running = this.running;
+    this.running = undefined;
+    return running && stopDemo(running, signal);
+  }
+
+  /** the ports something still listens on */
+  async busyPorts(): Promise<string[]> {
+    const ports = Object.values(this.ports ?? {});
+    const free = await Promise.all(ports.map(portIsFree));
+    return ports.filter((_, i) => !free[i]);
+  }
+
+  /**
+   * Stops (SIGTERM), starts again on the same data, reads the inbox after five seconds, stops with `signal`:
+   * compare with QUIET_RESTART (the demo users keep their ids and devices, so nothing is sent again).
+   */
+  async restart(signal: NodeJS.Signals) {
+    const stopped = await this.stop();
+    const busyPorts = await this.busyPorts();
+    const again = await this.start();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const mailAfterRestart = await inboxMessages(again);
+    const stoppedAgain = await this.stop(signal);
+    return { stopped, busyPorts, mailAfterRestart, stoppedAgain, busyAgain: await this.busyPorts() };
+  }
+}
+
 /** Runs the admin-scripts command `npm start` printed, with `plan` replaced by the given command. */
 export const runAdminCommand = async (demo: RunningDemo, command: 'plan' | 'verify') => {
   const line = demo.adminCommand.replace(/-- plan /, `-- ${command} `);
