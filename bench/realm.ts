@@ -60,15 +60,21 @@ export const bootstrap = async (kc: KcAdminClient, realm: string) => {
   return dir;
 };
 
-/** The helpdesk account the load test signs in with; returns its id. */
+/** The helpdesk account the benchmark signs in with: password and a device, as staff need (acr=mfa). */
+export const HELPER = { username: 'bench-helper', password: 'helper-pw', otpSecret: SEED_SECRET };
+
+/** Creates the helpdesk account; returns its id. */
 export const createHelper = async (kc: KcAdminClient, realm: string) => {
   const helper = await kc.users.create({
     realm,
-    username: 'bench-helper',
+    username: HELPER.username,
     enabled: true,
     email: 'helper@bench.example.org',
     emailVerified: true,
-    credentials: [{ type: 'password', value: 'helper-pw', temporary: false }],
+    credentials: [
+      { type: 'password', value: HELPER.password, temporary: false },
+      otpCredential('Staff phone', HELPER.otpSecret),
+    ],
   });
   const roles = await Promise.all(
     ['otp-helpdesk', 'otp-helpdesk-admin'].map((name) => kc.roles.findOneByName({ realm, name })),

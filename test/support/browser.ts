@@ -4,9 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import jsQRModule from 'jsqr';
-import { createGuardrails, generate } from 'otplib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+
+/** Codes like an authenticator app's (devkit/, shared with the benchmark's staff sign-in). */
+export { codeFor } from '../../devkit/src/index.js';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -42,8 +44,6 @@ const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default
   height: number,
 ) => { data: string } | null;
 
-const guardrails = createGuardrails({ MIN_SECRET_BYTES: 1 });
-
 /** Reads the otpauth:// URI from the QR code on the page, from a screenshot of it. */
 export const scanQrCode = async (page: Page, selector = '#kc-totp-secret-qr-code'): Promise<string> => {
   const image = PNG.sync.read(await page.locator(selector).screenshot());
@@ -78,17 +78,6 @@ export const parseKeyUri = (uri: string): AuthenticatorEntry => {
     account,
   };
 };
-
-/** The code an authenticator app shows now (or at `epoch` seconds). */
-export const codeFor = (entry: Pick<AuthenticatorEntry, 'secret'> & Partial<AuthenticatorEntry>, epoch?: number) =>
-  generate({
-    secret: entry.secret,
-    algorithm: entry.algorithm ?? 'sha1',
-    digits: entry.digits ?? 6,
-    period: entry.period ?? 30,
-    ...(epoch === undefined ? {} : { epoch }),
-    guardrails,
-  });
 
 /** The trimmed text of the first element matching the selector, once it is on the page. */
 export const textOf = async (page: Page, selector: string): Promise<string> => {
