@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 export interface DemoPorts {
   KC_HTTP_PORT: string;
   PORT: string;
+  METRICS_PORT: string;
   MAIL_SMTP_PORT: string;
   MAIL_INBOX_PORT: string;
 }
@@ -27,7 +28,10 @@ export interface RunningDemo {
   exited: Promise<number | null>;
 }
 
-/** Four free ports above the usual ones (not 8080/8081/1025/8025: those are the defaults under test). */
+/**
+ * Free ports for every listener of the demo, none of the defaults (8080/8081/9464/1025/8025), which other
+ * runs on the machine may hold: a demo that finds one of its ports taken does not start.
+ */
 export const freePorts = async (): Promise<DemoPorts> => {
   const { createServer } = await import('node:net');
   const one = () =>
@@ -37,8 +41,14 @@ export const freePorts = async (): Promise<DemoPorts> => {
         server.close(() => resolve(port));
       });
     });
-  const [a, b, c, d] = [await one(), await one(), await one(), await one()];
-  return { KC_HTTP_PORT: String(a), PORT: String(b), MAIL_SMTP_PORT: String(c), MAIL_INBOX_PORT: String(d) };
+  const [a, b, c, d, e] = [await one(), await one(), await one(), await one(), await one()];
+  return {
+    KC_HTTP_PORT: String(a),
+    PORT: String(b),
+    METRICS_PORT: String(c),
+    MAIL_SMTP_PORT: String(d),
+    MAIL_INBOX_PORT: String(e),
+  };
 };
 
 export const newDataDir = () => mkdtempSync(join(tmpdir(), 'demo-data-'));
