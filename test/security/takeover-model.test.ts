@@ -14,12 +14,12 @@ import { describeEmulatorOnly, uniqueName } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { codeOf, liveDevices, phoneOf } from './takeover-model/actors.js';
-import { takeoverCommands } from './takeover-model/commands.js';
+import { Helpdesk, takeoverCommands, UseLink } from './takeover-model/commands.js';
 import type { AttackerHolds, TakeoverModel, TakeoverReal } from './takeover-model/model.js';
 import { startWorld, type World } from './takeover-model/world.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
-const SEED = 4242;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
+const SEED = Number(process.env.FUZZ_SEED ?? 4242);
 
 let world: World;
 
@@ -62,6 +62,7 @@ const freshRun = async (attacker: AttackerHolds): Promise<{ model: TakeoverModel
     devices: { owner: [{ label: 'Owner phone', phone }], attacker: [] },
     ownerLinkDevices: [],
     ownerProvedTwoFactors: false,
+    removedForOwner: [],
     sessions: { owner: false, attacker: attacker === 'session' },
     linksMailed: 0,
     timePassed: false,
@@ -76,7 +77,7 @@ describeEmulatorOnly('no single thing takes over the second factor (model-based)
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom<AttackerHolds>('mailbox', 'password', 'session'),
-        fc.commands(takeoverCommands, { maxCommands: 8 }),
+        fc.commands(takeoverCommands, { maxCommands: 10, size: 'large' }),
         async (attacker, commands) => {
           const setup = await freshRun(attacker);
           await fc.asyncModelRun(() => setup, commands);
@@ -86,4 +87,13 @@ describeEmulatorOnly('no single thing takes over the second factor (model-based)
       { seed: SEED, numRuns: RUNS, verbose: 1 },
     );
   }, 600_000);
+
+  // The path this property shrank to (seed 4242 with FUZZ_RUNS raised; see docs/threat-model.md, residual
+  // risks): with the mailbox alone the attacker passes the helpdesk's verification, has every device reset and
+  // enrols his own through the setup link, which binds to no recovery and needs no password. Marked failing
+  // until that is closed: when it passes, make it an ordinary test.
+  test.failing('known hole: the mailbox and one fooled helpdesk member replace the second factor', async () => {
+    const run = await freshRun('mailbox');
+    await fc.asyncModelRun(() => run, [new Helpdesk('attacker', 'reset-otp', 0), new UseLink('attacker')]);
+  }, 60_000);
 });

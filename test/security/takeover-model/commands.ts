@@ -43,7 +43,7 @@ const step = async (m: TakeoverModel, r: TakeoverReal, what: string, act: () => 
   await checkSystem(m, r);
 };
 
-class RequestRecovery implements Command {
+export class RequestRecovery implements Command {
   constructor(readonly actor: Actor) {}
   check = () => true;
   run = (m: TakeoverModel, r: TakeoverReal) =>
@@ -56,7 +56,7 @@ class RequestRecovery implements Command {
   toString = () => `${this.actor} asks for a recovery`;
 }
 
-class UseLink implements Command {
+export class UseLink implements Command {
   constructor(readonly actor: Actor) {}
   check = (m: Readonly<TakeoverModel>) => m.linksMailed > 0 && holdsMailbox(m, this.actor);
   run = (m: TakeoverModel, r: TakeoverReal) =>
@@ -72,7 +72,7 @@ class UseLink implements Command {
   toString = () => `${this.actor} uses the latest link`;
 }
 
-class AddInConsole implements Command {
+export class AddInConsole implements Command {
   constructor(readonly actor: Actor) {}
   check = (m: Readonly<TakeoverModel>) => m.sessions[this.actor];
   run = (m: TakeoverModel, r: TakeoverReal) =>
@@ -100,7 +100,7 @@ const heldLive = async (m: Readonly<TakeoverModel>, r: TakeoverReal, actor: Acto
   return undefined;
 };
 
-class SignIn implements Command {
+export class SignIn implements Command {
   constructor(readonly actor: Actor) {}
   check = (m: Readonly<TakeoverModel>) => knowsPassword(m, this.actor) && m.devices[this.actor].length > 0;
   run = (m: TakeoverModel, r: TakeoverReal) =>
@@ -118,7 +118,7 @@ class SignIn implements Command {
 }
 
 /** The owner finishes his own recovery: /recovery/complete with the password and the new phone. */
-class CompleteRecovery implements Command {
+export class CompleteRecovery implements Command {
   check = (m: Readonly<TakeoverModel>) => m.ownerLinkDevices.length > 0;
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
@@ -137,7 +137,7 @@ class CompleteRecovery implements Command {
   toString = () => 'owner completes his recovery';
 }
 
-class Helpdesk implements Command {
+export class Helpdesk implements Command {
   constructor(
     readonly caller: Actor,
     readonly kind: 'remove-device' | 'reset-otp',
@@ -157,6 +157,8 @@ class Helpdesk implements Command {
       const status = await helpdeskWrite(r.world, r.account, write, readsMail);
       // The caller who cannot read the mailbox cannot pass the check: nothing changes.
       if (status !== (readsMail ? 200 : 403)) throw new Error(`the helpdesk answered ${status}`);
+      if (status === 200 && this.caller === 'owner')
+        m.removedForOwner.push(...(this.kind === 'reset-otp' ? live : [target]).map((d) => d?.label ?? ''));
       if (status === 200 && (this.kind === 'reset-otp' || live.length === 1)) {
         m.sessions = { owner: false, attacker: false };
         m.linksMailed += 1;
@@ -167,8 +169,9 @@ class Helpdesk implements Command {
     `${this.caller} gets the helpdesk to ${this.kind === 'reset-otp' ? 'reset OTP' : `remove device #${this.pick}`}`;
 }
 
-class Cancel implements Command {
-  check = () => true;
+export class Cancel implements Command {
+  /** once something was announced (a device made, or a helpdesk write) */
+  check = (m: Readonly<TakeoverModel>) => m.made > 0 || m.removedForOwner.length > 0 || m.linksMailed > 0;
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
       await r.world.deliverMail();
@@ -180,7 +183,7 @@ class Cancel implements Command {
   toString = () => 'owner clicks "This wasn\'t me"';
 }
 
-class TimePasses implements Command {
+export class TimePasses implements Command {
   check = (m: Readonly<TakeoverModel>) => !m.timePassed;
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
@@ -192,7 +195,7 @@ class TimePasses implements Command {
   toString = () => 'the completion window passes';
 }
 
-class Restart implements Command {
+export class Restart implements Command {
   check = (m: Readonly<TakeoverModel>) => m.restarts < 2;
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
@@ -205,12 +208,20 @@ class Restart implements Command {
 
 const actor = fc.constantFrom<Actor>('owner', 'attacker');
 
+const request = actor.map((a) => new RequestRecovery(a));
+const useLink = actor.map((a) => new UseLink(a));
+const complete = fc.constant(new CompleteRecovery());
+
+/** The recovery steps appear more than once: a full recovery takes three commands in a row. */
 export const takeoverCommands = [
-  actor.map((a) => new RequestRecovery(a)),
-  actor.map((a) => new UseLink(a)),
+  request,
+  request,
+  useLink,
+  useLink,
+  complete,
+  complete,
   actor.map((a) => new AddInConsole(a)),
   actor.map((a) => new SignIn(a)),
-  fc.constant(new CompleteRecovery()),
   fc
     .tuple(actor, fc.constantFrom('remove-device' as const, 'reset-otp' as const), fc.nat(3))
     .map(([caller, kind, pick]) => new Helpdesk(caller, kind, pick)),

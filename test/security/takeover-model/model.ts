@@ -5,7 +5,8 @@
  *   1. each device the owner had before is still in Keycloak unless the owner proved two factors (mailbox and
  *      password, at /recovery/complete) or a verified, audited helpdesk action removed it;
  *   2. each device added or removed was announced to the owner's address (a bounded wait, the outbox drained);
- *   3. the attacker never holds a device in use (not a recovery's unproven one) while the owner holds none.
+ *   3. the attacker never holds a device in use (not a recovery's unproven one) while the owner holds none,
+ *      unless the owner himself had his last devices removed (his own verified helpdesk call: his choice).
  */
 import type { Phone } from '../../support/recovery.js';
 import type { ReceivedMail } from '../../support/smtp.js';
@@ -29,6 +30,8 @@ export interface TakeoverModel {
   ownerLinkDevices: Device[];
   /** the owner proved mailbox and password together (a completed recovery) */
   ownerProvedTwoFactors: boolean;
+  /** names of devices the helpdesk removed at the owner's own (verified) call */
+  removedForOwner: string[];
   sessions: Record<Actor, boolean>;
   linksMailed: number;
   timePassed: boolean;
@@ -127,7 +130,9 @@ const checkNoTakeover = async (m: Readonly<TakeoverModel>, real: TakeoverReal) =
       live.filter((d) => m.devices[actor].some((h) => h.label === d.label) && !pending.includes(d.id));
     const attacker = held('attacker');
     const owner = live.filter((d) => m.devices.owner.some((h) => h.label === d.label));
-    return attacker.length > 0 && owner.length === 0 ? attacker.map((d) => d.label) : undefined;
+    const lost = m.devices.owner.filter((h) => !live.some((d) => d.label === h.label));
+    const ownChoice = lost.every((h) => m.removedForOwner.includes(h.label));
+    return attacker.length > 0 && owner.length === 0 && !ownChoice ? attacker.map((d) => d.label) : undefined;
   };
   const seized = await eventually(takeover, (labels) => labels === undefined, 5_000);
   if (seized) fail(real, `the attacker holds ${seized.join(', ')} while the owner holds no device`);
