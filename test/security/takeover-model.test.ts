@@ -7,7 +7,7 @@
  * after two factors or by a verified, audited helpdesk action; every change announced to the owner; never
  * the attacker with a device while the owner has none (takeover-model/model.ts).
  * Each run takes a fresh user in the same realm, so a failure shrinks to a short path. Fixed seed;
- * FUZZ_RUNS raises the number of runs. Emulator only: it restarts the sidecar and moves its clock.
+ * FUZZ_RUNS raises the number of runs (FUZZ_SEED, FUZZ_PATH replay another). Emulator only: it restarts the sidecar and moves its clock.
  */
 import fc from 'fast-check';
 import { describeEmulatorOnly, uniqueName } from '../support/keycloak.js';
@@ -18,7 +18,7 @@ import { Helpdesk, takeoverCommands, UseLink } from './takeover-model/commands.j
 import type { AttackerHolds, TakeoverModel, TakeoverReal } from './takeover-model/model.js';
 import { startWorld, type World } from './takeover-model/world.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 4242);
 
 let world: World;
@@ -47,6 +47,7 @@ const freshRun = async (attacker: AttackerHolds): Promise<{ model: TakeoverModel
     sessions: {},
     usedCancelLinks: new Set(),
     mailMark: world.mail.messages.length,
+    stepMark: world.mail.messages.length,
     log: [`attacker holds the ${attacker}`],
   };
   if (attacker === 'session') {
@@ -84,16 +85,17 @@ describeEmulatorOnly('no single thing takes over the second factor (model-based)
           if (process.env.TAKEOVER_LOG) console.log(setup.real.log.join('\n  → '));
         },
       ),
-      { seed: SEED, numRuns: RUNS, verbose: 1 },
+      // FUZZ_PATH (with FUZZ_SEED) replays the run and shrink steps a failure printed.
+      { seed: SEED, numRuns: RUNS, verbose: 1, ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}) },
     );
   }, 600_000);
 
-  // The path this property shrank to (seed 4242 with FUZZ_RUNS raised; see docs/threat-model.md, residual
-  // risks): with the mailbox alone the attacker passes the helpdesk's verification, has every device reset and
-  // enrols his own through the setup link, which binds to no recovery and needs no password. Marked failing
-  // until that is closed: when it passes, make it an ordinary test.
+  // What the property shrank its 66th run of seed 4242 to (FUZZ_RUNS=66, path "65:2:2:2"; docs/threat-model.md,
+  // residual risks): with the mailbox alone the attacker passes the helpdesk's verification, has the only device
+  // removed (a reset does the same) and enrols his own through the setup link, which binds to no recovery and
+  // needs no password. Marked failing until that is closed: when it passes, make it an ordinary test.
   test.failing('known hole: the mailbox and one fooled helpdesk member replace the second factor', async () => {
     const run = await freshRun('mailbox');
-    await fc.asyncModelRun(() => run, [new Helpdesk('attacker', 'reset-otp', 0), new UseLink('attacker')]);
+    await fc.asyncModelRun(() => run, [new Helpdesk('attacker', 'remove-device', 0), new UseLink('attacker')]);
   }, 60_000);
 });

@@ -38,6 +38,7 @@ const idOf = async (r: TakeoverReal, label: string) =>
 
 /** Runs the action, notes it for the failure message, then checks the system. */
 const step = async (m: TakeoverModel, r: TakeoverReal, what: string, act: () => Promise<string | undefined>) => {
+  r.stepMark = r.world.mail.messages.length;
   const outcome = await act();
   r.log.push(outcome ? `${what} (${outcome})` : what);
   await checkSystem(m, r);
@@ -137,6 +138,16 @@ export class CompleteRecovery implements Command {
   toString = () => 'owner completes his recovery';
 }
 
+/** The helpdesk's newest write on the account is in its audit trail with this result. */
+const expectAudited = async (r: TakeoverReal, action: string, result: 'ok' | 'refused') => {
+  const [last] = await r.world.sidecar.db.query<{ action: string; result: string }>(
+    `select action, result from audit_log where target_user_id = $1 and action <> 'verification' order by id desc limit 1`,
+    [r.account.id],
+  );
+  if (last?.action !== action || last.result !== result)
+    throw new Error(`the audit shows ${JSON.stringify(last)} for a ${action} that ended ${result}`);
+};
+
 export class Helpdesk implements Command {
   constructor(
     readonly caller: Actor,
@@ -157,6 +168,7 @@ export class Helpdesk implements Command {
       const status = await helpdeskWrite(r.world, r.account, write, readsMail);
       // The caller who cannot read the mailbox cannot pass the check: nothing changes.
       if (status !== (readsMail ? 200 : 403)) throw new Error(`the helpdesk answered ${status}`);
+      await expectAudited(r, this.kind, readsMail ? 'ok' : 'refused');
       if (status === 200 && this.caller === 'owner')
         m.removedForOwner.push(...(this.kind === 'reset-otp' ? live : [target]).map((d) => d?.label ?? ''));
       if (status === 200 && (this.kind === 'reset-otp' || live.length === 1)) {

@@ -52,8 +52,9 @@ export interface TakeoverReal {
   seen: { id: string; label: string }[];
   sessions: Partial<Record<Actor, import('../../support/login-robot.js').LoginRobot>>;
   usedCancelLinks: Set<string>;
-  /** the mailbox position when the run began */
+  /** the mailbox position when the run began, and when the current command began */
   mailMark: number;
+  stepMark: number;
   /** what happened, for the failure message */
   log: string[];
 }
@@ -86,24 +87,27 @@ const helpdeskRemovedIds = async (real: TakeoverReal) =>
 
 const ADDED = 'A new authenticator was added';
 
-/** A message to the owner that tells of this change (each device name is used once in a run). */
-const announces = (change: 'added' | 'removed', label: string) => (m: ReceivedMail) =>
-  change === 'added'
+/** Notices that name no device: a helpdesk reset ("all authenticators"), the owner's own freeze. */
+const namesNoDevice = (m: ReceivedMail) =>
+  m.text.includes('removed all authenticators') || m.subject.includes('was frozen at your request');
+
+/**
+ * A message to the owner that tells of this change: one naming the device (each name is used once in a run),
+ * or, for a removal, a notice naming none sent since the command began.
+ */
+const announces = (real: TakeoverReal, change: 'added' | 'removed', label: string) => (m: ReceivedMail, at: number) =>
+  m.to.includes(real.account.email) &&
+  (change === 'added'
     ? m.subject.startsWith(ADDED) && m.text.includes(`"${label}"`)
-    : !m.subject.startsWith(ADDED) &&
-      (m.text.includes(`"${label}"`) ||
-        // Notices that name no device: a helpdesk reset ("all authenticators"), the owner's own freeze.
-        m.text.includes('removed all authenticators') ||
-        m.subject.includes('was frozen at your request'));
+    : !m.subject.startsWith(ADDED) && (m.text.includes(`"${label}"`) || (at >= real.stepMark && namesNoDevice(m))));
 
 const awaitAnnouncement = async (real: TakeoverReal, change: 'added' | 'removed', label: string) => {
-  const { world, account } = real;
+  const { world } = real;
   const found = await eventually(
     async () => {
       await world.deliverMail();
-      return world.mail.messages
-        .slice(real.mailMark)
-        .some((m) => m.to.includes(account.email) && announces(change, label)(m));
+      const told = announces(real, change, label);
+      return world.mail.messages.some((m, at) => at >= real.mailMark && told(m, at));
     },
     (ok) => ok,
     15_000,
