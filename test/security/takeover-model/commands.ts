@@ -3,6 +3,7 @@
  * parts, updates the model from what the actor saw, then checks the system (model.ts, `checkSystem`).
  */
 import fc from 'fast-check';
+import type { LoginRobot } from '../../support/login-robot.js';
 import {
   addDeviceInConsole,
   cancelLatestChange,
@@ -79,7 +80,7 @@ export class AddInConsole implements Command {
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
       const label = nameFor(m, this.actor, 'console');
-      const done = await addDeviceInConsole(r.world, r.sessions[this.actor] as never, label);
+      const done = await addDeviceInConsole(r.world, r.sessions[this.actor] as LoginRobot, label);
       if (done.signedOut) {
         m.sessions[this.actor] = false;
         return 'session ended';

@@ -8,6 +8,7 @@
  *   3. the attacker never holds a device in use (not a recovery's unproven one) while the owner holds none,
  *      unless the owner himself had his last devices removed (his own verified helpdesk call: his choice).
  */
+import type { LoginRobot } from '../../support/login-robot.js';
 import type { Phone } from '../../support/recovery.js';
 import type { ReceivedMail } from '../../support/smtp.js';
 import { eventually } from '../../support/wait.js';
@@ -50,7 +51,8 @@ export interface TakeoverReal {
   account: Account;
   preExisting: { id: string; label: string }[];
   seen: { id: string; label: string }[];
-  sessions: Partial<Record<Actor, import('../../support/login-robot.js').LoginRobot>>;
+  /** the Keycloak sessions the actors' robots hold */
+  sessions: Partial<Record<Actor, LoginRobot>>;
   usedCancelLinks: Set<string>;
   /** the mailbox position when the run began, and when the current command began */
   mailMark: number;
