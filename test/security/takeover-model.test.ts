@@ -14,7 +14,7 @@ import { describeEmulatorOnly, uniqueName } from '../support/keycloak.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import { createTestUser, otpCredential, passwordOf, SECRET_A } from '../support/users.js';
 import { codeOf, liveDevices, phoneOf } from './takeover-model/actors.js';
-import { Helpdesk, takeoverCommands, UseLink } from './takeover-model/commands.js';
+import { CompleteRecovery, Helpdesk, RequestRecovery, takeoverCommands, UseLink } from './takeover-model/commands.js';
 import type { AttackerHolds, TakeoverModel, TakeoverReal } from './takeover-model/model.js';
 import { startWorld, type World } from './takeover-model/world.js';
 
@@ -89,6 +89,24 @@ describeEmulatorOnly('no single thing takes over the second factor (model-based)
       { seed: SEED, numRuns: RUNS, verbose: 1, ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}) },
     );
   }, 600_000);
+
+  // A path the property found (a mailbox reader's device, set up through a second link, was the one the
+  // owner's own sign-in at /recovery/complete proved: both of the owner's devices went, the attacker's stayed).
+  // The sign-in now proves neither of two waiting devices.
+  test('the owner’s recovery, raced by a mailbox reader through a second link, proves neither device', async () => {
+    const run = await freshRun('mailbox');
+    await fc.asyncModelRun(
+      () => run,
+      [
+        new RequestRecovery('owner'),
+        new UseLink('owner'),
+        new RequestRecovery('attacker'),
+        new UseLink('attacker'),
+        new CompleteRecovery(),
+      ],
+    );
+    expect(run.real.log.at(-1)).toBe('owner completes his recovery (Not confirmed)');
+  }, 60_000);
 
   // What the property shrank its 66th run of seed 4242 to (FUZZ_RUNS=66, path "65:2:2:2"; docs/threat-model.md,
   // residual risks): with the mailbox alone the attacker passes the helpdesk's verification, has the only device

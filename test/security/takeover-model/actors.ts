@@ -10,6 +10,7 @@ import { accountConsoleLoginUrl, LoginRobot } from '../../support/login-robot.js
 import { linkIn, type Phone, unspentCode } from '../../support/recovery.js';
 import type { ReceivedMail } from '../../support/smtp.js';
 import { passwordOf } from '../../support/users.js';
+import { eventually } from '../../support/wait.js';
 import type { World } from './world.js';
 
 /** The account whose second factor the model is about (a fresh one per run). */
@@ -54,22 +55,28 @@ const setUpOnPage = async (robot: LoginRobot, label: string): Promise<Phone | un
   return phone;
 };
 
-/** Anyone who knows the username: the sidecar's /api/v1/recovery. */
+const isLinkTo = (account: Account) => (m: ReceivedMail) =>
+  m.to.includes(account.email) && m.subject === 'Update Your Account';
+
+/**
+ * Anyone who knows the username: the sidecar's /api/v1/recovery. Returns the answer's status and whether a
+ * link reached the mailbox (the request is handled off the answer's path: waited for, within bounds).
+ */
 export const requestRecovery = async (world: World, account: Account) => {
+  const before = world.mail.messages.filter(isLinkTo(account)).length;
   const response = await fetch(`${world.sidecar.url}/api/v1/recovery`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ identifier: account.username }),
   });
-  return response.status;
+  const count = () => Promise.resolve(world.mail.messages.filter(isLinkTo(account)).length);
+  const mailed = (await eventually(count, (n) => n > before, 5_000)) > before;
+  return { status: response.status, mailed };
 };
 
 /** A mailbox reader opens the newest "Update Your Account" link (recovery or helpdesk setup) and sets up a phone. */
 export const useLatestLink = async (world: World, account: Account, label: string) => {
-  const isLink = (m: ReceivedMail) => m.to.includes(account.email) && m.subject === 'Update Your Account';
-  const links = world.mail.messages.filter(isLink);
-  // A request is handled off its answer's path: its email may still be on the way.
-  const latest = links.at(-1) ?? (await world.mail.waitFor(isLink, 5_000).catch(() => undefined));
+  const latest = world.mail.messages.filter(isLinkTo(account)).at(-1);
   if (!latest) return undefined;
   const robot = new LoginRobot();
   await robot.open(linkIn(latest));

@@ -20,6 +20,7 @@ import {
   type Device,
   holdsMailbox,
   knowsPassword,
+  settleLinkDevices,
   type TakeoverModel,
   type TakeoverReal,
 } from './model.js';
@@ -50,8 +51,9 @@ export class RequestRecovery implements Command {
   check = () => true;
   run = (m: TakeoverModel, r: TakeoverReal) =>
     step(m, r, this.toString(), async () => {
-      const status = await requestRecovery(r.world, r.account);
+      const { status, mailed } = await requestRecovery(r.world, r.account);
       if (status !== 202) throw new Error(`the recovery request answered ${status}`);
+      if (!mailed) return 'no link came';
       m.linksMailed += 1;
       return undefined;
     });
@@ -127,6 +129,7 @@ export class CompleteRecovery implements Command {
       const held = await heldLive(m, r, 'owner', m.ownerLinkDevices);
       m.ownerLinkDevices = [];
       if (!held) return 'the new phone is gone';
+      await settleLinkDevices(m, r);
       const { robot, heading } = await completeRecovery(r.world, r.account, held.device.phone, held.id);
       if (heading === 'Recovery complete') {
         // The owner proved mailbox and password together; his sign-in is the session the recovery keeps.

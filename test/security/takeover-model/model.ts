@@ -75,6 +75,26 @@ const pendingDeviceIds = async (real: TakeoverReal) =>
     )
   ).map((r) => r.id);
 
+/**
+ * Waits (within bounds) until the sidecar has bound each device made through a link to its request, as it is
+ * a moment after the setup page: what a person coming back from that page finds. A link device may bind to
+ * nothing (a helpdesk setup link without an open request); then the wait ends at its bound.
+ */
+export const settleLinkDevices = async (m: Readonly<TakeoverModel>, real: TakeoverReal) => {
+  const made = [...m.devices.owner, ...m.devices.attacker].filter((d) => d.label.includes(' link '));
+  const unbound = async () => {
+    const live = await liveDevices(real.world, real.account);
+    const bound = (
+      await real.world.sidecar.db.query<{ id: string }>(
+        'select pending_credential_id as id from recovery_requests where user_id = $1 and pending_credential_id is not null',
+        [real.account.id],
+      )
+    ).map((r) => r.id);
+    return live.filter((d) => made.some((x) => x.label === d.label) && !bound.includes(d.id)).length;
+  };
+  await eventually(unbound, (n) => n === 0, 3_000);
+};
+
 /** Device ids removed by helpdesk writes that were verified (emailed code read back) and audited as done. */
 const helpdeskRemovedIds = async (real: TakeoverReal) =>
   (
