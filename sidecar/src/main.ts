@@ -84,9 +84,12 @@ const buildServices = (
     publicUrl: () => string;
     /** where recovery links return to (sidecar.yaml's redirectUri, else the public URL's /recovery/complete) */
     completeUrl: () => string;
+    /** the clock of recovery and notices (windows, cooling-off, link expiry); tests move it */
+    now?: (() => Date) | undefined;
   },
 ) => {
   const { sidecarFile, db, logger, metrics, realm, stopping } = base;
+  const clock = base.now ? { now: base.now } : {};
   const keycloak = connectKeycloak(settings, metrics, logger);
   const realmSettings = realmSettingsReader(keycloak);
   // Emails go out in the owner's `locale`, else in the realm's default locale (cached), else in English.
@@ -100,6 +103,7 @@ const buildServices = (
     publicUrl: base.publicUrl,
     cancelLinkDays: sidecarFile.notices.cancelLinkDays,
     extraAddressAttribute: sidecarFile.notices.extraAddressAttribute,
+    ...clock,
   });
   const reconciler = new Reconciler({
     keycloak,
@@ -124,6 +128,7 @@ const buildServices = (
     defaultLocale,
     notices,
     completeUrl: base.completeUrl,
+    ...clock,
   });
   // "This wasn't me" also stops a recovery's pending retirement and removes the device it brought.
   notices.useRecovery(recovery);
@@ -188,7 +193,10 @@ const serve = async (settings: Settings, services: ReturnType<typeof buildServic
   return { server: publicListener.server, url: publicListener.url, management };
 };
 
-export const startSidecar = async (settings: Settings, options: { inMemoryStore?: boolean } = {}): Promise<Sidecar> => {
+export const startSidecar = async (
+  settings: Settings,
+  options: { inMemoryStore?: boolean; now?: () => Date } = {},
+): Promise<Sidecar> => {
   const logger = createLogger(settings.LOG_LEVEL, logDestination(settings.LOG_FORMAT));
   const metrics = createMetrics();
   // Aborted at shutdown: long passes stop at their next page (both resume or start over safely).
@@ -216,6 +224,7 @@ export const startSidecar = async (settings: Settings, options: { inMemoryStore?
     stopping: stopping.signal,
     publicUrl,
     completeUrl,
+    now: options.now,
   });
   const { keycloak, feed, runEnforcement } = services;
   const { server, url, management } = await serve(settings, services);

@@ -136,8 +136,7 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
       return undefined;
     });
     if (!signIn) return outcome(req, res, 400, 'expired');
-    const proven = await options.service.prove(signIn);
-    await outcome(req, res, 200, proven ? 'done' : 'nothing-pending', signIn.locale);
+    await outcome(req, res, 200, await options.service.prove(signIn), signIn.locale);
   };
   return async (req, res) => {
     res.set('Cache-Control', 'no-store');

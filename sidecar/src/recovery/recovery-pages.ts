@@ -79,11 +79,12 @@ export const confirmStartPage = ({ t }: Translator): EndUserPage => ({
   ].join('\n'),
 });
 
-export type CompletionOutcome = 'done' | 'nothing-pending' | 'expired';
+export type CompletionOutcome = 'done' | 'nothing-pending' | 'several-pending' | 'expired';
 
 const OUTCOME_KEYS = {
   done: ['pages.complete.doneTitle', 'pages.complete.done'],
   'nothing-pending': ['pages.complete.nothingPendingTitle', 'pages.complete.nothingPending'],
+  'several-pending': ['pages.complete.severalPendingTitle', 'pages.complete.severalPending'],
   expired: ['pages.complete.expiredTitle', 'pages.complete.expired'],
 } as const;
 

@@ -13,7 +13,7 @@
  */
 import { recoveryActionsOf, recoveryLinkOffered } from '../../../realm-files/src/index.js';
 import { RealmService } from '../util/realm-service.js';
-import { RecoveryCompletion, type SignInProof } from './completion.js';
+import { type ProofOutcome, RecoveryCompletion, type SignInProof } from './completion.js';
 import type { RecoveryOptions, UserEventSeen } from './options.js';
 import { isProtectedAccount } from './protected.js';
 import {
@@ -41,7 +41,7 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
   }
 
   /** A fresh sign-in at /recovery/complete: proves the user's pending device (see completion.ts). */
-  prove(proof: SignInProof): Promise<boolean> {
+  prove(proof: SignInProof): Promise<ProofOutcome> {
     return this.completion.prove(proof);
   }
 

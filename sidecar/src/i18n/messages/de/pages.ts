@@ -53,6 +53,9 @@ export const pages: Messages['pages'] = {
     nothingPendingTitle: 'Nichts zu bestätigen',
     nothingPending:
       'Für dieses Konto wartet kein neuer Authenticator auf Bestätigung, oder er wurde vor zu langer Zeit eingerichtet. Es wurde nichts geändert. Beginnen Sie bei Bedarf erneut auf der Seite „Telefon verloren“.',
+    severalPendingTitle: 'Nicht bestätigt',
+    severalPending:
+      'Für dieses Konto warten mehrere neue Authenticatoren auf Bestätigung, und eine Anmeldung kann nicht erkennen, welcher den Code geliefert hat. Es wurde nichts geändert: Sie werden in wenigen Minuten entfernt, und wir senden Ihnen dann eine E-Mail. Wenn Sie nicht alle selbst eingerichtet haben, liest möglicherweise jemand Ihre E-Mails: Ändern Sie das Passwort Ihres E-Mail-Kontos und wenden Sie sich an Ihren Helpdesk.',
     expiredTitle: 'Anmeldung nicht abgeschlossen',
     expired:
       'Die Anmeldung wurde nicht abgeschlossen. Es wurde nichts geändert. Öffnen Sie den Link aus Ihrer E-Mail erneut.',

@@ -52,6 +52,9 @@ export const pages = {
     nothingPendingTitle: 'Nothing to confirm',
     nothingPending:
       'There is no new authenticator waiting for confirmation on this account, or it was set up too long ago. Nothing was changed. Start again at the lost-phone page if you need to.',
+    severalPendingTitle: 'Not confirmed',
+    severalPending:
+      'More than one new authenticator is waiting for confirmation on this account, and a sign-in cannot tell which one gave the code. Nothing was changed: they are removed within minutes, and we email you when they are. If you did not set them all up yourself, someone may be reading your email: change its password and contact your helpdesk.',
     expiredTitle: 'Sign-in not completed',
     expired: 'The sign-in did not complete. Nothing was changed. Open the link from your email again.',
   },

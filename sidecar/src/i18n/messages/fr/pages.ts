@@ -54,6 +54,9 @@ export const pages: Messages['pages'] = {
     nothingPendingTitle: 'Rien à confirmer',
     nothingPending:
       'Aucune nouvelle application d’authentification n’attend de confirmation sur ce compte, ou elle a été configurée il y a trop longtemps. Rien n’a été modifié. Si nécessaire, recommencez depuis la page «\u00a0Téléphone perdu\u00a0».',
+    severalPendingTitle: 'Non confirmé',
+    severalPending:
+      'Plusieurs nouvelles applications d’authentification attendent une confirmation sur ce compte, et une connexion ne permet pas de savoir laquelle a fourni le code. Rien n’a été modifié\u00a0: elles seront retirées d’ici quelques minutes et nous vous enverrons alors un e-mail. Si vous ne les avez pas toutes configurées vous-même, quelqu’un lit peut-être vos e-mails\u00a0: changez le mot de passe de votre messagerie et contactez votre support informatique.',
     expiredTitle: 'Connexion non terminée',
     expired: 'La connexion n’a pas abouti. Rien n’a été modifié. Ouvrez de nouveau le lien reçu par e-mail.',
   },
