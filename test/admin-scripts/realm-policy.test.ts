@@ -139,7 +139,7 @@ describe('apply', () => {
       implicitFlowEnabled: false,
       directAccessGrantsEnabled: false,
       serviceAccountsEnabled: false,
-      redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
+      redirectUris: ['http://localhost:8081/recovery/complete', 'http://127.0.0.1:8081/recovery/complete'],
     });
     const [signInClient] = await kc.clients.find({ realm, clientId: 'otp-recovery-signin' });
     expect(signInClient).toMatchObject({
@@ -148,7 +148,7 @@ describe('apply', () => {
       implicitFlowEnabled: false,
       directAccessGrantsEnabled: false,
       serviceAccountsEnabled: false,
-      redirectUris: ['http://127.0.0.1:8081/recovery/complete'],
+      redirectUris: ['http://localhost:8081/recovery/complete', 'http://127.0.0.1:8081/recovery/complete'],
       attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
     });
     // Staff sign-in: levels of authentication and the scopes that put acr and auth_time in the tokens.

@@ -11,10 +11,11 @@ import type { Browser, Page } from 'playwright-core';
 import { codeFor, launchBrowser } from '../support/browser.js';
 import { DemoRuns, inboxMessages, QUIET_RESTART, runAdminCommand } from '../support/demo-process.js';
 import { describeEmulatorOnly } from '../support/keycloak.js';
+import { completeRecovery, followRecoveryLink } from '../support/recovery.js';
 import { eventually } from '../support/wait.js';
 
 /** The demo users' OTP secrets, as the README's "Try it" table gives them. */
-const SECRETS = { alice: 'JBSWY3DPEHPK3PXP', helen: 'MFRGGZDFMZTWQ2LK' };
+const SECRETS = { alice: 'JBSWY3DPEHPK3PXP', helen: 'MFRGGZDFMZTWQ2LK', ivan: 'NBSWY3DPO5XXE3DE' };
 const TABLET_SECRET = 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ';
 
 const demos = new DemoRuns();
@@ -159,5 +160,59 @@ describeEmulatorOnly('the first hour with npm start', () => {
     // A restart on the same data sends nothing (the demo users keep their ids and devices); SIGTERM to npm's
     // PID stops every part and frees every port.
     expect(await demos.restart('SIGTERM')).toEqual(QUIET_RESTART);
+  }, 300_000);
+
+  // Steps 6 and 9 on a demo of their own (a recovery changes carol's devices, which a restart would then see).
+  test('walks "The lost phone" and "The rollout dashboard" steps', async () => {
+    const own = new DemoRuns();
+    try {
+      const running = await own.start();
+      const page = await (await browser.newContext()).newPage();
+      const carolMail = async (subject: RegExp) => {
+        const isIt = (m: { to: string[]; subject: string }) =>
+          m.to.includes('carol@demo.example.org') && subject.test(m.subject);
+        const list = await eventually(
+          () => inboxMessages(running),
+          (messages) => messages.some(isIt),
+        );
+        const found = list.find(isIt);
+        if (!found)
+          throw new Error(
+            `no ${subject} for carol; the inbox: ${JSON.stringify(list.map((m) => [m.to, m.subject]))}\n${running.output().slice(-5000)}`,
+          );
+        return found;
+      };
+
+      await step(page, 'the lost phone', async () => {
+        await page.goto(`${running.sidecarUrl}/recovery`);
+        await page.fill('#identifier', 'carol');
+        await page.getByRole('button', { name: 'Send me a recovery link' }).click();
+        const email = await carolMail(/^Update Your Account$/);
+        const link = /https?:\/\/\S+/.exec(email.text)?.[0] as string;
+        const phone = await followRecoveryLink(page, link, 'New phone');
+        await page.getByRole('link', { name: /Back to Application/ }).click();
+        expect(await completeRecovery(page, running.sidecarUrl, 'carol', 'demo-carol', phone, 'New phone')).toBe(
+          'Recovery complete',
+        );
+        const removed = await carolMail(/^Your old authenticators were removed from your Demo Research Lab account$/);
+        expect(removed.text).toContain('"iPhone 15"');
+        expect(removed.text).toMatch(/wasn't me|This wasn.t me/i);
+        await page.context().clearCookies();
+      });
+
+      await step(page, 'the rollout dashboard', async () => {
+        await page.goto(`${running.sidecarUrl}/helpdesk/rollout`);
+        await signIn(page, 'ivan', SECRETS.ivan);
+        await page.getByRole('link', { name: 'Rollout' }).waitFor();
+        expect(await page.locator('#kpi-pending').textContent()).toBe('2');
+        // The pending users, as the README says: dave (setup required) and erin (before her deadline).
+        const href = (await page.getByRole('link', { name: /CSV/ }).getAttribute('href')) as string;
+        const csv = await (await page.request.get(new URL(href, page.url()).href)).text();
+        expect(csv).toMatch(/dave/);
+        expect(csv).toMatch(/erin/);
+      });
+    } finally {
+      await own.stop();
+    }
   }, 300_000);
 });
