@@ -86,8 +86,8 @@ export const startEmbedded = async (options: {
       SMTP_HOST: mail.host,
       SMTP_PORT: String(mail.port),
       SMTP_FROM: 'otp-sidecar@demo.example.org',
-      // The README's curl examples take a staff token from admin-cli's password grant.
-      HELPDESK_TOKEN_CLIENTS: given.HELPDESK_TOKEN_CLIENTS || 'otp-helpdesk,admin-cli',
+      // Staff tokens only from the helpdesk page's client (sign-in with the second factor), as in production.
+      HELPDESK_TOKEN_CLIENTS: given.HELPDESK_TOKEN_CLIENTS || 'otp-helpdesk',
       // The demo listens on loopback only, like its other parts, unless told otherwise.
       LISTEN_HOST: given.LISTEN_HOST || '127.0.0.1',
       // Helpdesk sessions are sealed with it; the demo forgets them on exit like everything else.
