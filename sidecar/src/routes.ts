@@ -119,7 +119,18 @@ const probeAccess = (keycloak: KeycloakConnection) =>
     .call('readiness-probe', (client) => client.realms.findOne({ realm: keycloak.realm }), {})
     .catch(() => undefined);
 
-const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices, metrics, defaultLocale }: RoutesOf) =>
+const helpdeskActionsOf = ({
+  settings,
+  sidecarFile,
+  keycloak,
+  db,
+  realm,
+  notices,
+  metrics,
+  defaultLocale,
+  recovery,
+  completeUrl,
+}: RoutesOf) =>
   new HelpdeskActions({
     rules: sidecarFile.helpdesk,
     protection: {
@@ -135,11 +146,9 @@ const helpdeskActionsOf = ({ settings, sidecarFile, keycloak, db, realm, notices
     realmDisplayName: realm.displayName,
     defaultLocale,
     notices,
-    setupEmail: {
-      lifespanSeconds: sidecarFile.recovery.linkLifespanMinutes * 60,
-      clientId: sidecarFile.recovery.clientId,
-      ...(sidecarFile.recovery.redirectUri ? { redirectUri: sidecarFile.recovery.redirectUri } : {}),
-    },
+    // The setup link is the recovery service's: its device is bound to a request and kept only once proven.
+    setupLink: (userId) => recovery.sendSetupLink(userId),
+    completion: { url: completeUrl, minutes: sidecarFile.recovery.completionWindowMinutes },
   });
 
 /** The rollout dashboard's options: the admin role only, the deadline of sidecar.yaml. */

@@ -18,7 +18,7 @@ import type { ChangeNotices } from '../notices/notices.js';
 import { flagsOf } from '../notices/records.js';
 import type { SqlDatabase } from '../store/database.js';
 import { RealmService } from '../util/realm-service.js';
-import { changeOf, type Operation, type Outcome } from './changes.js';
+import { changeOf, type Operation, type Outcome, type SetupLink } from './changes.js';
 import { type GuardOf, guardWrite, type HelpdeskRules, refuseOwnAccount } from './guard.js';
 import { intentLock, settleIntent } from './intents.js';
 import type { ProtectionRules } from './privilege.js';
@@ -48,7 +48,10 @@ export interface HelpdeskOptions {
   realmDisplayName: string;
   /** the language of owners without a `locale` attribute */
   defaultLocale?: RealmDefaultLocale;
-  setupEmail: { lifespanSeconds: number; clientId: string; redirectUri?: string };
+  /** the setup link, bound to a recovery request (RecoveryService.sendSetupLink) */
+  setupLink: SetupLink;
+  /** where and within how many minutes the owner proves the link's device (told in the owner's notice) */
+  completion: { url: () => string; minutes: number };
   /** gives the owner's notice its "This wasn't me" link */
   notices?: ChangeNotices;
   rules: HelpdeskRules;
@@ -274,7 +277,7 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
     op: Operation,
     extra: Record<string, unknown>,
   ): Promise<number> {
-    const run = changeOf(this.users, this.options.setupEmail, op);
+    const run = changeOf(this.users, this.options.setupLink, op);
     const withExtra = async (u: UserRepresentation): Promise<Outcome> => {
       const outcome = await run(u);
       return { ...outcome, details: { ...extra, ...(outcome.details ?? {}) } };
@@ -317,6 +320,11 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
       throw new ApiError(502, 'keycloak_error', 'Keycloak did not complete the change; nothing was reported as done');
     }
     const realmDefaultLocale = await this.options.defaultLocale?.();
+    const { completion } = this.options;
+    const completeNext =
+      outcome.details?.setupLinkProof === 'sign-in'
+        ? { url: completion.url(), minutes: completion.minutes }
+        : undefined;
     return db.transaction(async (tx) => {
       const auditId = await settleIntent(
         tx,
@@ -335,6 +343,7 @@ export class HelpdeskActions extends RealmService<HelpdeskOptions> {
           ...(outcome.label ? { label: outcome.label } : {}),
           realmDisplayName: this.options.realmDisplayName,
           notices: this.options.notices,
+          ...(completeNext ? { completeNext } : {}),
         },
       );
       const removed = (outcome.details?.removedCredentialIds as string[] | undefined) ?? [];

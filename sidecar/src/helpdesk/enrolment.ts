@@ -26,13 +26,17 @@ export const markLinkOnly = async (users: KeycloakUsers, userId: string): Promis
     );
 };
 
-/** The device mirror's subscriber: a new device ends the link-only state of its owner. */
+/**
+ * The device mirror's subscriber: a new device ends the link-only state of its owner — if the owner still
+ * has a device (a link's device removed before the mirror saw it must not lift the mark).
+ */
 export const clearLinkOnlyOnNewDevices =
   (users: KeycloakUsers) =>
   async (changes: DeviceChange[]): Promise<void> => {
     const owners = new Set(changes.filter((c) => c.kind === 'added').map((c) => c.owner.userId));
     for (const id of owners) {
       const user = await users.getIfExists(id);
-      if (isLinkOnly(user)) await users.setAttribute(id, ENROLMENT_ATTRIBUTE, undefined);
+      if (isLinkOnly(user) && (await users.otpCredentials(id)).length > 0)
+        await users.setAttribute(id, ENROLMENT_ATTRIBUTE, undefined);
     }
   };

@@ -24,6 +24,8 @@ export const helpdeskActionEmail = (input: {
   realmDisplayName: string;
   /** the sidecar stopped during the action: it may have been done in part */
   interrupted?: boolean;
+  /** a setup link went out: the step after it (a sign-in at /recovery/complete with the password and the new device) */
+  completeNext?: { url: string; minutes: number };
   /** "This wasn't me" */
   cancelUrl?: string;
 }): OutgoingEmail => {
@@ -40,6 +42,9 @@ export const helpdeskActionEmail = (input: {
       // The reason is the staff member's words, shown as they wrote them.
       paragraphs: [
         `${what}\n${t.t('emails.helpdesk.reason', { reason: input.reason })}`,
+        ...(input.completeNext
+          ? [t.t('emails.helpdesk.completeNext', { url: input.completeNext.url, minutes: input.completeNext.minutes })]
+          : []),
         t.t('emails.helpdesk.guidance'),
       ],
       cancelUrl: input.cancelUrl,

@@ -41,6 +41,8 @@ export const settleIntent = async (
     interrupted?: boolean;
     /** gives the notice its "This wasn't me" link and sends it to every address on file */
     notices?: ChangeNotices | undefined;
+    /** a setup link went out: where and how soon the owner proves its device */
+    completeNext?: { url: string; minutes: number };
   },
 ): Promise<number> => {
   await closeIntent(tx, intentId);
@@ -61,6 +63,7 @@ export const settleIntent = async (
       reason: entry.reason,
       realmDisplayName: notice.realmDisplayName,
       ...(notice.interrupted ? { interrupted: true } : {}),
+      ...(notice.completeNext ? { completeNext: notice.completeNext } : {}),
       ...(cancelUrl ? { cancelUrl } : {}),
     });
   const kind = action === 'remove-device' ? ('device-removed' as const) : ('devices-reset' as const);

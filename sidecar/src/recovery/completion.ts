@@ -2,10 +2,14 @@
  * The end of a recovery: proof of the pending device (a fresh password + OTP sign-in at /recovery/complete,
  * or the link itself at `email-only`), the old devices retired after the cooling-off, the user's *other*
  * sessions ended, the owner told — or, not proven within `completionWindowMinutes` or stopped by the owner,
- * the pending device removed and the owner told. Every step is safe to repeat (the housekeeping job retries).
+ * the pending device removed and the owner told. A helpdesk setup link's device ends the same way, except
+ * that its proof retires nothing (it is *kept*) and its removal, when it was the account's only device, puts
+ * the account back to link-only enrolment (helpdesk/enrolment.ts) so the helpdesk can send another link.
+ * Every step is safe to repeat (the housekeeping job retries).
  */
 import { retireAfterHoursOf } from '../../../realm-files/src/index.js';
 import { markRemoved } from '../devices/records.js';
+import { markLinkOnly } from '../helpdesk/enrolment.js';
 import { localeOf } from '../keycloak/users.js';
 import { enqueueEmail, type OutgoingEmail } from '../mail/outbox.js';
 import { RealmService } from '../util/realm-service.js';
@@ -19,6 +23,7 @@ import {
   unprovenSince,
 } from './records.js';
 import {
+  helpdeskDeviceScheduledEmail,
   pendingRemovedEmail,
   type RecoveryEmailInput,
   retiredDevicesEmail,
@@ -91,6 +96,10 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
     const request = (await unfinishedWithDevice(this.options.db, this.realm, userId)).find((r) => r.id === requestId);
     if (!request) return;
     if (retireAt <= now) return this.retire(request);
+    if (request.source === 'helpdesk') {
+      await this.tell(request, (input) => helpdeskDeviceScheduledEmail({ ...input, retireAt }));
+      return;
+    }
     const old = await this.oldDevices(request);
     await this.tell(request, (input) =>
       retirementScheduledEmail({ ...input, labels: old.map((d) => d.label), retireAt }),
@@ -117,15 +126,29 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
 
   private async removePending(request: RecoveryRequest, why: 'expired' | 'cancelled') {
     const id = request.pendingCredentialId as string;
-    const label = (await this.users.otpCredentials(request.userId)).find((d) => d.id === id)?.userLabel ?? null;
+    const devices = await this.users.otpCredentials(request.userId);
+    const label = devices.find((d) => d.id === id)?.userLabel ?? null;
+    if (request.source === 'helpdesk' && devices.every((d) => d.id === id)) await this.backToLinkOnly(request.userId);
     await this.users.deleteCredentialIfExists(request.userId, id);
     const reason = why === 'expired' ? 'recovery not confirmed in time' : 'recovery stopped by the owner';
     await this.options.db.transaction(async (tx) => {
       await markRemoved(tx, this.realm, [id], reason, this.now());
       await finishRequest(tx, request.id, this.now(), why);
     });
-    await this.tell(request, (input) => pendingRemovedEmail({ ...input, labels: [label], why }));
+    await this.tell(request, (input) =>
+      pendingRemovedEmail({ ...input, labels: [label], why, helpdesk: request.source === 'helpdesk' }),
+    );
     this.options.logger.info({ userId: request.userId, why }, 'recovery: pending device removed');
+  }
+
+  /**
+   * Before a helpdesk link's unproven device goes and leaves none: enrolment through a link only again, so
+   * the password alone neither signs in nor enrols. The device goes even if Keycloak refuses the mark.
+   */
+  private async backToLinkOnly(userId: string) {
+    await markLinkOnly(this.users, userId).catch((error) =>
+      this.options.logger.error({ userId, err: (error as Error).message }, 'recovery: could not mark link-only'),
+    );
   }
 
   /** Every OTP device of the user but the proven one. */
@@ -136,6 +159,7 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
   }
 
   private async retire(request: RecoveryRequest): Promise<void> {
+    if (request.source === 'helpdesk') return this.keep(request);
     const old = this.options.rules.retireOldDevices ? await this.oldDevices(request) : [];
     for (const device of old) await this.users.deleteCredentialIfExists(request.userId, device.id);
     // At email-only nobody signed in to keep: the sessions of whoever had the old devices end.
@@ -151,6 +175,12 @@ export class RecoveryCompletion extends RealmService<RecoveryOptions> {
       { userId: request.userId, retired: old.length },
       'recovery completed: old devices retired',
     );
+  }
+
+  /** A helpdesk link's proven device stays; nothing else goes (the helpdesk removed what it removed). */
+  private async keep(request: RecoveryRequest): Promise<void> {
+    await finishRequest(this.options.db, request.id, this.now(), 'kept');
+    this.options.logger.info({ userId: request.userId }, 'recovery: the helpdesk link’s device is kept');
   }
 
   /**

@@ -2,13 +2,17 @@
  * Recovery requests in the store, and the only writer of `recovery_requests` and `recovery_rate_hits`.
  * A request is open until its link expires; the device created through its link becomes its *pending*
  * device; proof (a fresh sign-in, or the link itself at `email-only`) sets `proven_at` and when the old
- * devices go (`retire_at`); the request ends with an outcome: retired, expired, cancelled.
+ * devices go (`retire_at`); the request ends with an outcome: retired, expired, cancelled — or, for a
+ * helpdesk setup link (which retires nothing: the helpdesk already removed what it removed), kept.
+ * `level` is the proof the request's device needs: the realm's level for self-service and Keycloak resets;
+ * for a helpdesk link `password-and-email` (a sign-in), or `email-only` (the link) where the realm chose it
+ * and the account is not protected (recovery.ts, `sendSetupLink`).
  */
 import type { RecoveryLevel } from '../../../realm-files/src/index.js';
 import type { SqlExecutor } from '../store/database.js';
 
 export type RecoverySource = 'self-service' | 'keycloak-reset' | 'helpdesk';
-export type RecoveryOutcome = 'retired' | 'expired' | 'cancelled';
+export type RecoveryOutcome = 'retired' | 'kept' | 'expired' | 'cancelled';
 
 export interface RecoveryRequest {
   id: string;
@@ -50,20 +54,20 @@ export const insertRequest = async (
   );
 };
 
-/** The user's newest request of this source whose link was valid at `at` and that has no device yet. */
+/** The user's newest request of these sources whose link was valid at `at` and that has no device yet. */
 export const requestAwaitingDevice = async (
   db: SqlExecutor,
   realm: string,
   userId: string,
-  source: RecoverySource,
+  sources: RecoverySource[],
   at: Date,
 ): Promise<RecoveryRequest | undefined> => {
   const [row] = await db.query(
     `select * from recovery_requests
-      where realm = $1 and user_id = $2 and source = $3 and completed_at is null and pending_credential_id is null
+      where realm = $1 and user_id = $2 and source = any($3) and completed_at is null and pending_credential_id is null
         and requested_at <= $4 and expires_at > $4
       order by requested_at desc limit 1`,
-    [realm, userId, source, at],
+    [realm, userId, sources, at],
   );
   return row ? toRequest(row) : undefined;
 };

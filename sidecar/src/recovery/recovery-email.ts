@@ -63,9 +63,27 @@ export const retirementScheduledEmail = (input: RecoveryEmailInput & { retireAt:
     (t) => ({ when: t.dateTime(input.retireAt) }),
   );
 
-export const pendingRemovedEmail = (input: RecoveryEmailInput & { why: 'expired' | 'cancelled' }): OutgoingEmail =>
-  build(input, `recovery-${input.why}`, {
+/** `helpdesk`: the device came through the helpdesk's setup link (the owner may ask for another). */
+export const pendingRemovedEmail = (
+  input: RecoveryEmailInput & { why: 'expired' | 'cancelled'; helpdesk?: boolean },
+): OutgoingEmail => {
+  const helpdesk = input.helpdesk ? 'Helpdesk' : '';
+  return build(input, `recovery-${input.why}`, {
     subject: 'emails.recovery.stoppedSubject',
-    what: input.why === 'expired' ? 'emails.recovery.expired' : 'emails.recovery.cancelled',
-    guidance: 'emails.recovery.stoppedGuidance',
+    what: `emails.recovery.${input.why}${helpdesk}` as MessageKey,
+    guidance: input.helpdesk ? 'emails.recovery.helpdeskGuidance' : 'emails.recovery.stoppedGuidance',
   });
+};
+
+/** At `email-only`, the helpdesk link's device is kept after the cooling-off; until then the owner can stop it. */
+export const helpdeskDeviceScheduledEmail = (input: RecoveryEmailInput & { retireAt: Date }): OutgoingEmail =>
+  build(
+    input,
+    'recovery-helpdesk-scheduled',
+    {
+      subject: 'emails.recovery.helpdeskScheduledSubject',
+      what: 'emails.recovery.helpdeskScheduled',
+      guidance: 'emails.recovery.scheduledGuidance',
+    },
+    (t) => ({ when: t.dateTime(input.retireAt) }),
+  );

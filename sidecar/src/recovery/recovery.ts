@@ -10,6 +10,8 @@
  * proven — by a fresh password + OTP sign-in at `/recovery/complete` (`password-and-email`), or by the link
  * itself (`email-only`) — and only then, after the cooling-off, are the old devices retired (completion.ts).
  * A device added any other way (account console, `kc_action=CONFIGURE_TOTP`, an admin) never retires others.
+ * The helpdesk's setup link (after a reset or the last device's removal) goes through the same client and
+ * the same binding (`sendSetupLink`, a request of source `helpdesk`): its device too is kept only once proven.
  */
 import { recoveryActionsOf, recoveryLinkOffered } from '../../../realm-files/src/index.js';
 import { RealmService } from '../util/realm-service.js';
@@ -29,6 +31,9 @@ import {
 
 export type { RecoveryOptions, UserEventSeen } from './options.js';
 export type { RecoverySource } from './records.js';
+
+/** The requests whose link is an execute-actions email of the recovery client. */
+const LINK_SOURCES: RecoverySource[] = ['self-service', 'helpdesk'];
 
 /** Clock skew allowed between Keycloak's credential `createdDate` and its event time. */
 const SKEW_MS = 2_000;
@@ -59,12 +64,12 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
   }
 
   /** Records a request (its link's lifespan); nothing else happens until the link's device appears. */
-  async open(userId: string, source: RecoverySource, at = this.now()): Promise<void> {
+  async open(userId: string, source: RecoverySource, at = this.now(), level = this.rules.level): Promise<void> {
     const expiresAt = new Date(at.getTime() + this.rules.linkLifespanMinutes * 60_000);
     await insertRequest(this.options.db, this.realm, {
       userId,
       source,
-      level: this.rules.level,
+      level,
       requestedAt: at,
       expiresAt,
     });
@@ -97,6 +102,32 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
     return 'sent';
   }
 
+  /**
+   * The helpdesk's setup link (issue 19: the mailbox and one fooled helpdesk member must not replace the
+   * second factor). A `helpdesk` request is opened, so the device the link makes is bound to it like a
+   * recovery's: it is kept only once proven — by a sign-in with the password and the new device at
+   * /recovery/complete, or at `email-only` (not for protected accounts) by the link, kept after the
+   * cooling-off — else removed at the window's end and the owner told. Returns the proof it waits for.
+   */
+  async sendSetupLink(userId: string): Promise<'sign-in' | 'link'> {
+    const { rules, logger } = this.options;
+    const byLink =
+      rules.level === 'email-only' &&
+      !(await isProtectedAccount(this.users, userId, rules).catch((error) => {
+        logger.warn({ err: (error as Error).message }, 'recovery: role lookup failed; the setup link needs a sign-in');
+        return true;
+      }));
+    await this.open(userId, 'helpdesk', this.now(), byLink ? 'email-only' : 'password-and-email');
+    await this.users.sendActionsEmail(userId, {
+      // At email-only the user may not know the password: the link sets one, as the recovery link does.
+      actions: byLink ? recoveryActionsOf(rules) : ['CONFIGURE_TOTP'],
+      lifespan: rules.linkLifespanMinutes * 60,
+      clientId: rules.clientId,
+      redirectUri: this.options.completeUrl(),
+    });
+    return byLink ? 'link' : 'sign-in';
+  }
+
   /** Per resolved account (not per typed string), counted in the store so replicas share it. */
   private withinAccountLimit(userId: string): Promise<boolean> {
     return this.withinLimit(`account:${userId}`, this.rules.rateLimit.perAccountPerHour, 3_600_000);
@@ -114,13 +145,13 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
 
   /**
    * What a user event means for recovery: an OTP credential made through the recovery client binds the
-   * device to the self-service request it answers; at `email-only`, Keycloak's reset link (an OTP credential
+   * device to the self-service or helpdesk request whose link it answers (the newest open one); at `email-only`, Keycloak's reset link (an OTP credential
    * and a new password within a `SEND_RESET_PASSWORD`'s lifespan) binds and proves its device.
    */
   async onUserEvent(userId: string, event: UserEventSeen): Promise<void> {
     const otp = event.type === 'UPDATE_CREDENTIAL' && event.credentialType === 'otp';
     if (otp && event.clientId === this.rules.clientId) {
-      const request = await requestAwaitingDevice(this.options.db, this.realm, userId, 'self-service', event.at);
+      const request = await requestAwaitingDevice(this.options.db, this.realm, userId, LINK_SOURCES, event.at);
       if (request) await this.bindDevice(request, event.at);
       return;
     }
@@ -143,7 +174,7 @@ export class RecoveryService extends RealmService<RecoveryOptions> {
     if (!made) return this.options.logger.warn({ userId: request.userId }, 'recovery: the link’s device was not found');
     await setPendingDevice(this.options.db, request.id, made.id, new Date(made.createdAt));
     this.options.logger.info({ userId: request.userId }, 'recovery: new device pending proof');
-    // A reset request waits for its new password too (resetStepDone); a self-service one may be proven now.
-    if (request.source === 'self-service') await this.completion.bound(request);
+    // A reset request waits for its new password too (resetStepDone); a link's device may be proven now.
+    if (request.source !== 'keycloak-reset') await this.completion.bound(request);
   }
 }

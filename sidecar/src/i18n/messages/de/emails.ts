@@ -51,6 +51,15 @@ export const emails: Messages['emails'] = {
       'Über einen Wiederherstellungslink wurde in Ihrem Konto bei {{realm}} ({{username}}) ein Authenticator ({{labels}}) eingerichtet, und die Änderung wurde gestoppt. Er wurde entfernt; Ihre anderen Authenticatoren bleiben erhalten.',
     stoppedGuidance:
       'Wenn Sie keine Wiederherstellung angefordert haben, ändern Sie das Passwort Ihres E-Mail-Postfachs und wenden Sie sich an Ihren IT-Support.',
+    expiredHelpdesk:
+      'Über den Einrichtungslink des IT-Supports wurde in Ihrem Konto bei {{realm}} ({{username}}) ein Authenticator ({{labels}}) eingerichtet, aber nicht rechtzeitig durch eine Anmeldung mit Ihrem Passwort und dem neuen Authenticator bestätigt. Er wurde entfernt.',
+    cancelledHelpdesk:
+      'Über den Einrichtungslink des IT-Supports wurde in Ihrem Konto bei {{realm}} ({{username}}) ein Authenticator ({{labels}}) eingerichtet, und die Änderung wurde gestoppt. Er wurde entfernt.',
+    helpdeskGuidance:
+      'Wenn Sie das waren, bitten Sie Ihren IT-Support um einen neuen Einrichtungslink. Wenn nicht, ändern Sie das Passwort Ihres E-Mail-Postfachs und wenden Sie sich an Ihren IT-Support.',
+    helpdeskScheduledSubject: 'Ein neuer Authenticator in Ihrem Konto bei {{realm}}',
+    helpdeskScheduled:
+      'Über den Einrichtungslink des IT-Supports wurde in Ihrem Konto bei {{realm}} ({{username}}) ein neuer Authenticator eingerichtet. Er bleibt ab {{when}} erhalten; bis dahin kann die Änderung gestoppt werden.',
   },
   frozen: {
     subject: 'Ihr Konto bei {{realm}} wurde auf Ihren Wunsch eingefroren',
@@ -67,6 +76,8 @@ export const emails: Messages['emails'] = {
     sendSetupEmail: 'Der IT-Support hat Ihnen eine E-Mail zum Einrichten Ihres Authenticators geschickt.',
     interrupted:
       'Der IT-Support hat eine Änderung an den Authenticatoren Ihres Kontos begonnen; sie wurde möglicherweise nicht abgeschlossen. Prüfen Sie sie auf der Seite Ihres Kontos.',
+    completeNext:
+      'Nachdem Sie den neuen Authenticator über diesen Link eingerichtet haben, melden Sie sich innerhalb von {{minutes}} Minuten unter {{url}} mit Ihrem Passwort und einem Code des neuen Authenticators an: Erst dann bleibt er erhalten. Sonst wird er entfernt, und Sie können den IT-Support um einen neuen Link bitten.',
     reason: 'Angegebener Grund: {{reason}}',
     guidance: 'Wenn Sie das nicht veranlasst haben, wenden Sie sich sofort an Ihren IT-Support.',
   },

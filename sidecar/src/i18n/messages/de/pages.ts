@@ -44,7 +44,7 @@ export const pages: Messages['pages'] = {
   complete: {
     confirmTitle: 'Neues Telefon bestätigen',
     confirmText:
-      'Sie haben über einen Wiederherstellungslink ein neues Telefon eingerichtet. Melden Sie sich zum Abschluss mit Ihrem Passwort und einem Code des neuen Telefons an. Danach werden Ihre alten Authenticatoren entfernt, und Sie werden überall sonst abgemeldet.',
+      'Sie haben über einen Wiederherstellungslink oder den Einrichtungslink des IT-Supports ein neues Telefon eingerichtet. Melden Sie sich zum Abschluss mit Ihrem Passwort und einem Code des neuen Telefons an: Erst dann bleibt es erhalten. Danach werden etwaige alte Authenticatoren entfernt, und Sie werden überall sonst abgemeldet.',
     notYouLead: 'Sie haben kein neues Telefon eingerichtet?',
     notYou: 'Fahren Sie nicht fort: Möglicherweise liest jemand Ihre E-Mails. Wenden Sie sich an Ihren Helpdesk.',
     continue: 'Weiter zur Anmeldung',

@@ -53,6 +53,15 @@ export const emails = {
     cancelled:
       'An authenticator ({{labels}}) was set up through a recovery link on your {{realm}} account ({{username}}) and the change was stopped. It was removed; your other authenticators were kept.',
     stoppedGuidance: 'If you did not ask for a recovery, change your email password and contact your helpdesk.',
+    expiredHelpdesk:
+      'An authenticator ({{labels}}) was set up through the helpdesk’s setup link on your {{realm}} account ({{username}}) but was not confirmed by a sign-in with your password and the new authenticator in time. It was removed.',
+    cancelledHelpdesk:
+      'An authenticator ({{labels}}) was set up through the helpdesk’s setup link on your {{realm}} account ({{username}}) and the change was stopped. It was removed.',
+    helpdeskGuidance:
+      'If it was you, ask your helpdesk for a new setup link. If it was not, change your email password and contact your helpdesk.',
+    helpdeskScheduledSubject: 'A new authenticator on your {{realm}} account',
+    helpdeskScheduled:
+      'A new authenticator was set up through the helpdesk’s setup link on your {{realm}} account ({{username}}). It is kept from {{when}}; until then it can be stopped.',
   },
   frozen: {
     subject: 'Your {{realm}} account was frozen at your request',
@@ -69,6 +78,8 @@ export const emails = {
     sendSetupEmail: 'The helpdesk sent you an email to set up your authenticator.',
     interrupted:
       'The helpdesk started a change to the authenticators of your account; it may not have been completed. Check them in your account page.',
+    completeNext:
+      'After setting up the new authenticator through that link, sign in at {{url}} with your password and a code from the new authenticator within {{minutes}} minutes: only then is it kept. If you do not, it is removed and you can ask the helpdesk for a new link.',
     reason: 'Reason given: {{reason}}',
     guidance: 'If you did not ask for this, contact your helpdesk at once.',
   },

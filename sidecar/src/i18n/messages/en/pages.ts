@@ -43,7 +43,7 @@ export const pages = {
   complete: {
     confirmTitle: 'Confirm your new phone',
     confirmText:
-      'You set up a new phone through a lost-phone link. To finish, sign in with your password and a code from the new phone. Then your old authenticators are removed and you are signed out everywhere else.',
+      'You set up a new phone through a lost-phone link or the helpdesk’s setup link. To finish, sign in with your password and a code from the new phone: until then it is not kept. Then any old authenticators are removed and you are signed out everywhere else.',
     notYouLead: 'Did not set up a new phone yourself?',
     notYou: 'Do not continue: someone may be reading your email. Contact your helpdesk.',
     continue: 'Continue to sign-in',

@@ -51,6 +51,15 @@ export const emails: Messages['emails'] = {
       "Un authentificateur ({{labels}}) a été configuré au moyen d'un lien de récupération sur votre compte {{realm}} ({{username}}), et la modification a été annulée. Il a été retiré ; vos autres authentificateurs ont été conservés.",
     stoppedGuidance:
       "Si vous n'avez pas demandé de récupération, changez le mot de passe de votre messagerie et contactez votre support informatique.",
+    expiredHelpdesk:
+      "Un authentificateur ({{labels}}) a été configuré au moyen du lien de configuration du support informatique sur votre compte {{realm}} ({{username}}), mais n'a pas été confirmé à temps par une connexion avec votre mot de passe et le nouvel authentificateur. Il a été retiré.",
+    cancelledHelpdesk:
+      'Un authentificateur ({{labels}}) a été configuré au moyen du lien de configuration du support informatique sur votre compte {{realm}} ({{username}}), et la modification a été annulée. Il a été retiré.',
+    helpdeskGuidance:
+      "Si c'était vous, demandez un nouveau lien de configuration à votre support informatique. Sinon, changez le mot de passe de votre messagerie et contactez votre support informatique.",
+    helpdeskScheduledSubject: 'Un nouvel authentificateur sur votre compte {{realm}}',
+    helpdeskScheduled:
+      "Un nouvel authentificateur a été configuré au moyen du lien de configuration du support informatique sur votre compte {{realm}} ({{username}}). Il est conservé à partir du {{when}} ; d'ici là, la modification peut être annulée.",
   },
   frozen: {
     subject: 'Votre compte {{realm}} a été gelé à votre demande',
@@ -67,6 +76,8 @@ export const emails: Messages['emails'] = {
     sendSetupEmail: 'Le support informatique vous a envoyé un e-mail pour configurer votre authentificateur.',
     interrupted:
       "Le support informatique a commencé une modification des authentificateurs de votre compte ; elle n'a peut-être pas abouti. Vérifiez-les sur la page de votre compte.",
+    completeNext:
+      "Après avoir configuré le nouvel authentificateur avec ce lien, connectez-vous sur {{url}} avec votre mot de passe et un code du nouvel authentificateur dans les {{minutes}} minutes : ce n'est qu'alors qu'il est conservé. Sinon, il est retiré et vous pouvez demander un nouveau lien au support informatique.",
     reason: 'Motif indiqué : {{reason}}',
     guidance: "Si vous n'avez rien demandé, contactez immédiatement votre support informatique.",
   },

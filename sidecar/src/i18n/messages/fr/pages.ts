@@ -45,7 +45,7 @@ export const pages: Messages['pages'] = {
   complete: {
     confirmTitle: 'Confirmez votre nouveau téléphone',
     confirmText:
-      'Vous avez configuré un nouveau téléphone grâce à un lien de récupération. Pour terminer, connectez-vous avec votre mot de passe et un code du nouveau téléphone. Vos anciennes applications d’authentification seront alors retirées et vos autres sessions fermées.',
+      'Vous avez configuré un nouveau téléphone grâce à un lien de récupération ou au lien de configuration du support informatique. Pour terminer, connectez-vous avec votre mot de passe et un code du nouveau téléphone\u00a0: d’ici là, il n’est pas conservé. Vos éventuelles anciennes applications d’authentification seront alors retirées et vos autres sessions fermées.',
     notYouLead: 'Vous n’avez pas configuré de nouveau téléphone vous-même\u00a0?',
     notYou: 'Ne continuez pas\u00a0: quelqu’un lit peut-être vos e-mails. Contactez votre support informatique.',
     continue: 'Continuer vers la connexion',
