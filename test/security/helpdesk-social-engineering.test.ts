@@ -5,13 +5,16 @@
  * next password-only sign-in enrolled whoever typed it. Now: the caller must read back a code mailed to the
  * account's verified address (5 tries), a ticket and a real reason are required, one staff member's writes
  * are limited per hour (refusals counted in otp_sidecar_helpdesk_writes_refused_total), and a reset leaves
- * the account link-only: the password alone neither signs in nor enrols; the emailed link does.
+ * the account link-only: the password alone neither signs in nor enrols; the emailed link does, and its
+ * device is kept only once the owner signs in at /recovery/complete with the password and the new device
+ * (helpdesk-link-mailbox-only.test.ts: a mailbox reader's device goes).
  * (The refusal of the password-only sign-in is the realm's browser flow, which the admin scripts build.)
  */
 import { keyUriOnPage, secretOf, totpCode } from '../emulator/kc26-flows-lab.js';
 import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
 import { jsonCall } from '../support/http-json.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
+import { completeRecoveryByRobot } from '../support/recovery.js';
 import { DISTANT_DEADLINE, grantRealmRoles, STAFF_OTP_SECRET } from '../support/sidecar-realm.js';
 import { kc, kut, mail, sidecar, target, useSidecarRealm } from '../support/sidecar-world.js';
 import { linkIn } from '../support/smtp.js';
@@ -118,7 +121,7 @@ test('25 resets in a burst by one staff member: refused past the hourly limit, a
   for (let n = 1; n <= 25; n++) expect(await otpOf(ids[`u${n}`] as string)).toHaveLength(1);
 });
 
-test('after a verified reset the password alone neither signs in nor enrols; the emailed link does', async () => {
+test('after a verified reset the password alone neither signs in nor enrols; the link does, proven by a sign-in', async () => {
   const owen = ids.owen as string;
   // The real owen reads the code back: the reset is legitimate.
   const proof = await verificationFor(sidecar.url, tokens.sam as string, mail, owen, 'owen@example.org');
@@ -142,11 +145,32 @@ test('after a verified reset the password alone neither signs in nor enrols; the
   const owner = new LoginRobot();
   await owner.open(linkIn(setup));
   if (!owner.page.html.includes('id="kc-totp-secret-qr-code"')) await owner.follow('Click here to proceed');
-  await owner.submit({ totp: await totpCode(secretOf(keyUriOnPage(owner))), userLabel: 'New phone' });
+  const secret = secretOf(keyUriOnPage(owner));
+  await owner.submit({ totp: await totpCode(secret), userLabel: 'New phone' });
   expect((await otpOf(owen)).map((c) => c.userLabel)).toEqual(['New phone']);
-  // The new device ends the link-only state.
+  // The new device ends the link-only state, so owen can prove it.
   await eventually(
     async () => (await kc.users.findOne({ realm: target.realm, id: owen }))?.attributes?.['otp-enrolment'],
     (value) => value === undefined,
   );
+  // The owner's notice of the reset told him the step after the link.
+  const notice = await mail.waitFor((m) => m.to.includes('owen@example.org') && m.text.includes('removed all'));
+  expect(notice.text).toContain(`${sidecar.url}/recovery/complete`);
+  // The device is bound to the helpdesk's request, pending until owen signs in with password and new phone.
+  const request = () =>
+    sidecar.db.query<{ pending: string | null; outcome: string | null }>(
+      "select pending_credential_id as pending, outcome from recovery_requests where user_id = $1 and source = 'helpdesk'",
+      [owen],
+    );
+  const [bound] = await eventually(request, (rows) => Boolean(rows[0]?.pending));
+  const { heading } = await completeRecoveryByRobot(sidecar.url, {
+    username: 'owen',
+    password: passwordOf('owen'),
+    // the next step's code: the one given at setup may not be taken twice (Keycloak looks one step ahead)
+    code: () => totpCode(secret, 30),
+    credentialId: bound?.pending as string,
+  });
+  expect(heading).toBe('Recovery complete');
+  expect((await request())[0]?.outcome).toBe('kept');
+  expect((await otpOf(owen)).map((c) => c.userLabel)).toEqual(['New phone']);
 });

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { type AuthenticatorEntry, codeFor } from './browser.js';
 import { KeycloakPages } from './keycloak-pages.js';
+import { LoginRobot } from './login-robot.js';
 import { linkIn, type MailCatcher } from './smtp.js';
 
 export const requestRecovery = async (sidecarUrl: string, identifier: string, headers: Record<string, string> = {}) => {
@@ -85,6 +86,24 @@ export const completeRecovery = async (
   await pages.enterOtp(await unspentCode(phone));
   await page.waitForURL((url) => url.href.startsWith(`${sidecarUrl}/recovery/complete?`), { timeout: 15_000 });
   return ((await page.locator('h1').first().textContent()) ?? '').trim();
+};
+
+/**
+ * /recovery/complete at HTTP level (the login robot): a fresh sign-in with the password and, when Keycloak
+ * asks, a code of the chosen device. Returns the robot (it holds the session) and the answer page's heading.
+ */
+export const completeRecoveryByRobot = async (
+  sidecarUrl: string,
+  sign: { username: string; password: string; code: () => Promise<string>; credentialId: string },
+) => {
+  const robot = new LoginRobot();
+  await robot.open(`${sidecarUrl}/recovery/complete?start=1`);
+  await robot.submit({ username: sign.username, password: sign.password });
+  if (robot.page.html.includes('name="otp"'))
+    await robot.submit({ otp: await sign.code(), selectedCredentialId: sign.credentialId });
+  if (!robot.page.url.startsWith(`${sidecarUrl}/recovery/complete`)) return { robot, heading: '' };
+  const page = await robot.open(robot.page.url);
+  return { robot, heading: /<h1>([^<]*)<\/h1>/.exec(page.html)?.[1]?.trim() ?? '' };
 };
 
 export { linkIn };

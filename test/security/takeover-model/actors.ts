@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { verificationFor } from '../../support/helpdesk-verification.js';
 import { jsonCall } from '../../support/http-json.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../../support/login-robot.js';
-import { linkIn, type Phone, unspentCode } from '../../support/recovery.js';
+import { completeRecoveryByRobot, linkIn, type Phone, unspentCode } from '../../support/recovery.js';
 import type { ReceivedMail } from '../../support/smtp.js';
 import { passwordOf } from '../../support/users.js';
 import { eventually } from '../../support/wait.js';
@@ -107,14 +107,13 @@ export const signIn = async (world: World, account: Account, phone: Phone, crede
 };
 
 /** /recovery/complete: a fresh sign-in with the password and a code of the new phone; the page's heading. */
-export const completeRecovery = async (world: World, account: Account, phone: Phone, credentialId: string) => {
-  const robot = new LoginRobot();
-  await robot.open(`${world.sidecar.url}/recovery/complete?start=1`);
-  await passwordAndCode(robot, account, phone, credentialId);
-  if (!robot.page.url.startsWith(`${world.sidecar.url}/recovery/complete`)) return { robot, heading: '' };
-  const page = await robot.open(robot.page.url);
-  return { robot, heading: /<h1>([^<]*)<\/h1>/.exec(page.html)?.[1]?.trim() ?? '' };
-};
+export const completeRecovery = (world: World, account: Account, phone: Phone, credentialId: string) =>
+  completeRecoveryByRobot(world.sidecar.url, {
+    username: account.username,
+    password: passwordOf(account.username),
+    code: () => codeOf(phone),
+    credentialId,
+  });
 
 export type HelpdeskWrite = { kind: 'remove-device'; credentialId: string } | { kind: 'reset-otp' };
 
