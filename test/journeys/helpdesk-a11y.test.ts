@@ -172,6 +172,7 @@ test('axe-core: every state of the helpdesk page, no serious or critical violati
     // The change dialog: filled in, the code sent; then an error from the sidecar (a wrong code).
     await page.getByRole('button', { name: 'Reset OTP…' }).click();
     await page.waitForSelector('#confirm[open]');
+    expect(await page.textContent('#confirm-text')).toContain('Tell them the last step');
     await check('reset dialog, empty');
     await page.fill('#ticket', 'INC-4712');
     await page.fill('#reason', 'Caller lost the phone on a trip abroad');

@@ -119,6 +119,7 @@ describe('claire, whose locale is fr, from a German browser', () => {
     await page.getByRole('button', { name: 'Réinitialiser l’OTP…' }).click();
     await page.waitForSelector('#confirm[open]');
     expect(await page.textContent('#confirm-title')).toBe('Réinitialiser l’OTP de una ?');
+    expect(await page.textContent('#confirm-text')).toContain('Indiquez-lui la dernière étape');
     expect(await severeViolations(page, 'French reset dialog')).toEqual([]);
     await page.keyboard.press('Escape');
     await page.fill('#search', 'personne-de-ce-nom');

@@ -95,6 +95,8 @@ describe('the helpdesk page', () => {
 
       await page.getByRole('button', { name: 'Remove device Old iPhone' }).click();
       await page.waitForSelector('#confirm[open]');
+      // Staff can tell the caller the last step of a setup link (the device is kept only once proven).
+      expect(await page.textContent('#confirm-text')).toContain('kept only after they sign in with their password');
       // The ticket and the reason are mandatory: the dialog does not submit without them.
       await page.click('#confirm-submit');
       expect(await page.isVisible('#confirm[open]')).toBe(true);

@@ -220,6 +220,12 @@ describe('staff at work', () => {
       { action: 'reset-otp', result: 'ok', reason: 'Lost phone, identity checked in person', actor_username: 'sam' },
     ]);
     await mail.waitFor((m) => m.to.includes('vic@example.org') && m.subject === 'Update Your Account');
+    // The link is bound to a recovery request of the helpdesk: its device waits for proof at /recovery/complete.
+    const [request] = await sidecar.db.query<{ source: string; level: string; outcome: string | null }>(
+      'select source, level, outcome from recovery_requests where user_id = $1',
+      [ids.vic],
+    );
+    expect(request).toEqual({ source: 'helpdesk', level: 'password-and-email', outcome: null });
     const notices = await eventually(
       async () =>
         mail.messages.filter(
@@ -228,6 +234,7 @@ describe('staff at work', () => {
       (m) => m.length > 0,
     );
     expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toContain('/recovery/complete with your password and a code from the new authenticator');
   });
 
   test('own, staff and admin accounts are protected unless the caller is a helpdesk admin', async () => {

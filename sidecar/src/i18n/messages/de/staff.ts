@@ -84,15 +84,16 @@ export const staff: Messages['staff'] = {
     removeDeviceOf: 'Gerät {{label}} entfernen',
     removeTitle: 'Das Gerät „{{label}}“ von {{username}} entfernen?',
     removeText:
-      'Der Benutzer kann sich nicht mehr mit Codes dieses Geräts anmelden. Andere Geräte funktionieren weiter; ist es das letzte, erhält er einen Einrichtungslink per E-Mail.',
+      'Der Benutzer kann sich nicht mehr mit Codes dieses Geräts anmelden. Andere Geräte funktionieren weiter; ist es das letzte, erhält er einen Einrichtungslink per E-Mail, und das damit eingerichtete Gerät bleibt erst erhalten, wenn er sich auf der Seite, zu der der Link führt, mit seinem Passwort und diesem Gerät anmeldet (wo die Wiederherstellung allein per E-Mail erlaubt ist: stattdessen nach einer Wartezeit).',
     removeDone: 'Gerät entfernt',
     resetTitle: 'OTP von {{username}} zurücksetzen?',
     resetText:
-      'Alle Authenticator-Geräte werden entfernt und der Benutzer wird überall abgemeldet. Er erhält per E-Mail einen Link zur Einrichtung eines neuen Geräts; bis er ihn verwendet, genügt sein Passwort allein nicht zur Anmeldung.',
+      'Alle Authenticator-Geräte werden entfernt und der Benutzer wird überall abgemeldet. Er erhält per E-Mail einen Link zur Einrichtung eines neuen Geräts; bis er ihn verwendet, genügt sein Passwort allein nicht zur Anmeldung. Nennen Sie ihm den letzten Schritt: Das neue Gerät bleibt erst erhalten, wenn er sich auf der Seite, zu der der Link führt, mit seinem Passwort und diesem Gerät anmeldet (wo die Wiederherstellung allein per E-Mail erlaubt ist: stattdessen nach einer Wartezeit).',
     resetSubmit: 'OTP zurücksetzen',
     resetDone: 'OTP zurückgesetzt',
     setupTitle: '{{username}} eine Einrichtungs-E-Mail senden?',
-    setupText: 'Der Benutzer erhält einen Link zur Einrichtung eines Authenticator-Geräts.',
+    setupText:
+      'Der Benutzer erhält einen Link zur Einrichtung eines Authenticator-Geräts; es bleibt erst erhalten, wenn er sich auf der Seite, zu der der Link führt, mit seinem Passwort und diesem Gerät anmeldet (wo die Wiederherstellung allein per E-Mail erlaubt ist: stattdessen nach einer Wartezeit).',
     setupSubmit: 'E-Mail senden',
     setupDone: 'Einrichtungs-E-Mail gesendet',
     codeSent: 'Code an die E-Mail-Adresse des Kontos gesendet. Bitten Sie den Anrufer, ihn Ihnen vorzulesen.',

@@ -85,15 +85,16 @@ export const staff = {
     removeDeviceOf: 'Remove device {{label}}',
     removeTitle: 'Remove the device “{{label}}” of {{username}}?',
     removeText:
-      'The user can no longer sign in with codes from this device. Other devices keep working; if it is the last one, they get a setup link by email.',
+      'The user can no longer sign in with codes from this device. Other devices keep working; if it is the last one, they get a setup link by email, and the device they set up with it is kept only after they sign in with their password and that device on the page the link leads to (where recovery by email alone is allowed: after a waiting period instead).',
     removeDone: 'Device removed',
     resetTitle: 'Reset OTP of {{username}}?',
     resetText:
-      'All their authenticator devices are removed and they are signed out everywhere. They get a link by email to set up a new device; until they use it, their password alone does not sign them in.',
+      'All their authenticator devices are removed and they are signed out everywhere. They get a link by email to set up a new device; until they use it, their password alone does not sign them in. Tell them the last step: the new device is kept only after they sign in with their password and that device on the page the link leads to (where recovery by email alone is allowed: after a waiting period instead).',
     resetSubmit: 'Reset OTP',
     resetDone: 'OTP reset',
     setupTitle: 'Send {{username}} a setup email?',
-    setupText: 'They receive a link to set up an authenticator device.',
+    setupText:
+      'They receive a link to set up an authenticator device; it is kept only after they sign in with their password and that device on the page the link leads to (where recovery by email alone is allowed: after a waiting period instead).',
     setupSubmit: 'Send email',
     setupDone: 'Setup email sent',
     codeSent: 'Code sent to the account’s email. Ask the caller to read it to you.',

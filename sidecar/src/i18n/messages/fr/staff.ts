@@ -84,15 +84,16 @@ export const staff: Messages['staff'] = {
     removeDeviceOf: 'Supprimer l’appareil {{label}}',
     removeTitle: 'Supprimer l’appareil « {{label}} » de {{username}} ?',
     removeText:
-      'L’utilisateur ne pourra plus se connecter avec les codes de cet appareil. Ses autres appareils continuent de fonctionner ; s’il s’agit du dernier, il reçoit un lien de configuration par e-mail.',
+      'L’utilisateur ne pourra plus se connecter avec les codes de cet appareil. Ses autres appareils continuent de fonctionner ; s’il s’agit du dernier, il reçoit un lien de configuration par e-mail, et l’appareil configuré avec ce lien n’est conservé qu’après une connexion avec son mot de passe et cet appareil sur la page où mène le lien (là où la récupération par e-mail seul est permise : après un délai d’attente).',
     removeDone: 'Appareil supprimé',
     resetTitle: 'Réinitialiser l’OTP de {{username}} ?',
     resetText:
-      'Tous ses appareils d’authentification sont supprimés et il est déconnecté partout. Il reçoit par e-mail un lien pour configurer un nouvel appareil ; tant qu’il ne l’a pas utilisé, son mot de passe seul ne suffit pas pour se connecter.',
+      'Tous ses appareils d’authentification sont supprimés et il est déconnecté partout. Il reçoit par e-mail un lien pour configurer un nouvel appareil ; tant qu’il ne l’a pas utilisé, son mot de passe seul ne suffit pas pour se connecter. Indiquez-lui la dernière étape : le nouvel appareil n’est conservé qu’après une connexion avec son mot de passe et cet appareil sur la page où mène le lien (là où la récupération par e-mail seul est permise : après un délai d’attente).',
     resetSubmit: 'Réinitialiser l’OTP',
     resetDone: 'OTP réinitialisé',
     setupTitle: 'Envoyer un e-mail de configuration à {{username}} ?',
-    setupText: 'Il reçoit un lien pour configurer une application d’authentification.',
+    setupText:
+      'Il reçoit un lien pour configurer une application d’authentification ; elle n’est conservée qu’après une connexion avec son mot de passe et cet appareil sur la page où mène le lien (là où la récupération par e-mail seul est permise : après un délai d’attente).',
     setupSubmit: 'Envoyer l’e-mail',
     setupDone: 'E-mail de configuration envoyé',
     codeSent: 'Code envoyé à l’adresse e-mail du compte. Demandez à l’appelant de vous le lire.',
