@@ -2,19 +2,31 @@
  * Recovery levels other than the default, on one realm whose sidecar.yaml is rewritten between sidecars:
  * `email-only` (chosen explicitly) — the link sets a new phone and password, the old devices wait for the
  * cooling-off, the owner is told and can stop it (`cancelPending`); Keycloak's own "Forgot Password?" completes
- * the same way — and `device-and-email`, where /recovery sends nothing and the page says what to do instead.
+ * the same way, and so does the helpdesk's setup link (kept after the cooling-off, stoppable; a protected
+ * account's link still waits for a sign-in with the password) — and `device-and-email`, where /recovery sends
+ * nothing and the page says what to do instead.
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Browser } from 'playwright-core';
 import type { Sidecar } from '../../sidecar/src/main.js';
 import { codeFor, launchBrowser } from '../support/browser.js';
+import { allowEnrolmentAttribute, verificationFor } from '../support/helpdesk-verification.js';
+import { jsonCall } from '../support/http-json.js';
 import { type KeycloakUnderTest, masterAdminClient, startKeycloakUnderTest } from '../support/keycloak.js';
 import { KeycloakPages } from '../support/keycloak-pages.js';
 import { accountConsoleLoginUrl, LoginRobot } from '../support/login-robot.js';
 import { recoveryEmailTo, requestRecovery, unspentCode } from '../support/recovery.js';
-import { bootstrapRealm, DISTANT_DEADLINE, startTestSidecar, type TestRealm } from '../support/sidecar-realm.js';
+import {
+  bootstrapRealm,
+  DISTANT_DEADLINE,
+  grantRealmRoles,
+  STAFF_OTP_SECRET,
+  startTestSidecar,
+  type TestRealm,
+} from '../support/sidecar-realm.js';
 import { linkIn, type MailCatcher, startMailCatcher } from '../support/smtp.js';
-import { createTestUser, otpCredential, SECRET_A, SECRET_B } from '../support/users.js';
+import { staffBearerToken } from '../support/staff-sign-in.js';
+import { createTestUser, otpCredential, passwordOf, SECRET_A, SECRET_B } from '../support/users.js';
 import { eventually } from '../support/wait.js';
 
 let kut: KeycloakUnderTest;
@@ -119,6 +131,55 @@ test('email-only: Keycloak’s "Forgot Password?" (new phone and new password) r
     (m) => m.to.includes('otto@example.org') && m.subject.startsWith('Your old authenticators were removed'),
   );
 }, 90_000);
+
+test('email-only: the helpdesk’s link sets phone and password, kept after the cooling-off; "This wasn’t me" stops it', async () => {
+  const s = await withLevel({ level: 'email-only' });
+  await allowEnrolmentAttribute(kc, target.realm);
+  const staff = await createTestUser(kc, target.realm, 'hal', {
+    credentials: [otpCredential('Staff', STAFF_OTP_SECRET)],
+  });
+  await grantRealmRoles(kc, target.realm, staff, ['otp-helpdesk']);
+  const token = await staffBearerToken(kut.baseUrl, target.realm, 'hal', passwordOf('hal'), STAFF_OTP_SECRET);
+  const id = await createTestUser(kc, target.realm, 'hedy', { credentials: [otpCredential('Lost phone', SECRET_A)] });
+  await s.mirror.syncUser(id);
+  const verification = await verificationFor(s.url, token, mail, id, 'hedy@example.org');
+  const reset = await jsonCall(`${s.url}/api/v1/helpdesk/users/${id}/reset-otp`, {
+    token,
+    method: 'POST',
+    json: { reason: 'Lost phone and password', ticket: 'HD-9001', verification },
+  });
+  expect(reset.status).toBe(200);
+
+  // Hedy does not know her password: the link sets a new phone and a new password.
+  const email = await mail.waitFor((m) => m.to.includes('hedy@example.org') && m.subject === 'Update Your Account');
+  const robot = new LoginRobot();
+  await robot.open(linkIn(email));
+  if (robot.page.html.includes('Click here to proceed')) await robot.follow('Click here to proceed');
+  await robot.follow('Unable to scan\\?');
+  const secret = (robot.textOf('kc-totp-secret-key') ?? '').replaceAll(' ', '');
+  await robot.submit({ totp: await codeFor({ secret }), userLabel: 'New phone' });
+  await robot.submit({ 'password-new': 'hedy-new-password', 'password-confirm': 'hedy-new-password' });
+
+  // The link proves it (as the email-only recovery link does); it is kept after the cooling-off, announced.
+  const [request] = await eventually(
+    () => requestOf(s, id),
+    (rows) => rows[0]?.proven_at != null,
+  );
+  expect(await otpLabels(id)).toEqual(['New phone']);
+  await mail.waitFor((m) => m.to.includes('hedy@example.org') && m.subject.startsWith('A new authenticator on your'));
+  // "This wasn't me" in the cooling-off: the phone goes and the account is link-only again.
+  expect(await s.recovery.cancelPending(id)).toBe(1);
+  expect(await otpLabels(id)).toEqual([]);
+  expect((await requestOf(s, id)).map((r) => [r.id, r.outcome])).toEqual([[request?.id, 'cancelled']]);
+  expect((await kc.users.findOne({ realm: target.realm, id }))?.attributes?.['otp-enrolment']).toEqual(['link-only']);
+
+  // A protected account (here: helpdesk staff) never recovers by email alone: its link waits for a sign-in.
+  expect(await s.recovery.sendSetupLink(staff)).toBe('sign-in');
+  const [staffRequest] = await s.db.query<{ level: string }>('select level from recovery_requests where user_id = $1', [
+    staff,
+  ]);
+  expect(staffRequest?.level).toBe('password-and-email');
+}, 120_000);
 
 test('device-and-email: /recovery sends nothing (the same 202) and the page says what to do instead', async () => {
   const s = await withLevel({ level: 'device-and-email' });
