@@ -77,8 +77,8 @@ const pendingDeviceIds = async (real: TakeoverReal) =>
 
 /**
  * Waits (within bounds) until the sidecar has bound each device made through a link to its request, as it is
- * a moment after the setup page: what a person coming back from that page finds. A link device may bind to
- * nothing (a helpdesk setup link without an open request); then the wait ends at its bound.
+ * a moment after the setup page: what a person coming back from that page finds. Recovery and helpdesk setup
+ * links both open a request; a device that binds to nothing ends the wait at its bound.
  */
 export const settleLinkDevices = async (m: Readonly<TakeoverModel>, real: TakeoverReal) => {
   const made = [...m.devices.owner, ...m.devices.attacker].filter((d) => d.label.includes(' link '));
