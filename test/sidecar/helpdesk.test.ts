@@ -237,6 +237,24 @@ describe('staff at work', () => {
     expect(notices[0]?.text).toContain('/recovery/complete with your password and a code from the new authenticator');
   });
 
+  test('a setup link goes only to a verified address: otherwise refused, audited, nothing sent', async () => {
+    const id = await createTestUser(kc, target.realm, 'wes', { extra: { emailVerified: false } });
+    const sent = mail.messages.length;
+    const refused = await call(`/users/${id}/send-setup-email`, staffToken, {
+      method: 'POST',
+      json: { reason: 'New starter asked for a setup link', ticket: 'HD-2001' },
+    });
+    expect([refused.status, refused.body.error]).toEqual([409, 'no_verified_email']);
+    const rows = await sidecar.db.query<{ action: string; result: string }>(
+      'select action, result from audit_log where target_user_id = $1',
+      [id],
+    );
+    expect(rows).toEqual([{ action: 'send-setup-email', result: 'refused' }]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(mail.messages.slice(sent).filter((m) => m.to.includes('wes@example.org'))).toEqual([]);
+    expect(await sidecar.db.query('select 1 from recovery_requests where user_id = $1', [id])).toEqual([]);
+  });
+
   test('own, staff and admin accounts are protected unless the caller is a helpdesk admin', async () => {
     const own = await call(`/users/${ids.sam}/reset-otp`, staffToken, {
       method: 'POST',

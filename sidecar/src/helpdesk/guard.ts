@@ -78,5 +78,8 @@ export const guardWrite = async (
   if (protectedBy && !caller.roles.includes(of.adminRole))
     throw new ApiError(403, 'protected_target', `Only holders of ${of.adminRole} may change a staff or admin account`);
   if (verify) await requireVerified(of.db, of.realm, target.id as string, request.verification);
+  // A write without a caller check only sends the setup link: like the code, it goes to a verified address only.
+  else if (target.emailVerified !== true || !target.email)
+    throw new ApiError(409, 'no_verified_email', 'The account has no verified email address to send a setup link to');
   return protectedBy;
 };
