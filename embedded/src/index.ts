@@ -10,7 +10,6 @@ import { applyChanges, connect, planRealm } from '../../admin-scripts/src/index.
 import { startEmulator } from '../../keycloak-emulator/src/index.js';
 import { loadRealmConfig } from '../../realm-files/src/index.js';
 import { startMailCatcher } from './mail-catcher.js';
-import { startWebInbox } from './web-inbox.js';
 
 /**
  * The sidecar client's secret when SIDECAR_CLIENT_SECRET is unset: fixed, so the admin scripts run by hand
@@ -25,7 +24,8 @@ const CREATED_DAYS_AGO: Record<string, number> = { erin: 2 };
 
 export interface EmbeddedParts {
   keycloakUrl: string;
-  inboxUrl: string;
+  /** maildev's web inbox, when asked for (`inboxPort`) */
+  inboxUrl?: string;
   smtpPort: number;
   /** the environment the admin scripts need to agree with this demo (plan/apply/verify realm-config/demo) */
   adminEnv: Record<string, string>;
@@ -49,7 +49,11 @@ const demoRealm = (now: number) => {
 export const startEmbedded = async (options: {
   keycloakPort: number;
   smtpPort: number;
-  inboxPort: number;
+  /**
+   * maildev's web inbox and REST API (`npm start`); left out when undefined. Loaded only then: its web server
+   * (fastify's static files) needs Node's require of ES modules, which Jest's module loader does not offer.
+   */
+  inboxPort?: number;
   realmConfigDir?: string;
   /** the environment realm-config/demo is interpolated from (PORT, PUBLIC_URL, SIDECAR_CLIENT_SECRET) */
   env?: NodeJS.ProcessEnv;
@@ -57,7 +61,10 @@ export const startEmbedded = async (options: {
   const realmConfigDir = options.realmConfigDir ?? 'realm-config/demo';
   const given = options.env ?? {};
   const mail = await startMailCatcher(options.smtpPort);
-  const inbox = await startWebInbox(mail, options.inboxPort);
+  const inbox =
+    options.inboxPort === undefined
+      ? undefined
+      : await (await import('./web-inbox.js')).startWebInbox(mail, options.inboxPort);
   const emulator = await startEmulator({ port: options.keycloakPort, realms: [demoRealm(Date.now())] });
   const secret = given.SIDECAR_CLIENT_SECRET || DEMO_SIDECAR_CLIENT_SECRET;
   const adminEnv = {
@@ -73,7 +80,7 @@ export const startEmbedded = async (options: {
   await applyChanges(await planRealm(admin, config));
   return {
     keycloakUrl: emulator.url,
-    inboxUrl: inbox.url,
+    ...(inbox ? { inboxUrl: inbox.url } : {}),
     smtpPort: mail.port,
     adminEnv,
     env: {
@@ -94,7 +101,7 @@ export const startEmbedded = async (options: {
       HELPDESK_SESSION_SECRET: randomBytes(32).toString('base64url'),
     },
     close: async () => {
-      await Promise.all([emulator.close(), inbox.close(), mail.close()]);
+      await Promise.all([emulator.close(), inbox?.close(), mail.close()]);
     },
   };
 };

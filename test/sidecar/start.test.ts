@@ -90,7 +90,7 @@ test('the production build, run as the container image runs it, starts against a
   const log = output(build);
   expect([await exited(build), log().includes('error')]).toEqual([0, false]);
   // The image carries no demo: a Keycloak (here the embedded demo's emulator, started by the test) is configured.
-  const demo = await startEmbedded({ keycloakPort: 0, smtpPort: 0, inboxPort: 0 });
+  const demo = await startEmbedded({ keycloakPort: 0, smtpPort: 0 });
   try {
     await becomesReadyAndStops(startImageCommand({ ...demo.env, ...SIDECAR_ENV() }), []);
   } finally {
