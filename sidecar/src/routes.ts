@@ -10,6 +10,7 @@ import type { DeviceMirror } from './devices/mirror.js';
 import { END_USER_ASSETS, endUserAssets, endUserPages } from './end-user-pages/end-user-http.js';
 import { complianceRouter } from './enforcement/compliance-api.js';
 import type { ReconcileReport } from './enforcement/reconciler.js';
+import type { EventFeed } from './events/feed.js';
 import { HelpdeskActions } from './helpdesk/actions.js';
 import { helpdeskRouter } from './helpdesk/helpdesk-api.js';
 import { cookieNamesOf, helpdeskPage } from './helpdesk-page/page.js';
@@ -37,6 +38,8 @@ export interface RoutesOf {
   realm: RealmContext;
   db: SqlDatabase;
   keycloak: KeycloakConnection;
+  /** Keycloak's events, read on a schedule and, for a recovery's proof, on demand */
+  feed: Pick<EventFeed, 'poll'>;
   /** the realm's ACR levels and default locale, cached */
   realmSettings: () => Promise<RealmSettings>;
   /** the realm's default locale (from realmSettings): the language of users without a `locale` attribute */
@@ -178,6 +181,7 @@ export const buildApp = (of: RoutesOf): Express => {
     login: { publicRealmUrl: realm.publicUrl, realmUrl: realm.url, clientId: of.sidecarFile.recovery.clientId },
     sealer: new Sealer(settings.HELPDESK_SESSION_SECRET, 'recovery-proof'),
     completeUrl: of.completeUrl,
+    catchUpEvents: () => of.feed.poll(),
   });
   const devices = devicesRouter(db, realm.name, of.mirror, () =>
     of.deviceFullSync('api').catch((error) => logger.warn({ err: (error as Error).message }, 'device sync failed')),

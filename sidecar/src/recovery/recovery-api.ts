@@ -61,6 +61,8 @@ export interface RecoveryHttpOptions {
   sealer: Sealer;
   /** the absolute URL of /recovery/complete (PUBLIC_URL or the listen address; never the Host header) */
   completeUrl: () => string;
+  /** reads Keycloak's events now (the event feed's poll), for a device made moments before the sign-in */
+  catchUpEvents: () => Promise<unknown>;
 }
 
 /** A queue drained one identifier at a time, off the request path. */
@@ -136,7 +138,18 @@ const completeRoute = (options: RecoveryHttpOptions): RequestHandler => {
       return undefined;
     });
     if (!signIn) return outcome(req, res, 400, 'expired');
-    await outcome(req, res, 200, await options.service.prove(signIn), signIn.locale);
+    let proven = await options.service.prove(signIn);
+    // The link's device is bound when its event is read (every EVENT_POLL_INTERVAL_SECONDS): a user quicker
+    // than the next poll would hear "nothing to confirm", so the events are read now and the proof tried again.
+    if (proven === 'nothing-pending') {
+      await options
+        .catchUpEvents()
+        .catch((error) =>
+          options.logger.warn({ err: (error as Error).message }, 'recovery: events not read before the proof'),
+        );
+      proven = await options.service.prove(signIn);
+    }
+    await outcome(req, res, 200, proven, signIn.locale);
   };
   return async (req, res) => {
     res.set('Cache-Control', 'no-store');
