@@ -170,7 +170,7 @@ export const buildApp = (of: RoutesOf): Express => {
     realmDisplayName: realm.displayName,
     // The account console: it signs the user in through Keycloak's pages.
     signInUrl: `${realm.publicUrl}/account/`,
-    realmDefaultLocale: async () => (await of.realmSettings()).defaultLocale,
+    realmDefaultLocale: of.defaultLocale,
   });
   const selfService = recoveryRouters({
     service: of.recovery,
@@ -228,7 +228,7 @@ export const buildApp = (of: RoutesOf): Express => {
         publicUrl: of.publicUrl,
         logger,
         rollout: rolloutTab(rolloutOf(of)),
-        realmDefaultLocale: async () => (await of.realmSettings()).defaultLocale,
+        realmDefaultLocale: of.defaultLocale,
       }),
     },
   });

@@ -3,7 +3,7 @@
  * policy: no script at all, styles from this server only), and the stylesheet they share.
  */
 import { type Request, type Response, Router } from 'express';
-import { type Locale, pickLocale, type Translator, translatorFor } from '../i18n/index.js';
+import { type Locale, pickRequestLocale, type Translator, translatorFor } from '../i18n/index.js';
 import { type EndUserPage, type PageFrame, renderPage } from './page-shell.js';
 import { END_USER_ASSETS, END_USER_CSS, END_USER_CSS_FILE } from './stylesheet.js';
 
@@ -34,16 +34,16 @@ const POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export const endUserPages = (options: EndUserPagesOptions): EndUserPages => {
-  const translatorOf = async (req: Request, userLocale: string | undefined) => {
-    const hints = {
-      ...(userLocale ? { userLocale } : {}),
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    };
-    // The realm's default is asked for only when the user and the browser leave the choice open.
-    const decided = pickLocale({ ...hints, realmDefault: 'fr' }) === pickLocale({ ...hints, realmDefault: 'de' });
-    const realmDefault = decided ? undefined : await options.realmDefaultLocale();
-    return translatorFor(pickLocale({ ...hints, ...(realmDefault ? { realmDefault } : {}) }));
-  };
+  const translatorOf = async (req: Request, userLocale: string | undefined) =>
+    translatorFor(
+      await pickRequestLocale(
+        {
+          ...(userLocale ? { userLocale } : {}),
+          ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
+        },
+        options.realmDefaultLocale,
+      ),
+    );
   return {
     localeOf: async (req, userLocale) => (await translatorOf(req, userLocale)).locale,
     async reply(req, res, status, page, userLocale) {

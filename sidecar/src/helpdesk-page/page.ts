@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseCookie } from 'cookie';
 import express, { type CookieOptions, type Request, type Response, Router } from 'express';
 import { acrSatisfies, type Caller, type StaffProof } from '../http/auth.js';
-import { pickLocale, type Translator, translatorFor } from '../i18n/index.js';
+import { pickRequestLocale, type Translator, translatorFor } from '../i18n/index.js';
 import type { Logger } from '../observability/logger.js';
 import { escapeHtml } from '../util/html.js';
 import { type Sealer, sameSecret } from '../util/seal.js';
@@ -107,14 +107,12 @@ const pageContext = (options: HelpdeskPageOptions) => {
      * signed in, else the browser's Accept-Language, else the realm's default, else English.
      */
     translatorOf: async (req: Request, caller?: Caller): Promise<Translator> => {
-      const realmDefault = await options.realmDefaultLocale?.().catch(() => undefined);
       const acceptLanguage = req.headers['accept-language'];
       return translatorFor(
-        pickLocale({
-          ...(caller?.locale ? { userLocale: caller.locale } : {}),
-          ...(acceptLanguage ? { acceptLanguage } : {}),
-          ...(realmDefault ? { realmDefault } : {}),
-        }),
+        await pickRequestLocale(
+          { ...(caller?.locale ? { userLocale: caller.locale } : {}), ...(acceptLanguage ? { acceptLanguage } : {}) },
+          options.realmDefaultLocale ?? (async () => undefined),
+        ),
       );
     },
   };

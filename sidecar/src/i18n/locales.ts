@@ -40,3 +40,16 @@ const fromAcceptLanguage = (header: string | undefined): Locale | undefined => {
 
 export const pickLocale = (hints: LocaleHints): Locale =>
   baseOf(hints.userLocale) ?? fromAcceptLanguage(hints.acceptLanguage) ?? baseOf(hints.realmDefault) ?? FALLBACK_LOCALE;
+
+/**
+ * `pickLocale` for a request, where the realm's default costs a (cached) Keycloak read: it is asked for only
+ * when the user and the browser leave the language open.
+ */
+export const pickRequestLocale = async (
+  hints: Omit<LocaleHints, 'realmDefault'>,
+  realmDefault: () => Promise<string | undefined>,
+): Promise<Locale> =>
+  baseOf(hints.userLocale) ??
+  fromAcceptLanguage(hints.acceptLanguage) ??
+  baseOf(await realmDefault().catch(() => undefined)) ??
+  FALLBACK_LOCALE;

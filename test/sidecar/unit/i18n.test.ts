@@ -1,5 +1,5 @@
 /** Languages without servers: every key in every language, the choice of language, filled-in words. */
-import { LOCALES, MESSAGES, pickLocale, translatorFor } from '../../../sidecar/src/i18n/index.js';
+import { LOCALES, MESSAGES, pickLocale, pickRequestLocale, translatorFor } from '../../../sidecar/src/i18n/index.js';
 
 /** `{a: {b: 'x'}}` → `['a.b']`, the keys a translator looks up. */
 const keysOf = (tree: object, prefix = ''): string[] =>
@@ -51,6 +51,20 @@ describe('choosing the language as Keycloak does', () => {
     expect(pickLocale({ realmDefault: 'xx' })).toBe('en');
     expect(pickLocale({})).toBe('en');
   });
+});
+
+test("for a request, the realm's default is read only when the user and the browser leave it open", async () => {
+  let reads = 0;
+  const realmDefault = async () => {
+    reads++;
+    return 'de';
+  };
+  expect(await pickRequestLocale({ userLocale: 'fr' }, realmDefault)).toBe('fr');
+  expect(await pickRequestLocale({ acceptLanguage: 'fr-CH' }, realmDefault)).toBe('fr');
+  expect(reads).toBe(0);
+  expect(await pickRequestLocale({ acceptLanguage: 'ja' }, realmDefault)).toBe('de');
+  expect(await pickRequestLocale({}, async () => Promise.reject(new Error('down')))).toBe('en');
+  expect(reads).toBe(1);
 });
 
 describe('translators', () => {
